@@ -1,0 +1,18 @@
+# Third-party dependencies: Debian packages plus DuckDB fetched by scripts/bootstrap.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(simdjson REQUIRED)
+find_package(fmt REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(nlohmann_json REQUIRED)
+pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)
+
+set(ADXM_DEPS_DIR "${PROJECT_SOURCE_DIR}/.deps" CACHE PATH "Where scripts/bootstrap put DuckDB")
+if(NOT EXISTS "${ADXM_DEPS_DIR}/duckdb/lib/libduckdb.so")
+  message(FATAL_ERROR "DuckDB not found in ${ADXM_DEPS_DIR}/duckdb; run scripts/bootstrap")
+endif()
+add_library(duckdb SHARED IMPORTED GLOBAL)
+set_target_properties(duckdb PROPERTIES
+  IMPORTED_LOCATION "${ADXM_DEPS_DIR}/duckdb/lib/libduckdb.so"
+  INTERFACE_INCLUDE_DIRECTORIES "${ADXM_DEPS_DIR}/duckdb/include")
+set(CMAKE_BUILD_RPATH "${ADXM_DEPS_DIR}/duckdb/lib")

@@ -1,0 +1,87 @@
+// Manifest: the append-only log that defines a warehouse's committed state.
+//
+// Each line is one commit: "<crc32 hex8> <json>\n". A commit names the log objects
+// it processed and the Parquet files it added and removed (compaction removes).
+// The live data files are those added and not since removed; anything else on disk
+// is garbage from an interrupted run. A torn or unterminated last line is an
+// uncommitted tail and is ignored (and truncated before the next append); a bad
+// line followed by valid ones is Corruption. See docs/manifest_format.md.
+//
+// Thread-safety: none; one ingest owns it under the warehouse lock; readers Load their own copy.
+// Example:
+//   ADXM_ASSIGN_OR_RETURN(auto manifest, Manifest::Load(layout.manifest_path()));
+//   if (!manifest->Contains(object.key)) ...
+//   ADXM_RETURN_IF_ERROR(manifest->Commit(record));
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/file_util.h"
+#include "base/status.h"
+
+namespace adxm {
+
+/// One processed log object.
+struct ObjectRecord {
+  std::string key;         // Source key.
+  uint64_t size = 0;       // Bytes as read.
+  std::string version;     // ETag or mtime.
+  uint64_t events = 0;     // Records in the object.
+  uint64_t rows = 0;       // Qualifying rows written (after dedup).
+  uint64_t duplicates = 0; // Qualifying records dropped as already present.
+};
+
+/// One atomic change to the warehouse.
+struct CommitRecord {
+  uint64_t txn = 0;                        // Sequence number, 1-based, increasing.
+  std::vector<ObjectRecord> objects;       // Objects now processed.
+  std::vector<std::string> added_files;    // Data files now live, relative to the table dir.
+  std::vector<std::string> removed_files;  // Data files no longer live (compaction).
+};
+
+class Manifest {
+ public:
+  /// Load `path` (a missing file is an empty manifest). Corruption if a committed line is damaged.
+  static Result<std::unique_ptr<Manifest>> Load(const std::filesystem::path& path);
+
+  /// True when `key` was processed by a committed run.
+  bool Contains(std::string_view key) const { return objects_.count(std::string(key)) > 0; }
+
+  /// Live data files, relative to the table directory, sorted.
+  const std::set<std::string>& live_files() const { return live_files_; }
+
+  /// Number of processed objects.
+  size_t object_count() const { return objects_.size(); }
+
+  /// The txn number the next commit must use.
+  uint64_t next_txn() const { return last_txn_ + 1; }
+
+  /// Bytes of the file that hold committed lines (a torn tail lies past this).
+  uint64_t committed_size() const { return committed_size_; }
+
+  /// Append `record` durably (write + fsync) and apply it. The commit point of every change.
+  Status Commit(const CommitRecord& record);
+
+  /// Serialize one record as a manifest line (with CRC and newline).
+  static std::string EncodeLine(const CommitRecord& record);
+
+ private:
+  explicit Manifest(std::filesystem::path path) : path_(std::move(path)) {}
+  Status Apply(const CommitRecord& record);
+
+  std::filesystem::path path_;
+  std::unordered_map<std::string, uint64_t> objects_;  // key -> txn
+  std::set<std::string> live_files_;
+  uint64_t last_txn_ = 0;
+  uint64_t committed_size_ = 0;
+  std::unique_ptr<AppendFile> file_;  // Opened on first Commit.
+};
+
+}  // namespace adxm

@@ -1,0 +1,118 @@
+// RowBatch: rows of the curated table in columnar form, the hand-off between
+// extraction (cloudtrail) and the Parquet writer (dataset).
+//
+// Strings live in one arena per batch; a cell stores offset and length, so
+// appending a row costs no allocation beyond amortized vector growth.
+// Timestamps are microseconds since the Unix epoch (UTC).
+//
+// Thread-safety: none; one batch per thread.
+// Example:
+//   RowBatch batch;
+//   size_t row = batch.AddRow();
+//   batch.SetString(kEventId, "5b0c...");
+//   batch.SetInt(kEventTime, micros);
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schema/schema.h"
+
+namespace adxm {
+
+class RowBatch {
+ public:
+  /// Append a row whose cells are all NULL; return its index.
+  size_t AddRow() {
+    for (auto& column : cells_) column.push_back(kNullCell);
+    return num_rows_++;
+  }
+
+  /// Set a VARCHAR cell of the last row (copies `value` into the arena).
+  void SetString(ColumnId column, std::string_view value) {
+    Cell cell{static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(value.size())};
+    arena_.append(value);
+    cells_[column].back() = cell;
+  }
+
+  /// Set a BIGINT or TIMESTAMP cell of the last row.
+  void SetInt(ColumnId column, int64_t value) {
+    cells_[column].back() = Cell{static_cast<uint32_t>(value), static_cast<uint32_t>(
+                                                                   static_cast<uint64_t>(value) >> 32)};
+    null_ints_[column].resize(num_rows_, 0);
+    null_ints_[column].back() = 1;
+  }
+
+  bool IsNull(ColumnId column, size_t row) const {
+    if (kColumns[column].type == ColumnType::kVarchar) return cells_[column][row].length == kNullLength;
+    return row >= null_ints_[column].size() || null_ints_[column][row] == 0;
+  }
+
+  /// Precondition: the cell is a non-NULL VARCHAR.
+  std::string_view GetString(ColumnId column, size_t row) const {
+    const Cell& cell = cells_[column][row];
+    return std::string_view(arena_.data() + cell.offset, cell.length);
+  }
+
+  /// Precondition: the cell is a non-NULL BIGINT/TIMESTAMP.
+  int64_t GetInt(ColumnId column, size_t row) const {
+    const Cell& cell = cells_[column][row];
+    return static_cast<int64_t>(static_cast<uint64_t>(cell.offset) |
+                                (static_cast<uint64_t>(cell.length) << 32));
+  }
+
+  /// Append a copy of `other`'s row `row`.
+  void AppendRowFrom(const RowBatch& other, size_t row) {
+    AddRow();
+    for (int column = 0; column < kNumColumns; ++column) {
+      auto id = static_cast<ColumnId>(column);
+      if (other.IsNull(id, row)) continue;
+      if (kColumns[column].type == ColumnType::kVarchar) {
+        SetString(id, other.GetString(id, row));
+      } else {
+        SetInt(id, other.GetInt(id, row));
+      }
+    }
+  }
+
+  /// Drop the last row (used when a record turns out not to qualify after all).
+  void PopRow() {
+    for (auto& column : cells_) column.pop_back();
+    for (auto& column : null_ints_) {
+      if (column.size() > num_rows_ - 1) column.resize(num_rows_ - 1);
+    }
+    --num_rows_;
+  }
+
+  size_t num_rows() const { return num_rows_; }
+
+  /// Approximate heap bytes held, for flush thresholds.
+  size_t ByteSize() const { return arena_.size() + num_rows_ * (kNumColumns * sizeof(Cell) + 2); }
+
+  /// Remove all rows, keeping capacity.
+  void Clear() {
+    for (auto& column : cells_) column.clear();
+    for (auto& column : null_ints_) column.clear();
+    arena_.clear();
+    num_rows_ = 0;
+  }
+
+ private:
+  struct Cell {
+    uint32_t offset;  // VARCHAR: offset into arena_. Integers: low 32 bits.
+    uint32_t length;  // VARCHAR: byte length, kNullLength for NULL. Integers: high 32 bits.
+  };
+  static constexpr uint32_t kNullLength = 0xFFFFFFFFu;
+  static constexpr Cell kNullCell{0, kNullLength};
+
+  std::array<std::vector<Cell>, kNumColumns> cells_;
+  // Integer columns: 1 where set; shorter than num_rows_ means NULL past the end.
+  std::array<std::vector<uint8_t>, kNumColumns> null_ints_;
+  std::string arena_;
+  size_t num_rows_ = 0;
+};
+
+}  // namespace adxm

@@ -1,0 +1,50 @@
+#include "schema/row_batch.h"
+
+#include <gtest/gtest.h>
+
+namespace adxm {
+namespace {
+
+TEST(RowBatchTest, StoresStringsIntegersAndNulls) {
+  RowBatch batch;
+  batch.AddRow();
+  batch.SetString(kEventId, "id-1");
+  batch.SetInt(kEventTime, -5);
+  batch.SetInt(kBytesAccessed, int64_t{1} << 40);
+  batch.AddRow();
+  batch.SetString(kEventId, "");
+  ASSERT_EQ(batch.num_rows(), 2u);
+  EXPECT_EQ(batch.GetString(kEventId, 0), "id-1");
+  EXPECT_EQ(batch.GetInt(kEventTime, 0), -5);
+  EXPECT_EQ(batch.GetInt(kBytesAccessed, 0), int64_t{1} << 40);
+  EXPECT_FALSE(batch.IsNull(kEventId, 1));
+  EXPECT_EQ(batch.GetString(kEventId, 1), "");
+  EXPECT_TRUE(batch.IsNull(kPrefix, 0));
+  EXPECT_TRUE(batch.IsNull(kEventTime, 1));
+}
+
+TEST(RowBatchTest, AppendRowFromCopiesEveryCell) {
+  RowBatch source;
+  source.AddRow();
+  source.SetString(kPrefix, "data/2023/");
+  source.SetInt(kBytesIn, 0);
+  RowBatch copy;
+  copy.AppendRowFrom(source, 0);
+  EXPECT_EQ(copy.GetString(kPrefix, 0), "data/2023/");
+  EXPECT_FALSE(copy.IsNull(kBytesIn, 0));
+  EXPECT_EQ(copy.GetInt(kBytesIn, 0), 0);
+  EXPECT_TRUE(copy.IsNull(kEventId, 0));
+}
+
+TEST(RowBatchTest, PopRowForgetsIntegerCells) {
+  RowBatch batch;
+  batch.AddRow();
+  batch.AddRow();
+  batch.SetInt(kBytesIn, 7);
+  batch.PopRow();
+  batch.AddRow();
+  EXPECT_TRUE(batch.IsNull(kBytesIn, 1));
+}
+
+}  // namespace
+}  // namespace adxm

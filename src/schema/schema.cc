@@ -1,0 +1,108 @@
+#include "schema/schema.h"
+
+namespace adxm {
+
+std::string_view DuckDbTypeName(ColumnType type) {
+  switch (type) {
+    case ColumnType::kVarchar: return "VARCHAR";
+    case ColumnType::kBigint: return "BIGINT";
+    case ColumnType::kTimestamp: return "TIMESTAMPTZ";
+  }
+  return "VARCHAR";
+}
+
+std::string_view AthenaTypeName(ColumnType type) {
+  switch (type) {
+    case ColumnType::kVarchar: return "string";
+    case ColumnType::kBigint: return "bigint";
+    case ColumnType::kTimestamp: return "timestamp";
+  }
+  return "string";
+}
+
+std::string CreateTableSql(std::string_view table_name) {
+  std::string sql = "CREATE TABLE ";
+  sql += table_name;
+  sql += " (";
+  for (size_t i = 0; i < kColumns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += '"';
+    sql += kColumns[i].name;
+    sql += "\" ";
+    sql += DuckDbTypeName(kColumns[i].type);
+  }
+  sql += ")";
+  return sql;
+}
+
+std::string EmptySelectSql() {
+  std::string sql = "SELECT ";
+  for (const Column& column : kColumns) {
+    sql += "NULL::";
+    sql += DuckDbTypeName(column.type);
+    sql += " AS \"";
+    sql += column.name;
+    sql += "\", ";
+  }
+  for (size_t i = 0; i < kPartitionColumns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += "NULL::VARCHAR AS ";
+    sql += kPartitionColumns[i];
+  }
+  sql += " WHERE false";
+  return sql;
+}
+
+std::string GlueTableDdl(std::string_view database, std::string_view location) {
+  std::string ddl = "CREATE EXTERNAL TABLE IF NOT EXISTS `";
+  ddl += database;
+  ddl += "`.`";
+  ddl += kTableName;
+  ddl += "` (\n";
+  for (size_t i = 0; i < kColumns.size(); ++i) {
+    ddl += "  `";
+    ddl += kColumns[i].name;
+    ddl += "` ";
+    ddl += AthenaTypeName(kColumns[i].type);
+    ddl += i + 1 < kColumns.size() ? ",\n" : "\n";
+  }
+  ddl += ")\nPARTITIONED BY (`year` string, `month` string, `day` string)\n";
+  ddl += "STORED AS PARQUET\nLOCATION '";
+  ddl += location;
+  if (location.empty() || location.back() != '/') ddl += '/';
+  ddl += kTableName;
+  ddl += "/'\nTBLPROPERTIES ('parquet.compression'='ZSTD')";
+  return ddl;
+}
+
+std::string SchemaMarkdown() {
+  std::string md =
+      "# Curated table `adx_metrics_curated.adx_for_s3_metrics`\n\n"
+      "Generated from `src/schema/schema.h` by `adxmetrics schema --format markdown`; "
+      "do not edit by hand.\n\n"
+      "One row per qualifying CloudTrail S3 data event (see `docs/design.md`). Files live at\n"
+      "`<warehouse>/adx_for_s3_metrics/year=YYYY/month=MM/day=DD/*.parquet` (zstd).\n"
+      "Columns marked *sample* exist in the AWS sample's Glue table under the same name.\n\n"
+      "| column | type (DuckDB / Athena) | origin | source field | meaning |\n"
+      "|---|---|---|---|---|\n";
+  for (const Column& column : kColumns) {
+    md += "| `";
+    md += column.name;
+    md += "` | ";
+    md += DuckDbTypeName(column.type);
+    md += " / ";
+    md += AthenaTypeName(column.type);
+    md += column.from_sample ? " | sample | `" : " | added | `";
+    md += column.source;
+    md += "` | ";
+    md += column.description;
+    md += " |\n";
+  }
+  md +=
+      "\nPartition columns (Hive-style, in the path, VARCHAR, zero-padded, from `eventTime` in UTC):\n\n"
+      "| column | example |\n|---|---|\n"
+      "| `year` | '2023' |\n| `month` | '05' |\n| `day` | '01' |\n";
+  return md;
+}
+
+}  // namespace adxm

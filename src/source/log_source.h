@@ -1,0 +1,47 @@
+// LogSource: where CloudTrail log objects come from (a local directory today, S3 next).
+//
+// Keys are '/'-separated paths relative to the source root, e.g.
+// "AWSLogs/111122223333/CloudTrail/us-east-1/2023/05/01/111122223333_CloudTrail_us-east-1_20230501T0005Z_ab12cd34ef56gh78.json.gz".
+// Thread-safety: List from one thread; Read may be called from several threads at once.
+// Example:
+//   ADXM_ASSIGN_OR_RETURN(auto source, OpenLocalSource("/data/trail"));
+//   std::vector<ObjectInfo> objects;
+//   ADXM_RETURN_IF_ERROR(source->List(&objects));
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace adxm {
+
+/// One object in a log source.
+struct ObjectInfo {
+  std::string key;      // Path relative to the source root, '/'-separated.
+  uint64_t size = 0;    // Bytes as stored (gzip'd).
+  std::string version;  // ETag for S3, "mtime-ns" for local files; recorded for lineage.
+};
+
+/// A read-only store of log objects.
+class LogSource {
+ public:
+  virtual ~LogSource() = default;
+
+  /// Name the source for messages, e.g. "/data/trail" or "s3://bucket/prefix".
+  virtual std::string Describe() const = 0;
+
+  /// List every object under the root (logs and anything else), sorted by key.
+  virtual Status List(std::vector<ObjectInfo>* objects) = 0;
+
+  /// Read `object` whole into `out` (reusing its capacity), reserving `padding` spare bytes.
+  virtual Status Read(const ObjectInfo& object, std::string* out, size_t padding) = 0;
+};
+
+/// Open a directory tree of log files.
+Result<std::unique_ptr<LogSource>> OpenLocalSource(const std::filesystem::path& root);
+
+}  // namespace adxm

@@ -1,0 +1,42 @@
+// Helpers shared by tests: scratch directories and running the CLI as a subprocess.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace adxm::testing {
+
+/// A fresh directory under the system temp dir, removed on destruction.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Outcome of a finished subprocess.
+struct CommandResult {
+  int exit_code = -1;  // Exit status, or 128 + signal number.
+  std::string out;     // Captured stdout.
+  std::string err;     // Captured stderr.
+};
+
+/// Run `argv` (argv[0] is an executable path), optionally feeding `stdin_data`, and wait for it.
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& stdin_data = "");
+
+/// Run the adxmetrics CLI built alongside the tests with `args`.
+CommandResult RunCli(const std::vector<std::string>& args, const std::string& stdin_data = "");
+
+/// Path of the adxmetrics CLI under test.
+std::string CliPath();
+
+/// Path of the source tree (for testdata/ and docs/).
+std::filesystem::path SourceDir();
+
+}  // namespace adxm::testing
