@@ -30,6 +30,12 @@ struct CommandResult {
 /// Run `argv` (argv[0] is an executable path), optionally feeding `stdin_data`, and wait for it.
 CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& stdin_data = "");
 
+/// Start `argv` in the background with stdout/stderr sent to `log_path`; return its pid.
+int SpawnCommand(const std::vector<std::string>& argv, const std::filesystem::path& log_path);
+
+/// Wait for a spawned process; return its exit status, or 128 + signal number.
+int WaitCommand(int pid);
+
 /// Run the adxmetrics CLI built alongside the tests with `args`.
 CommandResult RunCli(const std::vector<std::string>& args, const std::string& stdin_data = "");
 

@@ -85,6 +85,9 @@ class QueryResult {
   /// Fetch the next chunk; an invalid (empty) DataChunk marks the end.
   DataChunk Fetch() { return DataChunk(duckdb_fetch_chunk(result_)); }
 
+  /// The underlying result, for C API calls not wrapped here (e.g. duckdb_column_logical_type).
+  duckdb_result* get() { return &result_; }
+
  private:
   duckdb_result result_;
   bool owned_;

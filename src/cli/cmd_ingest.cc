@@ -1,0 +1,68 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/cli_util.h"
+#include "dataset/ingest.h"
+#include "source/log_source.h"
+
+namespace adxm {
+namespace {
+
+struct IngestArgs {
+  std::string source;
+  std::string warehouse;
+  std::string adx_accounts;
+  bool all_access_points = false;
+  IngestOptions options;
+};
+
+int RunIngest(IngestArgs& args) {
+  if (!args.adx_accounts.empty()) {
+    auto accounts = ParseAccountList(args.adx_accounts);
+    if (!accounts.ok()) return UsageFail(accounts.status().message());
+    args.options.extract.adx_accounts = std::move(*accounts);
+  }
+  args.options.progress = ::isatty(STDERR_FILENO) == 1;
+  args.options.extract.all_access_points = args.all_access_points;
+  auto source = OpenLocalSource(args.source);
+  if (!source.ok()) return Fail(source.status());
+  auto report = Ingest(source->get(), args.warehouse, args.options);
+  if (!report.ok()) return Fail(report.status());
+  std::fputs(FormatIngestReport(*report).c_str(), stdout);
+  if (!report->rejected.empty()) {
+    std::fprintf(stderr, "adxmetrics: %zu object(s) rejected; they will be retried on the next run\n",
+                 report->rejected.size());
+    return kExitRejected;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+std::function<int()> SetupIngest(CLI::App* app) {
+  auto args = std::make_shared<IngestArgs>();
+  args->options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  app->add_option("--source", args->source, "Directory holding the CloudTrail logs (e.g. a synced log bucket)")
+      ->required();
+  app->add_option("--warehouse", args->warehouse, "Directory of the curated dataset (created if missing)")
+      ->required();
+  app->add_option("--threads", args->options.threads, "Extraction threads (default: number of cores)")
+      ->check(CLI::Range(1, 256));
+  app->add_option("--adx-accounts", args->adx_accounts,
+                  "Comma-separated access-point owner accounts that count as ADX (replaces the built-in list)");
+  app->add_flag("--all-access-points", args->all_access_points,
+                "Count requests through any S3 access point, not only ADX-owned ones");
+  app->add_option("--commit-objects", args->options.max_objects_per_commit,
+                  "Commit after this many objects (default: by buffered size only)");
+  app->add_option("--max-files-per-day", args->options.max_files_per_day,
+                  "Compact a day holding more Parquet files than this")
+      ->check(CLI::Range(1, 100000));
+  return [args] { return RunIngest(*args); };
+}
+
+}  // namespace adxm

@@ -1,0 +1,21 @@
+#include "dataset/event_id_set.h"
+
+#include <gtest/gtest.h>
+
+namespace adxm {
+namespace {
+
+TEST(EventIdSetTest, UuidsAndOtherIdsAreExact) {
+  EventIdSet ids;
+  EXPECT_TRUE(ids.Insert("6e1b3c9a-4f1d-4e55-9a7b-2f0c1d2e3f40"));
+  EXPECT_FALSE(ids.Insert("6e1b3c9a-4f1d-4e55-9a7b-2f0c1d2e3f40"));
+  EXPECT_TRUE(ids.Insert("6e1b3c9a-4f1d-4e55-9a7b-2f0c1d2e3f41"));  // Differs in the last nibble.
+  EXPECT_TRUE(ids.Insert("6E1B3C9A-4F1D-4E55-9A7B-2F0C1D2E3F40"));  // Uppercase is another string.
+  EXPECT_TRUE(ids.Insert("not-a-uuid"));
+  EXPECT_FALSE(ids.Insert("not-a-uuid"));
+  EXPECT_TRUE(ids.Insert(""));
+  EXPECT_EQ(ids.size(), 5u);
+}
+
+}  // namespace
+}  // namespace adxm

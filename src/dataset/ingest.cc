@@ -1,0 +1,124 @@
+#include "dataset/ingest.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "cloudtrail/log_key.h"
+#include "dataset/committer.h"
+#include "dataset/extract_pool.h"
+#include "dataset/parquet_writer.h"
+#include "dataset/warehouse.h"
+
+namespace adxm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Draws "objects done/total | events | MB/s | ETA" on stderr, at most 5 times a second.
+class ProgressLine {
+ public:
+  ProgressLine(bool enabled, size_t total) : enabled_(enabled), total_(total), start_(Clock::now()) {}
+  ~ProgressLine() {
+    if (drawn_) std::fputs("\r\033[K", stderr);
+  }
+
+  void Update(size_t done, uint64_t events, uint64_t bytes) {
+    if (!enabled_) return;
+    auto now = Clock::now();
+    if (drawn_ && now - last_ < std::chrono::milliseconds(200) && done < total_) return;
+    last_ = now;
+    drawn_ = true;
+    double seconds = std::max(SecondsSince(start_), 1e-3);
+    double rate = done / seconds;
+    double eta = rate > 0 ? (total_ - done) / rate : 0;
+    std::fprintf(stderr, "\r\033[Kingest: objects %zu/%zu | events %llu | %.1f MB/s (gz) | ETA %.0fs", done, total_,
+                 static_cast<unsigned long long>(events), bytes / seconds / 1e6, eta);
+    std::fflush(stderr);
+  }
+
+ private:
+  bool enabled_;
+  size_t total_;
+  Clock::time_point start_;
+  Clock::time_point last_;
+  bool drawn_ = false;
+};
+
+// List the source and keep the log objects the manifest does not hold yet.
+Status PlanObjects(LogSource* source, const Manifest& manifest, IngestReport* report,
+                   std::vector<ObjectInfo>* todo) {
+  std::vector<ObjectInfo> listed;
+  ADXM_RETURN_IF_ERROR(source->List(&listed).WithContext(source->Describe()));
+  report->objects_listed = listed.size();
+  for (ObjectInfo& object : listed) {
+    if (!ClassifyLogKey(object.key).is_log) {
+      ++report->objects_ignored;
+    } else if (manifest.Contains(object.key)) {
+      ++report->objects_skipped;
+    } else {
+      todo->push_back(std::move(object));
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& warehouse_dir,
+                            const IngestOptions& options) {
+  auto start = Clock::now();
+  IngestReport report;
+  ADXM_ASSIGN_OR_RETURN(auto warehouse, Warehouse::OpenForWrite(warehouse_dir));
+  report.orphans_removed = warehouse->orphans_removed();
+  std::vector<ObjectInfo> todo;
+  ADXM_RETURN_IF_ERROR(PlanObjects(source, warehouse->manifest(), &report, &todo));
+  ADXM_ASSIGN_OR_RETURN(auto writer, ParquetWriter::Make(options.threads));
+  Committer committer(warehouse.get(), writer.get(), options, &report);
+  ProgressLine progress(options.progress, todo.size());
+  {
+    ExtractPool pool(source, todo, options.extract, options.threads);
+    for (size_t index = 0; index < todo.size(); ++index) {
+      std::unique_ptr<ExtractedObject> extracted = pool.Next();
+      report.bytes_read += todo[index].size;
+      if (!extracted->status.ok()) {
+        report.rejected.push_back({todo[index].key, extracted->status.message()});
+      } else {
+        ADXM_RETURN_IF_ERROR(committer.Add(todo[index], *extracted));
+      }
+      progress.Update(index + 1, report.events_read, report.bytes_read);
+    }
+  }
+  ADXM_RETURN_IF_ERROR(committer.Flush());
+  ADXM_RETURN_IF_ERROR(committer.CompactTouchedDays());
+  report.seconds = SecondsSince(start);
+  return report;
+}
+
+std::string FormatIngestReport(const IngestReport& report) {
+  std::string out = fmt::format(
+      "objects: {} new, {} already ingested, {} rejected, {} not logs (of {} listed)\n"
+      "events:  {} read, {} kept, {} duplicates dropped\n"
+      "dataset: {} rows written in {} files, {} commits, {} days compacted",
+      report.objects_ingested, report.objects_skipped, report.rejected.size(), report.objects_ignored,
+      report.objects_listed, report.events_read, report.events_qualifying - report.duplicates_dropped,
+      report.duplicates_dropped, report.rows_written, report.files_written, report.commits,
+      report.days_compacted);
+  if (report.orphans_removed > 0) {
+    out += fmt::format("\nrecovered: removed {} files left by an interrupted run", report.orphans_removed);
+  }
+  double mb = report.bytes_read / 1e6;
+  out += fmt::format("\ntime:    {:.2f} s ({:.1f} MB gz read)\n", report.seconds, mb);
+  for (const RejectedObject& reject : report.rejected) {
+    out += fmt::format("rejected: {}: {}\n", reject.key, reject.reason);
+  }
+  return out;
+}
+
+}  // namespace adxm

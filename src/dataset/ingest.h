@@ -1,0 +1,69 @@
+// Ingest: log objects from a LogSource -> curated Parquet in a warehouse, incrementally and exactly.
+//
+// A run lists the source, skips objects the manifest already holds, extracts the
+// rest (in parallel, one Extractor per worker), and commits them in key order:
+// rows are routed to their day, rows whose eventID the day already holds are
+// dropped, and each commit writes one file per touched day plus one manifest
+// record. Days holding more than max_files_per_day live files are compacted.
+// Bad objects are rejected with a reason and retried on the next run.
+//
+// Thread-safety: one Ingest per warehouse at a time (enforced by the warehouse lock).
+// Example:
+//   ADXM_ASSIGN_OR_RETURN(auto source, OpenLocalSource(dir));
+//   ADXM_ASSIGN_OR_RETURN(IngestReport report, Ingest(source.get(), warehouse_dir, IngestOptions{}));
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "cloudtrail/extractor.h"
+#include "source/log_source.h"
+
+namespace adxm {
+
+struct IngestOptions {
+  int threads = 1;                      // Extraction threads (and DuckDB writer threads).
+  ExtractOptions extract;               // Which records qualify.
+  size_t commit_bytes = 64u << 20;      // Commit when buffered rows exceed this many bytes.
+  size_t max_objects_per_commit = 0;    // Also commit after this many objects; 0 = no limit.
+  size_t max_files_per_day = 4;         // Compact a day holding more live files than this.
+  bool progress = false;                // Draw a progress line on stderr.
+};
+
+/// A log object that could not be ingested, and why.
+struct RejectedObject {
+  std::string key;
+  std::string reason;
+};
+
+/// What a run did.
+struct IngestReport {
+  uint64_t objects_listed = 0;     // Everything the source listed.
+  uint64_t objects_ignored = 0;    // Not log objects (digests, other files).
+  uint64_t objects_skipped = 0;    // Already in the manifest.
+  uint64_t objects_ingested = 0;   // Newly committed.
+  std::vector<RejectedObject> rejected;
+  uint64_t bytes_read = 0;         // Compressed bytes read from the source.
+  uint64_t events_read = 0;        // Records in the ingested objects.
+  uint64_t events_qualifying = 0;  // Records that passed the ADX filter.
+  uint64_t duplicates_dropped = 0; // Qualifying records whose eventID was already present.
+  uint64_t rows_written = 0;       // Rows added to the dataset.
+  uint64_t files_written = 0;      // Parquet files published (including compaction output).
+  uint64_t commits = 0;            // Manifest records appended.
+  uint64_t days_compacted = 0;
+  uint64_t orphans_removed = 0;    // Files of an interrupted run deleted at start.
+  double seconds = 0;
+};
+
+/// Ingest every new log object of `source` into the warehouse at `warehouse_dir`.
+/// Rejected objects are reported in the result, not as an error; an error means the run failed.
+Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& warehouse_dir,
+                            const IngestOptions& options);
+
+/// Render the end-of-run summary shown to the operator.
+std::string FormatIngestReport(const IngestReport& report);
+
+}  // namespace adxm
