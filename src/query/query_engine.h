@@ -1,0 +1,61 @@
+// QueryEngine: read-only SQL over a warehouse's committed Parquet dataset (embedded DuckDB).
+//
+// Open() loads the manifest and defines the views adx_metrics_curated.adx_for_s3_metrics and
+// main.adx_for_s3_metrics over exactly the live files it names (never uncommitted files), with
+// year/month/day as VARCHAR Hive partitions, so the AWS sample's Athena queries run verbatim.
+// The engine is read-only: its DuckDB may open only those live files, its configuration is
+// locked, and Run() accepts only SELECT-like statements and EXPLAIN (see README.md).
+//
+// Thread-safety: one thread at a time per engine (it owns one DuckDB connection).
+// Example:
+//   ADXM_ASSIGN_OR_RETURN(auto engine, QueryEngine::Open("/data/warehouse"));
+//   ADXM_ASSIGN_OR_RETURN(QueryTable table, engine->Run("SELECT count(*) FROM adx_for_s3_metrics"));
+//   std::cout << FormatTable(table, OutputFormat::kTable);
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string_view>
+
+#include "base/status.h"
+#include "db/duckdb.h"
+#include "query/query_table.h"
+
+namespace adxm {
+
+/// Options for QueryEngine::Open.
+struct QueryEngineOptions {
+  int threads = 0;  // DuckDB worker threads; 0 keeps DuckDB's default (one per core).
+};
+
+/// Read-only SQL over one warehouse's committed dataset.
+class QueryEngine {
+ public:
+  /// Open `warehouse` (NotFound if the directory does not exist; no manifest yet = empty dataset).
+  static Result<std::unique_ptr<QueryEngine>> Open(const std::filesystem::path& warehouse,
+                                                   const QueryEngineOptions& options = {});
+
+  /// Run `sql` (one or more statements; all are checked before any runs) and return the last's result.
+  /// InvalidArgument for a statement that is not read-only or a SQL error.
+  Result<QueryTable> Run(std::string_view sql);
+
+  /// Run `statement` (prepared on connection(), parameters bound) if it is a SELECT; read its result.
+  Result<QueryTable> RunPrepared(PreparedStatement* statement);
+
+  /// The engine's connection (TimeZone UTC, configuration locked), e.g. to prepare statements.
+  Connection* connection() { return connection_.get(); }
+
+  /// Number of data files the views read.
+  size_t file_count() const { return file_count_; }
+
+ private:
+  QueryEngine(std::unique_ptr<Database> database, std::unique_ptr<Connection> connection, size_t file_count)
+      : database_(std::move(database)), connection_(std::move(connection)), file_count_(file_count) {}
+
+  std::unique_ptr<Database> database_;  // Declared first: outlives the connection.
+  std::unique_ptr<Connection> connection_;
+  size_t file_count_;
+};
+
+}  // namespace adxm
