@@ -39,7 +39,7 @@ std::string Rule(const std::vector<size_t>& widths, std::string_view left, std::
   std::string out(left);
   for (size_t column_idx = 0; column_idx < widths.size(); ++column_idx) {
     if (column_idx > 0) out += middle;
-    for (size_t i = 0; i < widths[column_idx] + 2; ++i) out += "─";
+    for (size_t dash_idx = 0; dash_idx < widths[column_idx] + 2; ++dash_idx) out += "─";
   }
   return out + std::string(right) + "\n";
 }

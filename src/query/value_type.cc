@@ -5,6 +5,7 @@
 #include <cctype>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 
 namespace adxm {
 namespace {
