@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "generate/civil_time.h"
 #include "generate/json_text.h"
 #include "generate/random.h"
 #include "generate/sha256.h"
+#include "generate/time_text.h"
 
 namespace adxm {
 namespace {
@@ -37,11 +37,14 @@ Result<int> DigestWriter::WriteAll(const std::filesystem::path& out, GzipFileWri
     if (region != previous_region) previous_key.clear(), previous_hash.clear();
     previous_region = region;
     const std::string& name = world_.regions[region].name;
-    int64_t written_at = hour_start + 3600 + 300 + static_cast<int64_t>(
-        Rng(DeriveSeed(seed_, "digest-time", static_cast<uint64_t>(hour_start))).Uniform(600));
+    int64_t written_at =
+        hour_start + 3600 + 300 +
+        static_cast<int64_t>(
+            Rng(DeriveSeed(seed_, "digest-time", static_cast<uint64_t>(hour_start))).Uniform(600));
     CivilTime t = ToCivil(written_at);
     std::string key = fmt::format(
-        "{}CloudTrail-Digest/{}/{:04}/{:02}/{:02}/{}_CloudTrail-Digest_{}_{}_{}_{:04}{:02}{:02}T{:02}{:02}{:02}Z.json.gz",
+        "{}CloudTrail-Digest/{}/{:04}/{:02}/{:02}/"
+        "{}_CloudTrail-Digest_{}_{}_{}_{:04}{:02}{:02}T{:02}{:02}{:02}Z.json.gz",
         LogRoot(world_, region), name, t.year, t.month, t.day, world_.provider_account, name,
         world_.trail_name, name, t.year, t.month, t.day, t.hour, t.minute, t.second);
     std::string json = Render(hour_start, files, key, previous_key, previous_hash);
@@ -72,12 +75,14 @@ std::string DigestWriter::Render(int64_t hour_start, const std::vector<DigestEnt
   out.append(",\"digestSignatureAlgorithm\":\"SHA256withRSA\"");
   AppendJsonField(&out, ",\"newestEventTime\":", FormatIsoTime(newest));
   AppendJsonField(&out, ",\"oldestEventTime\":", FormatIsoTime(oldest));
-  AppendNullableField(&out, ",\"previousDigestS3Bucket\":", previous_key.empty() ? "" : world_.log_bucket);
+  AppendNullableField(
+      &out, ",\"previousDigestS3Bucket\":", previous_key.empty() ? "" : world_.log_bucket);
   AppendNullableField(&out, ",\"previousDigestS3Object\":", previous_key);
   AppendNullableField(&out, ",\"previousDigestHashValue\":", previous_hash);
-  AppendNullableField(&out, ",\"previousDigestHashAlgorithm\":", previous_key.empty() ? "" : "SHA-256");
-  AppendNullableField(&out, ",\"previousDigestSignature\":",
-                      previous_key.empty() ? "" : rng.Chars(512, kLowerHex));
+  AppendNullableField(&out,
+                      ",\"previousDigestHashAlgorithm\":", previous_key.empty() ? "" : "SHA-256");
+  AppendNullableField(
+      &out, ",\"previousDigestSignature\":", previous_key.empty() ? "" : rng.Chars(512, kLowerHex));
   out.append(",\"logFiles\":[");
   for (size_t idx = 0; idx < files.size(); ++idx) {
     AppendJsonField(&out, idx == 0 ? "{\"s3Bucket\":" : ",{\"s3Bucket\":", world_.log_bucket);

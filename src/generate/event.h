@@ -48,15 +48,15 @@ enum class ListStyle : uint8_t {
 
 /// One record of the model.
 struct Event {
-  int64_t time = 0;          // eventTime, Unix seconds (UTC).
-  uint64_t id_seed = 0;      // Seeds eventID, requestID and the record's other random text.
-  int64_t bytes_out = -1;    // additionalEventData.bytesTransferredOut; -1 when absent.
-  int32_t subscriber = -1;   // Index into World::subscribers; -1 for anonymous and the provider.
-  int32_t item = 0;          // Object index, or prefix index for list requests, of the access point.
-  int16_t access_point = 0;  // Index into World::access_points (also names the bucket).
-  uint8_t region = 0;        // Index into World::regions.
-  uint8_t variant = 0;       // Picks the subscriber's principal, IP and user agent.
-  uint8_t event_version = 9; // Minor of eventVersion "1.0N"/"1.1N": 8, 9 or 10.
+  int64_t time = 0;         // eventTime, Unix seconds (UTC).
+  uint64_t id_seed = 0;     // Seeds eventID, requestID and the record's other random text.
+  int64_t bytes_out = -1;   // additionalEventData.bytesTransferredOut; -1 when absent.
+  int32_t subscriber = -1;  // Index into World::subscribers; -1 for anonymous and the provider.
+  int32_t item = 0;         // Object index, or prefix index for list requests, of the access point.
+  int16_t access_point = 0;   // Index into World::access_points (also names the bucket).
+  uint8_t region = 0;         // Index into World::regions.
+  uint8_t variant = 0;        // Picks the subscriber's principal, IP and user agent.
+  uint8_t event_version = 9;  // Minor of eventVersion "1.0N"/"1.1N": 8, 9 or 10.
   EventKind kind = EventKind::kSubscriberRead;
   Operation operation = Operation::kGetObject;
   ListStyle list_style = ListStyle::kNone;

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
-#include "generate/civil_time.h"
+#include "generate/time_text.h"
 
 namespace adxm {
 namespace {
 
 // Subscribers are mostly in North America and Europe: quiet UTC nights, busy afternoons.
-constexpr int kHourWeights[24] = {30, 25, 20, 15, 12, 12, 15, 25, 40, 55, 65, 75,
+constexpr int kHourWeights[24] = {30, 25, 20,  15,  12, 12, 15, 25, 40, 55, 65, 75,
                                   85, 95, 100, 100, 95, 90, 80, 70, 60, 50, 42, 35};
 constexpr int kReadWeights[] = {58, 15, 22, 5};  // Get, Head, List, GetObjectAttributes.
 constexpr Operation kReads[] = {Operation::kGetObject, Operation::kHeadObject,
@@ -16,9 +16,9 @@ constexpr Operation kReads[] = {Operation::kGetObject, Operation::kHeadObject,
 constexpr int kListWeights[] = {2, 2, 6};  // V1 without prefix, V1 with prefix, V2.
 constexpr ListStyle kListStyles[] = {ListStyle::kV1NoPrefix, ListStyle::kV1Prefix, ListStyle::kV2};
 constexpr int kNoiseWeights[] = {22, 18, 15, 15, 12, 18};
-constexpr EventKind kNoiseKinds[] = {EventKind::kInternalRead,     EventKind::kDirectRead,
-                                     EventKind::kPut,              EventKind::kS3Management,
-                                     EventKind::kServiceManagement, EventKind::kNetworkActivity};
+constexpr EventKind kNoiseKinds[] = {
+    EventKind::kInternalRead, EventKind::kDirectRead,        EventKind::kPut,
+    EventKind::kS3Management, EventKind::kServiceManagement, EventKind::kNetworkActivity};
 constexpr double kAnonymousShare = 0.03;
 constexpr double kDeniedShare = 0.025;
 
@@ -42,16 +42,26 @@ int64_t DiurnalTime(Rng& rng, int64_t day_start) {
 
 std::string_view OperationName(Operation operation) {
   switch (operation) {
-    case Operation::kGetObject: return "GetObject";
-    case Operation::kHeadObject: return "HeadObject";
-    case Operation::kListObjects: return "ListObjects";
-    case Operation::kGetObjectAttributes: return "GetObjectAttributes";
-    case Operation::kPutObject: return "PutObject";
-    case Operation::kGetBucketAcl: return "GetBucketAcl";
-    case Operation::kGetBucketLocation: return "GetBucketLocation";
-    case Operation::kListBuckets: return "ListBuckets";
-    case Operation::kAssumeRole: return "AssumeRole";
-    case Operation::kDecrypt: return "Decrypt";
+    case Operation::kGetObject:
+      return "GetObject";
+    case Operation::kHeadObject:
+      return "HeadObject";
+    case Operation::kListObjects:
+      return "ListObjects";
+    case Operation::kGetObjectAttributes:
+      return "GetObjectAttributes";
+    case Operation::kPutObject:
+      return "PutObject";
+    case Operation::kGetBucketAcl:
+      return "GetBucketAcl";
+    case Operation::kGetBucketLocation:
+      return "GetBucketLocation";
+    case Operation::kListBuckets:
+      return "ListBuckets";
+    case Operation::kAssumeRole:
+      return "AssumeRole";
+    case Operation::kDecrypt:
+      return "Decrypt";
   }
   return "Unknown";
 }
@@ -97,8 +107,8 @@ Event EventModel::SubscriberRead(Rng& rng, int64_t time, const std::vector<int>&
   Event event = NewEvent(rng, time, EventKind::kSubscriberRead);
   if (rng.Chance(kAnonymousShare)) {
     event.anonymous = true;
-    event.access_point = static_cast<int16_t>(
-        adx_access_points_[rng.Uniform(adx_access_points_.size())]);
+    event.access_point =
+        static_cast<int16_t>(adx_access_points_[rng.Uniform(adx_access_points_.size())]);
     event.denied = rng.Chance(0.5);
   } else {
     event.subscriber = static_cast<int32_t>(rng.Pick(weights));
@@ -135,40 +145,43 @@ void EventModel::PickRead(Rng& rng, Event* event) const {
   }
   if (event->denied) event->bytes_out = -1;
   // Some producers log the byte count as a string; ingesters must accept both.
-  event->bytes_as_string = event->operation == Operation::kGetObject && !event->denied &&
-                           rng.Chance(0.01);
+  event->bytes_as_string =
+      event->operation == Operation::kGetObject && !event->denied && rng.Chance(0.01);
 }
 
 void EventModel::AddSpike(Rng& rng, int day_index, int64_t day_start,
                           std::vector<Event>* events) const {
   for (size_t sub_idx = 0; sub_idx < world_.subscribers.size(); ++sub_idx) {
-    const Subscriber& subscriber = world_.subscribers[sub_idx];
-    if (subscriber.spike_day != day_index) continue;
+    if (world_.subscribers[sub_idx].spike_day != day_index) continue;
     // A bulk download: list every prefix, then fetch every object, in order, for hours.
-    int ap_idx = subscriber.access_points.front();
-    const AccessPoint& ap = world_.access_points[ap_idx];
     int64_t time = day_start + rng.Between(2, 12) * 3600;
     int64_t total = std::max(1, events_per_day_ * 3 / 4);
-    for (int64_t idx = 0; idx < total && time < day_start + kSecondsPerDay; ++idx) {
-      Event event = NewEvent(rng, time, EventKind::kSubscriberRead);
-      event.subscriber = static_cast<int32_t>(sub_idx);
-      event.access_point = static_cast<int16_t>(ap_idx);
-      event.region = static_cast<uint8_t>(ap.region);
-      event.requester_pays = subscriber.requester_pays;
-      auto prefixes = static_cast<int64_t>(ap.prefixes.size());
-      if (idx < prefixes) {
-        event.operation = Operation::kListObjects;
-        event.list_style = ListStyle::kV2;
-        event.item = static_cast<int32_t>(idx);
-        event.bytes_out = 2000 + static_cast<int64_t>(rng.Uniform(60000));
-      } else {
-        event.item = static_cast<int32_t>((idx - prefixes) % static_cast<int64_t>(ap.objects.size()));
-        event.bytes_out = static_cast<int64_t>(ap.objects[event.item].size);
-      }
-      events->push_back(event);
+    for (int64_t step = 0; step < total && time < day_start + kSecondsPerDay; ++step) {
+      events->push_back(BulkRequest(rng, static_cast<int32_t>(sub_idx), step, time));
       time += rng.Between(0, 3);
     }
   }
+}
+
+Event EventModel::BulkRequest(Rng& rng, int32_t subscriber_idx, int64_t step, int64_t time) const {
+  const Subscriber& subscriber = world_.subscribers[subscriber_idx];
+  const AccessPoint& ap = world_.access_points[subscriber.access_points.front()];
+  Event event = NewEvent(rng, time, EventKind::kSubscriberRead);
+  event.subscriber = subscriber_idx;
+  event.access_point = static_cast<int16_t>(subscriber.access_points.front());
+  event.region = static_cast<uint8_t>(ap.region);
+  event.requester_pays = subscriber.requester_pays;
+  auto prefixes = static_cast<int64_t>(ap.prefixes.size());
+  if (step < prefixes) {
+    event.operation = Operation::kListObjects;
+    event.list_style = ListStyle::kV2;
+    event.item = static_cast<int32_t>(step);
+    event.bytes_out = 2000 + static_cast<int64_t>(rng.Uniform(60000));
+  } else {
+    event.item = static_cast<int32_t>((step - prefixes) % static_cast<int64_t>(ap.objects.size()));
+    event.bytes_out = static_cast<int64_t>(ap.objects[event.item].size);
+  }
+  return event;
 }
 
 Event EventModel::Noise(Rng& rng, int64_t time) const {
@@ -188,9 +201,10 @@ Event EventModel::Noise(Rng& rng, int64_t time) const {
     }
     case EventKind::kDirectRead:
     case EventKind::kPut:
-      event.access_point = static_cast<int16_t>(
-          adx_access_points_[rng.Uniform(adx_access_points_.size())]);
-      event.operation = event.kind == EventKind::kPut ? Operation::kPutObject : Operation::kGetObject;
+      event.access_point =
+          static_cast<int16_t>(adx_access_points_[rng.Uniform(adx_access_points_.size())]);
+      event.operation =
+          event.kind == EventKind::kPut ? Operation::kPutObject : Operation::kGetObject;
       break;
     case EventKind::kS3Management: {
       constexpr Operation kOps[] = {Operation::kGetBucketAcl, Operation::kGetBucketLocation,

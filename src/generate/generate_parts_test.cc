@@ -2,10 +2,10 @@
 
 #include <string>
 
-#include "generate/civil_time.h"
 #include "generate/json_text.h"
 #include "generate/random.h"
 #include "generate/sha256.h"
+#include "generate/time_text.h"
 
 namespace adxm {
 namespace {
@@ -19,7 +19,7 @@ TEST(Sha256Test, MatchesFipsVectors) {
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
-TEST(CivilTimeTest, ParsesOnlyRealDates) {
+TEST(TimeTextTest, ParsesOnlyRealDates) {
   int64_t days = 0;
   ASSERT_TRUE(ParseIsoDate("2023-05-01", &days));
   EXPECT_EQ(days, 19478);
@@ -31,7 +31,7 @@ TEST(CivilTimeTest, ParsesOnlyRealDates) {
   EXPECT_FALSE(ParseIsoDate("", &days));
 }
 
-TEST(CivilTimeTest, FormatsCloudTrailTimes) {
+TEST(TimeTextTest, FormatsCloudTrailTimes) {
   int64_t seconds = 19478 * kSecondsPerDay + 23 * 3600 + 59 * 60 + 59;
   EXPECT_EQ(FormatIsoTime(seconds), "2023-05-01T23:59:59Z");
   EXPECT_EQ(FormatIsoDate(seconds + 1), "2023-05-02");

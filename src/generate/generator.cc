@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "base/file_util.h"
-#include "generate/civil_time.h"
 #include "generate/digest_writer.h"
 #include "generate/event_model.h"
 #include "generate/ground_truth.h"
 #include "generate/log_writer.h"
+#include "generate/time_text.h"
 #include "generate/world.h"
 
 namespace adxm {
@@ -27,7 +27,8 @@ Status CheckRange(std::string_view name, int64_t value, int64_t lo, int64_t hi) 
 
 /// Validate `options`; on success set `first_day` (days since the epoch).
 Status Validate(const GenerateOptions& options, int64_t* first_day) {
-  if (options.out.empty()) return Status::InvalidArgument("generate: an output directory is required");
+  if (options.out.empty())
+    return Status::InvalidArgument("generate: an output directory is required");
   if (!ParseIsoDate(options.start, first_day)) {
     return Status::InvalidArgument(
         fmt::format("generate: start '{}' is not a valid YYYY-MM-DD date", options.start));
@@ -64,9 +65,9 @@ struct Run {
   const World& world;
   const EventModel& model;
   GroundTruth* truth;
-  std::mutex truth_mutex;                  // Guards *truth.
-  std::vector<DayDelivery> deliveries;     // Per day.
-  std::vector<Status> statuses;            // Per day.
+  std::mutex truth_mutex;               // Guards *truth.
+  std::vector<DayDelivery> deliveries;  // Per day.
+  std::vector<Status> statuses;         // Per day.
   std::atomic<int> next_day{0};
   std::atomic<bool> failed{false};
 };

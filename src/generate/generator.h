@@ -29,7 +29,7 @@ struct GenerateOptions {
   int events_per_day = 3000;         // Qualifying (ADX) events per day (±2%), before noise and
                                      // duplicates; a subscriber's bulk-download day adds more.
   int subscribers = 12;              // Subscriber accounts, 1..100000.
-  int threads = 2;                   // Days generated in parallel, 1..64; output does not depend on it.
+  int threads = 2;  // Days generated in parallel, 1..64; output does not depend on it.
 };
 
 /// What was generated.

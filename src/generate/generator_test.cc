@@ -34,9 +34,9 @@ GenerateOptions SmallOptions(const fs::path& out, uint64_t seed = 42) {
   GenerateOptions options;
   options.out = out;
   options.seed = seed;
-  options.start = "2023-05-30";  // Crosses a month boundary.
-  options.days = 4;
-  options.events_per_day = 400;
+  options.start = "2023-05-31";  // Crosses a month boundary.
+  options.days = 2;
+  options.events_per_day = 500;
   options.subscribers = 6;
   return options;
 }
@@ -66,7 +66,8 @@ std::string Gunzip(const std::string& gz) {
   std::string out(size, '\0');
   libdeflate_decompressor* decompressor = libdeflate_alloc_decompressor();
   size_t actual = 0;
-  auto result = libdeflate_gzip_decompress(decompressor, gz.data(), gz.size(), out.data(), size, &actual);
+  auto result =
+      libdeflate_gzip_decompress(decompressor, gz.data(), gz.size(), out.data(), size, &actual);
   libdeflate_free_decompressor(decompressor);
   EXPECT_EQ(result, LIBDEFLATE_SUCCESS);
   out.resize(actual);
@@ -108,8 +109,9 @@ struct Scan {
   };
   std::map<std::string, Month> months;
   std::map<std::string, uint64_t> days;
-  std::map<std::string, std::string> records;  // eventID → record text.
-  std::map<std::string, int> features;         // Feature → records or files showing it.
+  std::map<std::string, std::map<std::string, int>> day_accounts;  // Day → account → events.
+  std::map<std::string, std::string> records;                      // eventID → record text.
+  std::map<std::string, int> features;  // Feature → records or files showing it.
   uint64_t qualifying = 0, all_access_points = 0, files = 0, late_files = 0, duplicates = 0;
   uint64_t total_records = 0, json_bytes = 0;
 };
@@ -121,6 +123,7 @@ void CountQualifying(const Json& record, Scan* scan) {
   Scan::Month& month = scan->months[time.substr(0, 7)];
   ++month.events;
   ++scan->days[time.substr(0, 10)];
+  ++scan->day_accounts[time.substr(0, 10)][account];
   if (account != "anonymous") {
     month.subscribers.insert(account);
     ++month.event_counts[record["eventName"].get<std::string>()];
@@ -135,8 +138,10 @@ void CountQualifying(const Json& record, Scan* scan) {
   const Json& params = record["requestParameters"];
   if (account == "anonymous") ++scan->features["anonymous"];
   if (record.value("errorCode", "") == "AccessDenied") ++scan->features["AccessDenied"];
-  if (params.value("list-type", "") == "2" && params.contains("prefix")) ++scan->features["list v2"];
-  if (record["eventName"] == "ListObjects" && !params.contains("list-type") && !params.contains("prefix")) {
+  if (params.value("list-type", "") == "2" && params.contains("prefix"))
+    ++scan->features["list v2"];
+  if (record["eventName"] == "ListObjects" && !params.contains("list-type") &&
+      !params.contains("prefix")) {
     ++scan->features["list v1 without prefix"];
   }
   if (record.contains("vpcEndpointId")) ++scan->features["vpce"];
@@ -186,10 +191,12 @@ void ScanFile(const fs::path& root, const std::string& key, Scan* scan) {
   if (!in_order) ++scan->features["shuffled file"];
   // Key: .../YYYY/MM/DD/<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<16>.json.gz
   std::string stamp = key.substr(key.size() - 39, 13);
-  int64_t delivered = ParseTime(stamp.substr(0, 4) + "-" + stamp.substr(4, 2) + "-" + stamp.substr(6, 2) +
-                                "T" + stamp.substr(9, 2) + ":" + stamp.substr(11, 2) + ":00Z");
+  int64_t delivered =
+      ParseTime(stamp.substr(0, 4) + "-" + stamp.substr(4, 2) + "-" + stamp.substr(6, 2) + "T" +
+                stamp.substr(9, 2) + ":" + stamp.substr(11, 2) + ":00Z");
   std::string folder = fs::path(key).parent_path().generic_string();  // Ends in YYYY/MM/DD.
-  int64_t folder_day = ParseTime(folder.substr(folder.size() - 10).replace(4, 1, "-").replace(7, 1, "-"));
+  int64_t folder_day =
+      ParseTime(folder.substr(folder.size() - 10).replace(4, 1, "-").replace(7, 1, "-"));
   int64_t event_day = newest - newest % 86400;
   if (delivered - newest > 3 * 3600) {
     ++scan->late_files;
@@ -230,7 +237,8 @@ TEST_F(GeneratorTest, SameSeedGivesIdenticalBytesOtherSeedDiffers) {
     ASSERT_EQ(ReadAll(root() / key), ReadAll(other.path() / "same" / key)) << key;
   }
   EXPECT_NE(keys, ListKeys(other.path() / "different"));
-  EXPECT_NE(ReadAll(root() / "ground_truth.json"), ReadAll(other.path() / "different" / "ground_truth.json"));
+  EXPECT_NE(ReadAll(root() / "ground_truth.json"),
+            ReadAll(other.path() / "different" / "ground_truth.json"));
 }
 
 TEST_F(GeneratorTest, KeysFollowCloudTrailLayout) {
@@ -279,7 +287,7 @@ TEST_F(GeneratorTest, GroundTruthMatchesIndependentReader) {
     EXPECT_EQ(month["qualifying_events"].get<uint64_t>(), seen.events);
   }
   EXPECT_EQ((truth["days"].get<std::map<std::string, uint64_t>>()), scan.days);
-  EXPECT_EQ(truth["days"].size(), 4u);
+  EXPECT_EQ(truth["days"].size(), 2u);
   EXPECT_EQ(truth["qualifying_events"].get<uint64_t>(), scan.qualifying);
   EXPECT_EQ(truth["qualifying_events_all_access_points"].get<uint64_t>(), scan.all_access_points);
   EXPECT_EQ(truth["files"].get<uint64_t>(), scan.files);
@@ -292,16 +300,26 @@ TEST_F(GeneratorTest, GroundTruthMatchesIndependentReader) {
   for (const char* feature :
        {"anonymous", "AccessDenied", "list v2", "list v1 without prefix", "bytes as string", "vpce",
         "requester pays", "non-ADX access point", "NetworkActivity", "management", "write",
-        "other service", "shuffled file", "late by 2+ days", "after midnight", "organization trail"}) {
+        "other service", "shuffled file", "late by 2+ days", "after midnight",
+        "organization trail"}) {
     EXPECT_GT(scan.features[feature], 0) << feature;
   }
   EXPECT_GT(scan.duplicates, 0u);
+  // Day 2 holds a bulk download (+75%) and a heavy subscriber who stopped (churn).
+  EXPECT_GT(scan.days["2023-06-01"] * 2, scan.days["2023-05-31"] * 3);
+  int churned = 0;
+  for (const auto& [account, events] : scan.day_accounts["2023-05-31"]) {
+    churned += events >= 20 && scan.day_accounts["2023-06-01"].count(account) == 0;
+  }
+  EXPECT_EQ(churned, 1);
   EXPECT_EQ(scan.features["duplicate differs"], 0);
   // Noise is 20-30% on top of the qualifying events; records are realistic in size.
-  double noise_ratio = static_cast<double>(summary_.noise_events) / static_cast<double>(scan.qualifying);
+  double noise_ratio =
+      static_cast<double>(summary_.noise_events) / static_cast<double>(scan.qualifying);
   EXPECT_GT(noise_ratio, 0.15);
   EXPECT_LT(noise_ratio, 0.35);
-  double record_bytes = static_cast<double>(scan.json_bytes) / static_cast<double>(scan.total_records);
+  double record_bytes =
+      static_cast<double>(scan.json_bytes) / static_cast<double>(scan.total_records);
   EXPECT_GT(record_bytes, 1100);
   EXPECT_LT(record_bytes, 1800);
 }

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "generate/civil_time.h"
+#include "generate/time_text.h"
 
 namespace adxm {
 
@@ -19,7 +19,8 @@ void GroundTruth::AddDay(int64_t day_start, std::span<const Event> events) {
     ++qualifying_;
     ++day_count;
     ++month.events;
-    std::string account = event.anonymous ? "anonymous" : world_.subscribers[event.subscriber].account;
+    std::string account =
+        event.anonymous ? "anonymous" : world_.subscribers[event.subscriber].account;
     if (!event.anonymous) {
       month.subscribers.insert(account);
       ++month.event_counts[std::string(OperationName(event.operation))];

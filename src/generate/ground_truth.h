@@ -41,15 +41,15 @@ class GroundTruth {
 
  private:
   struct Month {
-    std::set<std::string> subscribers;              // Excluding anonymous.
-    std::map<std::string, uint64_t> event_counts;   // eventName → count, excluding anonymous.
-    std::map<std::string, uint64_t> bytes;          // Account (or anonymous) → bytes out.
-    uint64_t events = 0;                            // Including anonymous.
+    std::set<std::string> subscribers;             // Excluding anonymous.
+    std::map<std::string, uint64_t> event_counts;  // eventName → count, excluding anonymous.
+    std::map<std::string, uint64_t> bytes;         // Account (or anonymous) → bytes out.
+    uint64_t events = 0;                           // Including anonymous.
   };
 
   const World& world_;
-  std::map<std::string, Month> months_;      // "YYYY-MM" → month.
-  std::map<std::string, uint64_t> days_;     // "YYYY-MM-DD" → qualifying events.
+  std::map<std::string, Month> months_;   // "YYYY-MM" → month.
+  std::map<std::string, uint64_t> days_;  // "YYYY-MM-DD" → qualifying events.
   uint64_t qualifying_ = 0;
   uint64_t all_access_points_ = 0;
   uint64_t noise_ = 0;

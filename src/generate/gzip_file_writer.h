@@ -31,11 +31,13 @@ class GzipFileWriter {
 
  private:
   struct CompressorDeleter {
-    void operator()(libdeflate_compressor* compressor) const { libdeflate_free_compressor(compressor); }
+    void operator()(libdeflate_compressor* compressor) const {
+      libdeflate_free_compressor(compressor);
+    }
   };
   std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor_;
-  std::string buffer_;                // Reused compressed output.
-  std::set<std::string> made_dirs_;   // Directories already created.
+  std::string buffer_;               // Reused compressed output.
+  std::set<std::string> made_dirs_;  // Directories already created.
 };
 
 }  // namespace adxm

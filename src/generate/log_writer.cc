@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <limits>
 
-#include "generate/civil_time.h"
 #include "generate/sha256.h"
+#include "generate/time_text.h"
 
 namespace adxm {
 namespace {
@@ -63,7 +63,8 @@ void LogWriter::PlanDuplicates(Rng& rng, int64_t day_start, std::span<const Even
   // A duplicate goes to the next non-empty window of the same region (else the previous one):
   // the same record, byte for byte, in a second file.
   for (uint32_t idx = 0; idx < events.size(); ++idx) {
-    if (!rng.Chance(kDuplicateShare)) continue;
+    // Each day's first event is always delivered twice, so that every bucket has duplicates.
+    if (!rng.Chance(kDuplicateShare) && idx != 0) continue;
     const Event& event = events[idx];
     int base = event.region * kWindowsPerDay;
     int own = static_cast<int>((event.time - day_start) / kWindowSeconds);
@@ -80,8 +81,9 @@ void LogWriter::PlanDuplicates(Rng& rng, int64_t day_start, std::span<const Even
   }
 }
 
-Status LogWriter::DeliverFile(Rng& rng, int region, int64_t window_end, std::span<const Event> events,
-                              std::vector<uint32_t>* records, DayDelivery* result) {
+Status LogWriter::DeliverFile(Rng& rng, int region, int64_t window_end,
+                              std::span<const Event> events, std::vector<uint32_t>* records,
+                              DayDelivery* result) {
   rng.Shuffle(std::span<uint32_t>(*records));
   int64_t delivery = window_end + rng.Between(180, 720);
   bool forced_late = day_zero_ && result->stats.files == kForcedLateFile;
@@ -92,7 +94,8 @@ Status LogWriter::DeliverFile(Rng& rng, int region, int64_t window_end, std::spa
   }
   std::string key = FileKey(rng, region, delivery);
   json_.assign("{\"Records\":[");
-  int64_t oldest = std::numeric_limits<int64_t>::max(), newest = std::numeric_limits<int64_t>::min();
+  int64_t oldest = std::numeric_limits<int64_t>::max(),
+          newest = std::numeric_limits<int64_t>::min();
   for (size_t idx = 0; idx < records->size(); ++idx) {
     const Event& event = events[(*records)[idx]];
     if (idx > 0) json_.push_back(',');
@@ -114,9 +117,10 @@ Status LogWriter::DeliverFile(Rng& rng, int region, int64_t window_end, std::spa
 std::string LogWriter::FileKey(Rng& rng, int region, int64_t delivery_time) const {
   const std::string& name = world_.regions[region].name;
   CivilTime t = ToCivil(delivery_time);
-  return fmt::format("{}CloudTrail/{}/{:04}/{:02}/{:02}/{}_CloudTrail_{}_{:04}{:02}{:02}T{:02}{:02}Z_{}.json.gz",
-                     LogRoot(world_, region), name, t.year, t.month, t.day, world_.provider_account,
-                     name, t.year, t.month, t.day, t.hour, t.minute, rng.Chars(16, kMixedAlnum));
+  return fmt::format(
+      "{}CloudTrail/{}/{:04}/{:02}/{:02}/{}_CloudTrail_{}_{:04}{:02}{:02}T{:02}{:02}Z_{}.json.gz",
+      LogRoot(world_, region), name, t.year, t.month, t.day, world_.provider_account, name, t.year,
+      t.month, t.day, t.hour, t.minute, rng.Chars(16, kMixedAlnum));
 }
 
 }  // namespace adxm

@@ -59,13 +59,15 @@ class LogWriter {
   LogWriter(const World& world, std::filesystem::path out, uint64_t seed);
 
   /// Deliver `events`, all of the day `day_index` starting at `day_start` (Unix seconds).
-  Status WriteDay(int day_index, int64_t day_start, std::span<const Event> events, DayDelivery* result);
+  Status WriteDay(int day_index, int64_t day_start, std::span<const Event> events,
+                  DayDelivery* result);
 
  private:
   static constexpr int kWindowSeconds = 300;
   static constexpr int kWindowsPerDay = 86400 / kWindowSeconds;
 
-  void PlanDuplicates(Rng& rng, int64_t day_start, std::span<const Event> events, DayDelivery* result);
+  void PlanDuplicates(Rng& rng, int64_t day_start, std::span<const Event> events,
+                      DayDelivery* result);
   Status DeliverFile(Rng& rng, int region, int64_t window_end, std::span<const Event> events,
                      std::vector<uint32_t>* records, DayDelivery* result);
   std::string FileKey(Rng& rng, int region, int64_t delivery_time) const;

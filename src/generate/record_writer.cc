@@ -4,9 +4,9 @@
 
 #include <iterator>
 
-#include "generate/civil_time.h"
 #include "generate/json_text.h"
 #include "generate/random.h"
+#include "generate/time_text.h"
 
 namespace adxm {
 namespace {
@@ -27,27 +27,32 @@ struct Context {
 
 std::string Uuid(Rng& rng) {
   uint64_t hi = rng.Next(), lo = rng.Next();
-  hi = (hi & ~uint64_t{0xf000}) | 0x4000;                             // Version 4.
-  lo = (lo & ~(uint64_t{3} << 62)) | (uint64_t{2} << 62);              // RFC 4122 variant.
+  hi = (hi & ~uint64_t{0xf000}) | 0x4000;                  // Version 4.
+  lo = (lo & ~(uint64_t{3} << 62)) | (uint64_t{2} << 62);  // RFC 4122 variant.
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xffff,
                      hi & 0xffff, lo >> 48, lo & 0xffffffffffffULL);
 }
 
 const ProviderRole& RoleOf(const Context& ctx) {
   switch (ctx.event.kind) {
-    case EventKind::kPut: return ctx.world.role(RoleId::kPipeline);
+    case EventKind::kPut:
+      return ctx.world.role(RoleId::kPipeline);
     case EventKind::kInternalRead:
-    case EventKind::kDirectRead: return ctx.world.role(RoleId::kAnalytics);
-    default: return ctx.world.role(RoleId::kAdmin);
+    case EventKind::kDirectRead:
+      return ctx.world.role(RoleId::kAnalytics);
+    default:
+      return ctx.world.role(RoleId::kAdmin);
   }
 }
 
 void AppendAssumedRole(const Context& ctx, const ProviderRole& role) {
   const std::string& account = ctx.world.provider_account;
   std::string* out = ctx.out;
-  AppendJsonField(out, "{\"type\":\"AssumedRole\",\"principalId\":", role.role_id + ":" + role.session);
-  AppendJsonField(out, ",\"arn\":",
-                  fmt::format("arn:aws:sts::{}:assumed-role/{}/{}", account, role.name, role.session));
+  AppendJsonField(out,
+                  "{\"type\":\"AssumedRole\",\"principalId\":", role.role_id + ":" + role.session);
+  AppendJsonField(
+      out, ",\"arn\":",
+      fmt::format("arn:aws:sts::{}:assumed-role/{}/{}", account, role.name, role.session));
   AppendJsonField(out, ",\"accountId\":", account);
   AppendJsonField(out, ",\"accessKeyId\":", role.access_key);
   AppendJsonField(out, ",\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\",\"principalId\":",
@@ -79,13 +84,8 @@ void AppendIdentity(const Context& ctx) {
 
 std::string SourceIp(Context& ctx) {
   const Event& event = ctx.event;
-  if (event.kind == EventKind::kNetworkActivity) {
-    return fmt::format("10.{}.{}.{}", ctx.rng.Uniform(256), ctx.rng.Uniform(256), 1 + ctx.rng.Uniform(254));
-  }
-  if (event.anonymous) {
-    return fmt::format("{}.{}.{}.{}", 60 + ctx.rng.Uniform(150), ctx.rng.Uniform(256),
-                       ctx.rng.Uniform(256), 1 + ctx.rng.Uniform(254));
-  }
+  if (event.kind == EventKind::kNetworkActivity) return RandomPrivateIp(ctx.rng);
+  if (event.anonymous) return RandomPublicIp(ctx.rng);
   if (event.subscriber >= 0) {
     const Subscriber& subscriber = ctx.world.subscribers[event.subscriber];
     return subscriber.ips[(event.variant / 3) % subscriber.ips.size()];
@@ -112,9 +112,11 @@ bool ThroughAccessPoint(const Event& event) {
 }
 
 std::string Host(const Context& ctx) {
-  if (ctx.event.operation == Operation::kListBuckets) return fmt::format("s3.{}.amazonaws.com", ctx.region);
+  if (ctx.event.operation == Operation::kListBuckets)
+    return fmt::format("s3.{}.amazonaws.com", ctx.region);
   if (ThroughAccessPoint(ctx.event)) {
-    return fmt::format("{}-{}.s3-accesspoint.{}.amazonaws.com", ctx.ap.name, ctx.ap.account, ctx.region);
+    return fmt::format("{}-{}.s3-accesspoint.{}.amazonaws.com", ctx.ap.name, ctx.ap.account,
+                       ctx.region);
   }
   return fmt::format("{}.s3.{}.amazonaws.com", ctx.ap.bucket, ctx.region);
 }
@@ -140,8 +142,12 @@ void AppendRequestParameters(const Context& ctx, const std::string& host) {
       out->append(R"(,"delimiter":"/","encoding-type":"url")");
       if (event.list_style == ListStyle::kV2) out->append(R"(,"max-keys":"1000")");
       break;
-    case Operation::kGetBucketAcl: out->append(R"(,"acl":"")"); break;
-    case Operation::kGetBucketLocation: out->append(R"(,"location":"")"); break;
+    case Operation::kGetBucketAcl:
+      out->append(R"(,"acl":"")");
+      break;
+    case Operation::kGetBucketLocation:
+      out->append(R"(,"location":"")");
+      break;
     default:
       AppendJsonField(out, ",\"key\":", ctx.ap.objects[event.item].key);
       if (event.operation == Operation::kGetObjectAttributes) {
@@ -179,7 +185,8 @@ void AppendAdditionalEventData(Context& ctx) {
 
 void AppendBucketResource(const Context& ctx) {
   AppendJsonField(ctx.out, "{\"accountId\":", ctx.world.provider_account);
-  AppendJsonField(ctx.out, ",\"type\":\"AWS::S3::Bucket\",\"ARN\":", "arn:aws:s3:::" + ctx.ap.bucket);
+  AppendJsonField(ctx.out,
+                  ",\"type\":\"AWS::S3::Bucket\",\"ARN\":", "arn:aws:s3:::" + ctx.ap.bucket);
   ctx.out->push_back('}');
 }
 
@@ -203,9 +210,9 @@ void AppendResources(const Context& ctx) {
   AppendBucketResource(ctx);
   if (ThroughAccessPoint(event)) {
     AppendJsonField(out, ",{\"accountId\":", ctx.ap.account);
-    AppendJsonField(out, ",\"type\":\"AWS::S3::AccessPoint\",\"ARN\":",
-                    fmt::format("arn:aws:s3:{}:{}:accesspoint/{}", ctx.region, ctx.ap.account,
-                                ctx.ap.name));
+    AppendJsonField(
+        out, ",\"type\":\"AWS::S3::AccessPoint\",\"ARN\":",
+        fmt::format("arn:aws:s3:{}:{}:accesspoint/{}", ctx.region, ctx.ap.account, ctx.ap.name));
     out->push_back('}');
   }
   out->push_back(']');
@@ -223,13 +230,14 @@ void AppendVpcEndpoint(const Context& ctx) {
   if (subscriber.vpc_endpoint.empty()) return;
   AppendJsonField(ctx.out, ",\"vpcEndpointId\":", subscriber.vpc_endpoint);
   // Newer record versions also name the endpoint's account.
-  if (event.event_version >= 9) AppendJsonField(ctx.out, ",\"vpcEndpointAccountId\":", subscriber.account);
+  if (event.event_version >= 9)
+    AppendJsonField(ctx.out, ",\"vpcEndpointAccountId\":", subscriber.account);
 }
 
 void AppendHead(Context& ctx, std::string_view source) {
   std::string* out = ctx.out;
-  fmt::format_to(std::back_inserter(*out), "{{\"eventVersion\":\"1.{:02}\",\"userIdentity\":",
-                 ctx.event.event_version);
+  fmt::format_to(std::back_inserter(*out),
+                 "{{\"eventVersion\":\"1.{:02}\",\"userIdentity\":", ctx.event.event_version);
   AppendIdentity(ctx);
   AppendJsonField(out, ",\"eventTime\":", FormatIsoTime(ctx.event.time));
   AppendJsonField(out, ",\"eventSource\":", source);
@@ -249,74 +257,95 @@ void AppendTail(Context& ctx, bool management, std::string_view category) {
   AppendJsonField(out, ",\"eventCategory\":", category);
 }
 
+void AppendError(const Context& ctx) {
+  if (ctx.event.kind == EventKind::kNetworkActivity) {
+    ctx.out->append(R"(,"errorCode":"VpceAccessDenied",)"
+                    R"("errorMessage":"The request was denied due to a VPC endpoint policy")");
+  } else if (ctx.event.denied) {
+    ctx.out->append(R"(,"errorCode":"AccessDenied","errorMessage":"Access Denied")");
+  }
+}
+
+void AppendTlsDetails(const Context& ctx, const std::string& host) {
+  ctx.out->append(ctx.tls13 ? R"(,"tlsDetails":{"tlsVersion":"TLSv1.3",)"
+                              R"("cipherSuite":"TLS_AES_128_GCM_SHA256")"
+                            : R"(,"tlsDetails":{"tlsVersion":"TLSv1.2",)"
+                              R"("cipherSuite":"ECDHE-RSA-AES128-GCM-SHA256")");
+  AppendJsonField(ctx.out, ",\"clientProvidedHostHeader\":", host);
+  ctx.out->push_back('}');
+}
+
 void AppendS3Event(Context& ctx) {
   const Event& event = ctx.event;
   std::string* out = ctx.out;
   bool network = event.kind == EventKind::kNetworkActivity;
   bool management = event.kind == EventKind::kS3Management;
+  bool put = event.operation == Operation::kPutObject;
   AppendHead(ctx, "s3.amazonaws.com");
   AppendJsonField(out, ",\"sourceIPAddress\":", SourceIp(ctx));
   AppendJsonField(out, ",\"userAgent\":", UserAgent(ctx));
-  if (network) {
-    out->append(R"(,"errorCode":"VpceAccessDenied","errorMessage":"The request was denied due to a VPC endpoint policy")");
-  } else if (event.denied) {
-    out->append(R"(,"errorCode":"AccessDenied","errorMessage":"Access Denied")");
-  }
+  AppendError(ctx);
   std::string host = Host(ctx);
   out->append(",\"requestParameters\":");
   AppendRequestParameters(ctx, host);
-  out->append(event.operation == Operation::kPutObject
-                  ? R"(,"responseElements":{"x-amz-server-side-encryption":"AES256"})"
+  out->append(put ? R"(,"responseElements":{"x-amz-server-side-encryption":"AES256"})"
                   : R"(,"responseElements":null)");
   if (!network) AppendAdditionalEventData(ctx);
   AppendJsonField(out, ",\"requestID\":", ctx.rng.Chars(16, kUpperAlnum));
   AppendJsonField(out, ",\"eventID\":", Uuid(ctx.rng));
-  out->append(event.operation == Operation::kPutObject ? R"(,"readOnly":false)" : R"(,"readOnly":true)");
+  out->append(put ? R"(,"readOnly":false)" : R"(,"readOnly":true)");
   AppendResources(ctx);
   AppendTail(ctx, management, network ? "NetworkActivity" : management ? "Management" : "Data");
-  if (!network) {
-    out->append(ctx.tls13 ? R"(,"tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256")"
-                          : R"(,"tlsDetails":{"tlsVersion":"TLSv1.2","cipherSuite":"ECDHE-RSA-AES128-GCM-SHA256")");
-    AppendJsonField(out, ",\"clientProvidedHostHeader\":", host);
-    out->push_back('}');
-  }
+  if (!network) AppendTlsDetails(ctx, host);
   out->push_back('}');
 }
 
-void AppendServiceEvent(Context& ctx) {
-  const Event& event = ctx.event;
+/// STS AssumeRole by EC2 for the pipeline role.
+void AppendAssumeRoleBody(Context& ctx) {
   std::string* out = ctx.out;
   const std::string& account = ctx.world.provider_account;
-  bool assume = event.operation == Operation::kAssumeRole;
+  const ProviderRole& role = ctx.world.role(RoleId::kPipeline);
+  std::string role_arn = fmt::format("arn:aws:iam::{}:role/{}", account, role.name);
+  out->append(R"(,"sourceIPAddress":"ec2.amazonaws.com","userAgent":"ec2.amazonaws.com")");
+  AppendJsonField(out, ",\"requestParameters\":{\"roleArn\":", role_arn);
+  AppendJsonField(out, ",\"roleSessionName\":", role.session);
+  AppendJsonField(out,
+                  "},\"responseElements\":{\"credentials\":{\"accessKeyId\":", role.access_key);
+  AppendJsonField(out, ",\"sessionToken\":", "IQoJb3JpZ2luX2VjE" + ctx.rng.Chars(180, kBase64));
+  AppendJsonField(out, ",\"expiration\":", FormatIsoTime(ctx.event.time + 3600));
+  AppendJsonField(out, "}},\"requestID\":", Uuid(ctx.rng));
+  AppendJsonField(out, ",\"eventID\":", Uuid(ctx.rng));
+  AppendJsonField(out, ",\"readOnly\":true,\"resources\":[{\"accountId\":", account);
+  AppendJsonField(out, ",\"type\":\"AWS::IAM::Role\",\"ARN\":", role_arn);
+}
+
+/// KMS Decrypt made by S3 on behalf of a provider role reading an encrypted object.
+void AppendDecryptBody(Context& ctx) {
+  std::string* out = ctx.out;
+  const std::string& account = ctx.world.provider_account;
+  Rng key_rng(DeriveSeed(0, ctx.region));  // One KMS key per region.
+  out->append(R"(,"sourceIPAddress":"s3.amazonaws.com","userAgent":"s3.amazonaws.com")");
+  AppendJsonField(out, ",\"requestParameters\":{\"encryptionContext\":{\"aws:s3:arn\":",
+                  "arn:aws:s3:::" + ctx.ap.bucket + "/" + ctx.ap.objects[ctx.event.item].key);
+  out->append(R"(},"encryptionAlgorithm":"SYMMETRIC_DEFAULT"},"responseElements":null)");
+  AppendJsonField(out, ",\"requestID\":", Uuid(ctx.rng));
+  AppendJsonField(out, ",\"eventID\":", Uuid(ctx.rng));
+  AppendJsonField(out, ",\"readOnly\":true,\"resources\":[{\"accountId\":", account);
+  AppendJsonField(out, ",\"type\":\"AWS::KMS::Key\",\"ARN\":",
+                  fmt::format("arn:aws:kms:{}:{}:key/{}", ctx.region, account, Uuid(key_rng)));
+}
+
+void AppendServiceEvent(Context& ctx) {
+  bool assume = ctx.event.operation == Operation::kAssumeRole;
   AppendHead(ctx, assume ? "sts.amazonaws.com" : "kms.amazonaws.com");
   if (assume) {
-    const ProviderRole& role = ctx.world.role(RoleId::kPipeline);
-    std::string role_arn = fmt::format("arn:aws:iam::{}:role/{}", account, role.name);
-    out->append(R"(,"sourceIPAddress":"ec2.amazonaws.com","userAgent":"ec2.amazonaws.com")");
-    AppendJsonField(out, ",\"requestParameters\":{\"roleArn\":", role_arn);
-    AppendJsonField(out, ",\"roleSessionName\":", role.session);
-    AppendJsonField(out, "},\"responseElements\":{\"credentials\":{\"accessKeyId\":", role.access_key);
-    AppendJsonField(out, ",\"sessionToken\":", "IQoJb3JpZ2luX2VjE" + ctx.rng.Chars(180, kBase64));
-    AppendJsonField(out, ",\"expiration\":", FormatIsoTime(event.time + 3600));
-    AppendJsonField(out, "}},\"requestID\":", Uuid(ctx.rng));
-    AppendJsonField(out, ",\"eventID\":", Uuid(ctx.rng));
-    AppendJsonField(out, ",\"readOnly\":true,\"resources\":[{\"accountId\":", account);
-    AppendJsonField(out, ",\"type\":\"AWS::IAM::Role\",\"ARN\":", role_arn);
+    AppendAssumeRoleBody(ctx);
   } else {
-    Rng key_rng(DeriveSeed(0, ctx.region));  // One KMS key per region.
-    out->append(R"(,"sourceIPAddress":"s3.amazonaws.com","userAgent":"s3.amazonaws.com")");
-    AppendJsonField(out, ",\"requestParameters\":{\"encryptionContext\":{\"aws:s3:arn\":",
-                    "arn:aws:s3:::" + ctx.ap.bucket + "/" + ctx.ap.objects[event.item].key);
-    out->append(R"(},"encryptionAlgorithm":"SYMMETRIC_DEFAULT"},"responseElements":null)");
-    AppendJsonField(out, ",\"requestID\":", Uuid(ctx.rng));
-    AppendJsonField(out, ",\"eventID\":", Uuid(ctx.rng));
-    AppendJsonField(out, ",\"readOnly\":true,\"resources\":[{\"accountId\":", account);
-    AppendJsonField(out, ",\"type\":\"AWS::KMS::Key\",\"ARN\":",
-                    fmt::format("arn:aws:kms:{}:{}:key/{}", ctx.region, account, Uuid(key_rng)));
+    AppendDecryptBody(ctx);
   }
-  out->append("}]");
+  ctx.out->append("}]");
   AppendTail(ctx, /*management=*/true, "Management");
-  out->push_back('}');
+  ctx.out->push_back('}');
 }
 
 }  // namespace

@@ -35,8 +35,14 @@ void Compress(std::array<uint32_t, 8>* state, const unsigned char* block) {
     uint32_t t1 = h + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) + ((e & f) ^ (~e & g)) +
                   kRoundConstants[idx] + w[idx];
     uint32_t t2 = (Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-    h = g; g = f; f = e; e = d + t1;
-    d = c; c = b; b = a; a = t1 + t2;
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1;
+    d = c;
+    c = b;
+    b = a;
+    a = t1 + t2;
   }
   const uint32_t add[8] = {a, b, c, d, e, f, g, h};
   for (int idx = 0; idx < 8; ++idx) (*state)[idx] += add[idx];
@@ -57,7 +63,8 @@ std::string Sha256Hex(std::string_view data) {
   tail[rest] = 0x80;
   size_t tail_size = rest < 56 ? 64 : 128;
   uint64_t bits = static_cast<uint64_t>(data.size()) * 8;
-  for (int idx = 0; idx < 8; ++idx) tail[tail_size - 1 - idx] = static_cast<unsigned char>(bits >> (8 * idx));
+  for (int idx = 0; idx < 8; ++idx)
+    tail[tail_size - 1 - idx] = static_cast<unsigned char>(bits >> (8 * idx));
   for (size_t offset = 0; offset < tail_size; offset += 64) Compress(&state, tail + offset);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;

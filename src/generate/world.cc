@@ -21,12 +21,9 @@ struct DataSetSpec {
 };
 
 constexpr DataSetSpec kDataSets[] = {
-    {"equities-eod", 0, "540564263739", ""},
-    {"options-chains", 0, "540564263739", ""},
-    {"crypto-trades", 0, "504002150500", ""},
-    {"fx-rates", 1, "330489627928", ""},
-    {"eu-energy-prices", 2, "036905324694", ""},
-    {"equities-eod", 0, "", "internal-analytics"},
+    {"equities-eod", 0, "540564263739", ""},     {"options-chains", 0, "540564263739", ""},
+    {"crypto-trades", 0, "504002150500", ""},    {"fx-rates", 1, "330489627928", ""},
+    {"eu-energy-prices", 2, "036905324694", ""}, {"equities-eod", 0, "", "internal-analytics"},
 };
 
 constexpr std::string_view kSubscriberAgents[] = {
@@ -54,15 +51,6 @@ constexpr std::string_view kAnonymousAgents[] = {
 
 constexpr int kPublicFirstOctets[] = {3, 13, 18, 34, 35, 44, 52, 54, 63, 98, 104, 130, 141, 185};
 
-std::string PublicIp(Rng& rng) {
-  int first = kPublicFirstOctets[rng.Uniform(std::size(kPublicFirstOctets))];
-  return fmt::format("{}.{}.{}.{}", first, rng.Uniform(256), rng.Uniform(256), 1 + rng.Uniform(254));
-}
-
-std::string PrivateIp(Rng& rng) {
-  return fmt::format("10.{}.{}.{}", rng.Uniform(256), rng.Uniform(256), 1 + rng.Uniform(254));
-}
-
 /// Return a size in [2^min_exp, 2^max_exp), log-uniform by octave.
 uint64_t ObjectSize(Rng& rng, int min_exp, int max_exp) {
   uint64_t base = uint64_t{1} << rng.Between(min_exp, max_exp - 1);
@@ -79,21 +67,24 @@ void AddObjects(Rng& rng, std::string_view prefix, bool odd_keys, AccessPoint* a
     for (int day = 1; day <= day_count; ++day) {
       int parts = 1 + static_cast<int>(rng.Uniform(4));
       for (int part = 0; part < parts; ++part) {
-        ap->objects.push_back({fmt::format("{}/2023/{:02}/{:02}/part-{:05}.parquet", prefix,
-                                           month, day, part),
-                               ObjectSize(rng, 20, 27)});
+        ap->objects.push_back(
+            {fmt::format("{}/2023/{:02}/{:02}/part-{:05}.parquet", prefix, month, day, part),
+             ObjectSize(rng, 20, 27)});
       }
     }
   }
   ap->prefixes.push_back(fmt::format("{}/reference/", prefix));
-  ap->objects.push_back({fmt::format("{}/reference/symbols.csv.gz", prefix), ObjectSize(rng, 16, 22)});
-  ap->objects.push_back({fmt::format("{}/reference/calendar.json", prefix), ObjectSize(rng, 10, 14)});
+  ap->objects.push_back(
+      {fmt::format("{}/reference/symbols.csv.gz", prefix), ObjectSize(rng, 16, 22)});
+  ap->objects.push_back(
+      {fmt::format("{}/reference/calendar.json", prefix), ObjectSize(rng, 10, 14)});
   ap->objects.push_back({fmt::format("{}/README.md", prefix), ObjectSize(rng, 11, 13)});
   ap->objects.push_back(
       {fmt::format("{}/reports/Q1 2023/summary.pdf", prefix), ObjectSize(rng, 18, 22)});
   if (odd_keys) {  // Keys that exercise JSON escaping and UTF-8 end to end.
     ap->objects.push_back({fmt::format("{}/notes/données-é.txt", prefix), ObjectSize(rng, 9, 12)});
-    ap->objects.push_back({fmt::format("{}/notes/the \"raw\" feed.txt", prefix), ObjectSize(rng, 9, 12)});
+    ap->objects.push_back(
+        {fmt::format("{}/notes/the \"raw\" feed.txt", prefix), ObjectSize(rng, 9, 12)});
   }
 }
 
@@ -127,14 +118,19 @@ std::string NewAccountId(Rng& rng, std::set<std::string>* taken) {
 
 std::string SessionName(Rng& rng) {
   switch (rng.Uniform(4)) {
-    case 0: return fmt::format("botocore-session-{}", 1680000000 + rng.Uniform(9000000));
-    case 1: return fmt::format("aws-go-sdk-{}", 1680000000000000000ULL + rng.Uniform(1ULL << 50));
-    case 2: return "i-0" + rng.Chars(16, kLowerHex);
-    default: return "adx-sync";
+    case 0:
+      return fmt::format("botocore-session-{}", 1680000000 + rng.Uniform(9000000));
+    case 1:
+      return fmt::format("aws-go-sdk-{}", 1680000000000000000ULL + rng.Uniform(1ULL << 50));
+    case 2:
+      return "i-0" + rng.Chars(16, kLowerHex);
+    default:
+      return "adx-sync";
   }
 }
 
-Subscriber NewSubscriber(Rng& rng, int rank, const std::vector<int>& adx_aps, std::set<std::string>* taken) {
+Subscriber NewSubscriber(Rng& rng, int rank, const std::vector<int>& adx_aps,
+                         std::set<std::string>* taken) {
   Subscriber sub;
   sub.account = NewAccountId(rng, taken);
   std::string role_id = "AROA" + rng.Chars(17, kUpperAlnum);
@@ -144,7 +140,7 @@ Subscriber NewSubscriber(Rng& rng, int rank, const std::vector<int>& adx_aps, st
   bool via_vpce = rng.Chance(0.25) || rank == 2;  // Some call through a VPC endpoint; one always.
   if (via_vpce) sub.vpc_endpoint = "vpce-0" + rng.Chars(16, kLowerHex);
   for (int idx = 0, count = 1 + static_cast<int>(rng.Uniform(3)); idx < count; ++idx) {
-    sub.ips.push_back(via_vpce ? PrivateIp(rng) : PublicIp(rng));
+    sub.ips.push_back(via_vpce ? RandomPrivateIp(rng) : RandomPublicIp(rng));
   }
   for (int idx = 0, count = 1 + static_cast<int>(rng.Uniform(2)); idx < count; ++idx) {
     sub.user_agents.emplace_back(kSubscriberAgents[rng.Uniform(std::size(kSubscriberAgents))]);
@@ -165,22 +161,35 @@ std::vector<ProviderRole> BuildRoles(Rng& rng) {
     std::string_view name, session, agent;
   };
   const Spec specs[] = {
-      {"DataPipelineRole", "etl-nightly", "[aws-sdk-java/2.20.162 Linux/5.10.184-175.749.amzn2.x86_64 "
-                           "OpenJDK_64-Bit_Server_VM/17.0.8.1+1 Java/17.0.8.1 io/sync http/Apache]"},
-      {"AnalyticsRole", "emr-analytics", "[Hadoop 3.3.4, aws-sdk-java/1.12.367 Linux/5.10.179-168.710.amzn2.x86_64 "
-                        "OpenJDK_64-Bit_Server_VM/25.372-b07 java/1.8.0_372 scala/2.12.15]"},
-      {"AdminRole", "jane.doe", "[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.488 "
-                    "Linux/5.10.184-152.745.amzn2int.x86_64 java/1.8.0_372]"},
+      {"DataPipelineRole", "etl-nightly",
+       "[aws-sdk-java/2.20.162 Linux/5.10.184-175.749.amzn2.x86_64 "
+       "OpenJDK_64-Bit_Server_VM/17.0.8.1+1 Java/17.0.8.1 io/sync http/Apache]"},
+      {"AnalyticsRole", "emr-analytics",
+       "[Hadoop 3.3.4, aws-sdk-java/1.12.367 Linux/5.10.179-168.710.amzn2.x86_64 "
+       "OpenJDK_64-Bit_Server_VM/25.372-b07 java/1.8.0_372 scala/2.12.15]"},
+      {"AdminRole", "jane.doe",
+       "[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.488 "
+       "Linux/5.10.184-152.745.amzn2int.x86_64 java/1.8.0_372]"},
   };
   for (const Spec& spec : specs) {
     roles.push_back({std::string(spec.name), "AROA" + rng.Chars(17, kUpperAlnum),
-                     std::string(spec.session), "ASIA" + rng.Chars(16, kUpperAlnum), PublicIp(rng),
-                     std::string(spec.agent)});
+                     std::string(spec.session), "ASIA" + rng.Chars(16, kUpperAlnum),
+                     RandomPublicIp(rng), std::string(spec.agent)});
   }
   return roles;
 }
 
 }  // namespace
+
+std::string RandomPublicIp(Rng& rng) {
+  int first = kPublicFirstOctets[rng.Uniform(std::size(kPublicFirstOctets))];
+  return fmt::format("{}.{}.{}.{}", first, rng.Uniform(256), rng.Uniform(256),
+                     1 + rng.Uniform(254));
+}
+
+std::string RandomPrivateIp(Rng& rng) {
+  return fmt::format("10.{}.{}.{}", rng.Uniform(256), rng.Uniform(256), 1 + rng.Uniform(254));
+}
 
 std::string LogRoot(const World& world, int region) {
   if (world.regions[region].organization_trail) {

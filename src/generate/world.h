@@ -13,25 +13,26 @@
 #include <string_view>
 #include <vector>
 
+#include "generate/random.h"
+
 namespace adxm {
 
 /// The ADX for S3 service accounts that own data set access points (DESIGN.md §2).
 inline constexpr std::string_view kAdxServiceAccounts[] = {
-    "540564263739", "504002150500", "337040091392", "366362662752",
-    "330489627928", "291973504423", "461002523379", "036905324694",
-    "675969394711", "108584782536", "844053218156"};
+    "540564263739", "504002150500", "337040091392", "366362662752", "330489627928", "291973504423",
+    "461002523379", "036905324694", "675969394711", "108584782536", "844053218156"};
 
 /// An AWS region with provider data in it.
 struct RegionInfo {
-  std::string name;          // e.g. "us-east-1".
-  int weight = 1;            // Relative share of traffic.
-  bool organization_trail;   // Its logs land under AWSLogs/<org id>/<account>/ (an org trail).
+  std::string name;         // e.g. "us-east-1".
+  int weight = 1;           // Relative share of traffic.
+  bool organization_trail;  // Its logs land under AWSLogs/<org id>/<account>/ (an org trail).
 };
 
 /// An object in a provider bucket.
 struct S3Object {
-  std::string key;     // Object key, may hold spaces, quotes and UTF-8.
-  uint64_t size = 0;   // Bytes.
+  std::string key;    // Object key, may hold spaces, quotes and UTF-8.
+  uint64_t size = 0;  // Bytes.
 };
 
 /// An access point on a provider bucket: an ADX data set's, or the provider's own.
@@ -47,16 +48,16 @@ struct AccessPoint {
 
 /// A subscriber account and its stable habits.
 struct Subscriber {
-  std::string account;                  // 12-digit AWS account id.
-  std::vector<std::string> principals;  // "AROA…:session" as the bucket owner sees them.
-  std::vector<std::string> ips;         // Stable source IPs.
-  std::vector<std::string> user_agents; // Stable clients.
-  std::vector<int> access_points;       // Entitled ADX access points (World::access_points).
-  std::string vpc_endpoint;             // Requester's VPC endpoint id, "" for internet callers.
-  int weight = 1;                       // Relative activity (heavy and light users).
-  bool requester_pays = true;           // Sends x-amz-request-payer: requester.
-  int churn_day = -1;                   // First day index with no activity; -1: never churns.
-  int spike_day = -1;                   // Day index of a bulk download; -1: none.
+  std::string account;                   // 12-digit AWS account id.
+  std::vector<std::string> principals;   // "AROA…:session" as the bucket owner sees them.
+  std::vector<std::string> ips;          // Stable source IPs.
+  std::vector<std::string> user_agents;  // Stable clients.
+  std::vector<int> access_points;        // Entitled ADX access points (World::access_points).
+  std::string vpc_endpoint;              // Requester's VPC endpoint id, "" for internet callers.
+  int weight = 1;                        // Relative activity (heavy and light users).
+  bool requester_pays = true;            // Sends x-amz-request-payer: requester.
+  int churn_day = -1;                    // First day index with no activity; -1: never churns.
+  int spike_day = -1;                    // Day index of a bulk download; -1: none.
 };
 
 /// One of the provider's own IAM roles, the source of noise events.
@@ -74,16 +75,16 @@ enum class RoleId { kPipeline = 0, kAnalytics = 1, kAdmin = 2 };
 
 /// Everything stable across the generated period.
 struct World {
-  std::string provider_account;                     // Bucket owner, recipient of every event.
-  std::string organization_id;                      // "o-…" of the organization trail.
-  std::string trail_name;                           // Trail name, used in digest file names.
-  std::string log_bucket;                           // Bucket the trail writes to.
-  std::string vpc_endpoint;                         // The provider's own VPC endpoint.
-  std::vector<RegionInfo> regions;                  // Regions with data.
-  std::vector<AccessPoint> access_points;           // ADX data sets and the provider's own.
-  std::vector<Subscriber> subscribers;              // Subscriber accounts.
-  std::vector<ProviderRole> roles;                  // Indexed by RoleId.
-  std::vector<std::string> anonymous_user_agents;   // Clients of unsigned requests.
+  std::string provider_account;                    // Bucket owner, recipient of every event.
+  std::string organization_id;                     // "o-…" of the organization trail.
+  std::string trail_name;                          // Trail name, used in digest file names.
+  std::string log_bucket;                          // Bucket the trail writes to.
+  std::string vpc_endpoint;                        // The provider's own VPC endpoint.
+  std::vector<RegionInfo> regions;                 // Regions with data.
+  std::vector<AccessPoint> access_points;          // ADX data sets and the provider's own.
+  std::vector<Subscriber> subscribers;             // Subscriber accounts.
+  std::vector<ProviderRole> roles;                 // Indexed by RoleId.
+  std::vector<std::string> anonymous_user_agents;  // Clients of unsigned requests.
 
   /// Return the role `id`.
   const ProviderRole& role(RoleId id) const { return roles[static_cast<int>(id)]; }
@@ -92,6 +93,12 @@ struct World {
 /// Return the key prefix of `region`'s logs: "AWSLogs/<account>/", or for an organization
 /// trail "AWSLogs/<org id>/<account>/".
 std::string LogRoot(const World& world, int region);
+
+/// Return a random IPv4 address from ranges that public cloud and ISP clients use.
+std::string RandomPublicIp(Rng& rng);
+
+/// Return a random address in 10.0.0.0/8 (callers inside a VPC).
+std::string RandomPrivateIp(Rng& rng);
 
 /// Build the world for `subscribers` subscribers over `days` days, deterministically from `seed`.
 World BuildWorld(uint64_t seed, int subscribers, int days);

@@ -1,5 +1,6 @@
-// Civil (proleptic Gregorian, UTC) dates and times for the generator, without time zones or
-// the C library's locale-dependent functions.
+// UTC times as CloudTrail writes them, for the generator: broken-down times, strict
+// "YYYY-MM-DD" parsing and "YYYY-MM-DDTHH:MM:SSZ" formatting (no time zones, no locale).
+// Day arithmetic comes from base/civil_time.h.
 //
 // Thread-safety: pure functions.
 // Example:
@@ -25,9 +26,6 @@ struct CivilTime {
   int minute = 0;   // 0..59.
   int second = 0;   // 0..59.
 };
-
-/// Return days since 1970-01-01 of a valid civil date.
-int64_t DaysFromCivil(int year, int month, int day);
 
 /// Return the broken-down UTC time of `unix_seconds`.
 CivilTime ToCivil(int64_t unix_seconds);
