@@ -19,7 +19,7 @@ std::function<int()> SetupGenerate(CLI::App* app) {
       ->check(CLI::Range(1, 100000000));
   app->add_option("--subscribers", options->subscribers, "Number of subscriber accounts")
       ->check(CLI::Range(1, 100000));
-  return [options, out] {
+  return [options, out]() -> int {
     options->out = *out;
     auto summary = Generate(*options);
     if (!summary.ok()) {

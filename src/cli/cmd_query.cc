@@ -63,7 +63,7 @@ std::function<int()> SetupQuery(CLI::App* app) {
   app->footer(
       "The dataset is the view \"adx_metrics_curated\".\"adx_for_s3_metrics\" (also adx_for_s3_metrics);\n"
       "year, month and day are zero-padded strings, so the AWS sample's Athena queries run verbatim.");
-  return [args] { return RunQuery(*args); };
+  return [args]() -> int { return RunQuery(*args); };
 }
 
 }  // namespace adxm

@@ -12,7 +12,7 @@ std::function<int()> SetupSchema(CLI::App* app) {
   app->add_option("--format", *format, "markdown (docs/schema.md), sql (DuckDB CREATE TABLE) or glue (Athena DDL)")
       ->check(CLI::IsMember({"markdown", "sql", "glue"}));
   app->add_option("--location", *location, "S3 warehouse location for --format glue");
-  return [format, location] {
+  return [format, location]() -> int {
     std::string text;
     if (*format == "markdown") {
       text = SchemaMarkdown();

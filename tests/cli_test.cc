@@ -1,0 +1,87 @@
+// The CLI's contract: --help everywhere, exit codes, option effects.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "dataset_checks.h"
+
+namespace adxm::testing {
+namespace {
+
+TEST(CliIntegrationTest, EverySubcommandHasHelp) {
+  for (const char* command : {"generate", "ingest", "query", "demo", "schema"}) {
+    CommandResult result = RunCli({command, "--help"});
+    EXPECT_EQ(result.exit_code, 0) << command;
+    EXPECT_NE(result.out.find("--help"), std::string::npos) << command << ": " << result.out;
+  }
+  CommandResult top = RunCli({"--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("ingest"), std::string::npos);
+}
+
+TEST(CliIntegrationTest, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(RunCli({}).exit_code, 2);
+  EXPECT_EQ(RunCli({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(RunCli({"ingest", "--source", "x"}).exit_code, 2) << "missing --warehouse";
+  EXPECT_EQ(RunCli({"query", "--warehouse", "x", "--format", "xml", "SELECT 1"}).exit_code, 2);
+  CommandResult accounts = RunCli({"ingest", "--source", "/tmp", "--warehouse", "/tmp/x", "--adx-accounts", "12,abc"});
+  EXPECT_EQ(accounts.exit_code, 2);
+  EXPECT_NE(accounts.err.find("'12' is not a 12-digit AWS account id"), std::string::npos) << accounts.err;
+  EXPECT_EQ(RunCli({"generate", "--out", "/tmp/x", "--start", "2023-13-45"}).exit_code, 2);
+}
+
+TEST(CliIntegrationTest, MissingSourceFailsWithOneAndNamesIt) {
+  ScratchDir dir;
+  CommandResult result = IngestCli(dir.path() / "nope", dir.path() / "wh");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find((dir.path() / "nope").string()), std::string::npos) << result.err;
+}
+
+TEST(CliIntegrationTest, QueryRefusesWritesAndReadsSqlFromStdinOrFile) {
+  ScratchDir dir;
+  GenerateBucket(dir.path() / "b", {"--days", "1", "--events-per-day", "50"});
+  ASSERT_EQ(IngestCli(dir.path() / "b", dir.path() / "wh").exit_code, 0);
+  auto wh = (dir.path() / "wh").string();
+  CommandResult copy = RunCli({"query", "--warehouse", wh, "COPY (SELECT 1) TO '" + wh + "/x.csv'"});
+  EXPECT_EQ(copy.exit_code, 1);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "wh" / "x.csv"));
+  CommandResult create = RunCli({"query", "--warehouse", wh, "CREATE TABLE t AS SELECT 1"});
+  EXPECT_EQ(create.exit_code, 1);
+  EXPECT_NE(create.err.find("read-only"), std::string::npos) << create.err;
+  CommandResult piped = RunCli({"query", "--warehouse", wh, "--format", "csv"}, "SELECT 40 + 2 AS answer");
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(piped.out, "answer\r\n42\r\n");
+  std::ofstream(dir.path() / "q.sql") << "SELECT count(*) > 0 AS has_rows FROM adx_for_s3_metrics";
+  CommandResult file = RunCli({"query", "--warehouse", wh, "--format", "json", "--file", (dir.path() / "q.sql").string()});
+  EXPECT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_EQ(nlohmann::json::parse(file.out)[0]["has_rows"], true);
+}
+
+TEST(CliIntegrationTest, AllAccessPointsAlsoCountsNonAdxAccessPoints) {
+  ScratchDir dir;
+  GenerateBucket(dir.path() / "b", {"--seed", "3", "--days", "2", "--events-per-day", "500"});
+  nlohmann::json truth = LoadGroundTruth(dir.path() / "b");
+  ASSERT_GT(truth["qualifying_events_all_access_points"].get<int64_t>(), truth["qualifying_events"].get<int64_t>());
+  ASSERT_EQ(IngestCli(dir.path() / "b", dir.path() / "all", {"--all-access-points"}).exit_code, 0);
+  EXPECT_EQ(CountRows(dir.path() / "all"), truth["qualifying_events_all_access_points"].get<int64_t>());
+  // Naming only the provider's own account as "ADX" keeps exactly the non-ADX access points' events.
+  ASSERT_EQ(IngestCli(dir.path() / "b", dir.path() / "own", {"--adx-accounts", truth["provider_account"]}).exit_code, 0);
+  EXPECT_EQ(CountRows(dir.path() / "own"), truth["qualifying_events_all_access_points"].get<int64_t>() -
+                                               truth["qualifying_events"].get<int64_t>());
+}
+
+TEST(CliIntegrationTest, FrequentCommitsAreCompactedToAFewFilesPerDay) {
+  ScratchDir dir;
+  GenerateBucket(dir.path() / "b", {"--seed", "4", "--days", "3", "--events-per-day", "400"});
+  CommandResult run = IngestCli(dir.path() / "b", dir.path() / "wh", {"--commit-objects", "20", "--max-files-per-day", "3"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::map<std::string, int> files_per_day;
+  for (const auto& file : DataFilesOnDisk(dir.path() / "wh")) ++files_per_day[file.substr(0, file.rfind('/'))];
+  ASSERT_FALSE(files_per_day.empty());
+  for (const auto& [day, count] : files_per_day) EXPECT_LE(count, 3) << day;
+  EXPECT_EQ(CountRows(dir.path() / "wh"), LoadGroundTruth(dir.path() / "b")["qualifying_events"].get<int64_t>());
+}
+
+}  // namespace
+}  // namespace adxm::testing
