@@ -80,7 +80,7 @@ EventModel::EventModel(const World& world, uint64_t seed, int events_per_day)
 void EventModel::GenerateDay(int day_index, int64_t day_start, std::vector<Event>* events) const {
   Rng rng(DeriveSeed(seed_, "day", static_cast<uint64_t>(day_index)));
   events->clear();
-  std::vector<int> weights = DayWeights(day_index);
+  std::vector<uint64_t> weights = DayWeights(day_index);
   int jitter = events_per_day_ / 50;
   int64_t count = events_per_day_ + rng.Between(-jitter, jitter);
   for (int64_t idx = 0; idx < count; ++idx) {
@@ -94,16 +94,19 @@ void EventModel::GenerateDay(int day_index, int64_t day_start, std::vector<Event
   }
 }
 
-std::vector<int> EventModel::DayWeights(int day_index) const {
-  std::vector<int> weights;
+std::vector<uint64_t> EventModel::DayWeights(int day_index) const {
+  std::vector<uint64_t> cumulative;
+  uint64_t total = 0;
   for (const Subscriber& subscriber : world_.subscribers) {
     bool churned = subscriber.churn_day >= 0 && day_index >= subscriber.churn_day;
-    weights.push_back(churned ? 0 : subscriber.weight);
+    total += churned ? 0 : static_cast<uint64_t>(subscriber.weight);
+    cumulative.push_back(total);
   }
-  return weights;
+  return cumulative;
 }
 
-Event EventModel::SubscriberRead(Rng& rng, int64_t time, const std::vector<int>& weights) const {
+Event EventModel::SubscriberRead(Rng& rng, int64_t time,
+                                 const std::vector<uint64_t>& weights) const {
   Event event = NewEvent(rng, time, EventKind::kSubscriberRead);
   if (rng.Chance(kAnonymousShare)) {
     event.anonymous = true;
@@ -111,7 +114,7 @@ Event EventModel::SubscriberRead(Rng& rng, int64_t time, const std::vector<int>&
         static_cast<int16_t>(adx_access_points_[rng.Uniform(adx_access_points_.size())]);
     event.denied = rng.Chance(0.5);
   } else {
-    event.subscriber = static_cast<int32_t>(rng.Pick(weights));
+    event.subscriber = static_cast<int32_t>(rng.PickCumulative(weights));
     const Subscriber& subscriber = world_.subscribers[event.subscriber];
     event.access_point = static_cast<int16_t>(
         subscriber.access_points[rng.Uniform(subscriber.access_points.size())]);

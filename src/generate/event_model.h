@@ -29,12 +29,12 @@ class EventModel {
   void GenerateDay(int day_index, int64_t day_start, std::vector<Event>* events) const;
 
  private:
-  Event SubscriberRead(Rng& rng, int64_t time, const std::vector<int>& weights) const;
+  Event SubscriberRead(Rng& rng, int64_t time, const std::vector<uint64_t>& weights) const;
   void AddSpike(Rng& rng, int day_index, int64_t day_start, std::vector<Event>* events) const;
   Event BulkRequest(Rng& rng, int32_t subscriber_idx, int64_t step, int64_t time) const;
   Event Noise(Rng& rng, int64_t time) const;
   void PickRead(Rng& rng, Event* event) const;
-  std::vector<int> DayWeights(int day_index) const;
+  std::vector<uint64_t> DayWeights(int day_index) const;  // Running totals.
 
   const World& world_;
   uint64_t seed_;

@@ -324,6 +324,19 @@ TEST_F(GeneratorTest, GroundTruthMatchesIndependentReader) {
   EXPECT_LT(record_bytes, 1800);
 }
 
+TEST(GenerateOptionsTest, SmallestBucketIsValid) {
+  testing::ScratchDir dir;
+  GenerateOptions options = SmallOptions(dir.path() / "out");
+  options.days = 1;
+  options.events_per_day = 1;
+  options.subscribers = 1;
+  auto summary = Generate(options);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->qualifying_events, 1u);
+  Json truth = Json::parse(ReadAll(dir.path() / "out" / "ground_truth.json"));
+  EXPECT_EQ(truth["days"]["2023-05-31"], 1);
+}
+
 TEST(GenerateOptionsTest, RejectsBadOptionsWithClearMessages) {
   testing::ScratchDir dir;
   GenerateOptions options = SmallOptions(dir.path() / "out");

@@ -10,6 +10,7 @@
 //   if (rng.Chance(0.03)) ...
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -81,6 +82,13 @@ class Rng {
       ticket -= weight;
     }
     return weights.size() - 1;
+  }
+
+  /// Return an index drawn from running totals of weights (`cumulative` non-decreasing, last > 0).
+  size_t PickCumulative(std::span<const uint64_t> cumulative) {
+    uint64_t ticket = Uniform(cumulative.back());
+    return static_cast<size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), ticket) -
+                               cumulative.begin());
   }
 
   /// Return `length` characters drawn uniformly from `alphabet`.
