@@ -85,3 +85,20 @@ TEST(CliIntegrationTest, FrequentCommitsAreCompactedToAFewFilesPerDay) {
 
 }  // namespace
 }  // namespace adxm::testing
+
+namespace adxm::testing {
+namespace {
+
+TEST(CliIntegrationTest, DemoAnswersTheSampleQueriesAsTheGroundTruthDoesAndCanRunAgain) {
+  ScratchDir dir;
+  for (int run = 0; run < 2; ++run) {
+    CommandResult demo = RunCli({"demo", "--dir", (dir.path() / "demo").string()});
+    ASSERT_EQ(demo.exit_code, 0) << demo.err;
+    EXPECT_NE(demo.out.find("query 1 matches, query 2 matches"), std::string::npos) << demo.out;
+    EXPECT_NE(demo.out.find("where year='2023'and month ='05' and subscriber_account_id != 'anonymous'"),
+              std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace adxm::testing

@@ -59,8 +59,25 @@ std::string CheckGroundTruth(const std::filesystem::path& truth_path, const Quer
   return "ground truth has no 2023-05";
 }
 
+// Start from an empty demo directory. Only a directory an earlier demo made (it holds the
+// marker file) is wiped; anything else that exists is left alone and refused.
+Status PrepareDemoDir(const std::filesystem::path& dir) {
+  const auto marker = dir / ".adxmetrics-demo";
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
+    if (!std::filesystem::exists(marker, ec)) {
+      return Status::AlreadyExists(dir.string() + ": exists and was not made by `adxmetrics demo`; choose --dir");
+    }
+    ADXM_RETURN_IF_ERROR(RemoveAll(dir / "logs"));
+    ADXM_RETURN_IF_ERROR(RemoveAll(dir / "warehouse"));
+  }
+  ADXM_RETURN_IF_ERROR(CreateDirs(dir));
+  return WriteFile(marker, "made by adxmetrics demo\n", /*sync=*/false);
+}
+
 int RunDemo(const DemoArgs& args) {
   std::filesystem::path dir = args.dir;
+  if (Status prepared = PrepareDemoDir(dir); !prepared.ok()) return Fail(prepared);
   GenerateOptions generate;
   generate.out = dir / "logs";
   std::printf("== 1. generate a month of CloudTrail logs (May 2023) into %s\n", generate.out.c_str());
