@@ -1,0 +1,191 @@
+#include "cloudtrail/extractor.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "cloudtrail/event_time.h"
+#include "cloudtrail/gzip.h"
+#include "cloudtrail/record_parser.h"
+
+namespace adxm {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// Read the JSON type of `value`.
+Status GetType(od::value& value, od::json_type* type) {
+  if (auto error = value.type().get(*type)) return InvalidJson(error);
+  return Status::OK();
+}
+
+}  // namespace
+
+const std::vector<std::string>& DefaultAdxAccounts() {
+  static const auto* const kAccounts = new std::vector<std::string>{
+      "540564263739", "504002150500", "337040091392", "366362662752",
+      "330489627928", "291973504423", "461002523379", "036905324694",
+      "675969394711", "108584782536", "844053218156",
+  };
+  return *kAccounts;
+}
+
+class Extractor::Impl {
+ public:
+  explicit Impl(ExtractOptions options)
+      : options_(std::move(options)), gzip_(simdjson::SIMDJSON_PADDING) {}
+
+  Status ExtractObject(std::string_view gz_bytes, std::string_view source_key,
+                       std::string_view log_region, RowBatch* out, ExtractStats* stats);
+  Status ExtractJson(simdjson::padded_string_view json, std::string_view source_key,
+                     std::string_view log_region, RowBatch* out, ExtractStats* stats);
+
+ private:
+  // Read the Records array, appending rows and counting records.
+  Status ReadRecords(od::value records, RowBatch* out, ExtractStats* counts);
+  // Read one record and append its row if it qualifies.
+  Status ExtractRecord(od::value record, RowBatch* out, ExtractStats* counts);
+  // Return the access point through which the last record read qualifies, or nullptr.
+  const AccessPointRef* QualifyingAccessPoint() const;
+  // Append the last record read as a row; it must have an eventID and a valid eventTime.
+  Status AppendRow(const AccessPointRef& access_point, RowBatch* out) const;
+
+  ExtractOptions options_;
+  GzipDecoder gzip_;
+  std::string json_;  // Decompressed object; capacity reused.
+  od::parser parser_;
+  RecordParser record_parser_;
+  // The object being extracted.
+  std::string_view source_key_;
+  std::string_view log_region_;
+};
+
+Status Extractor::Impl::ExtractObject(std::string_view gz_bytes, std::string_view source_key,
+                                std::string_view log_region, RowBatch* out, ExtractStats* stats) {
+  ADXM_RETURN_IF_ERROR(gzip_.Decode(gz_bytes, &json_));
+  simdjson::padded_string_view json(json_.data(), json_.size(), json_.capacity());
+  return ExtractJson(json, source_key, log_region, out, stats);
+}
+
+Status Extractor::Impl::ExtractJson(simdjson::padded_string_view json, std::string_view source_key,
+                              std::string_view log_region, RowBatch* out, ExtractStats* stats) {
+  source_key_ = source_key;
+  log_region_ = log_region;
+  od::document document;
+  if (auto error = parser_.iterate(json).get(document)) return InvalidJson(error);
+  od::json_type type{};
+  if (auto error = document.type().get(type)) return InvalidJson(error);
+  if (type != od::json_type::object) {
+    return Status::InvalidArgument("not a JSON object (got " + std::string(JsonTypeName(type)) + ")");
+  }
+  od::object root;
+  if (auto error = document.get_object().get(root)) return InvalidJson(error);
+  ExtractStats counts;
+  bool has_records = false;
+  // Other top-level keys are ignored; the loop skips their values unread.
+  for (auto field_result : root) {
+    od::field field;
+    if (auto error = std::move(field_result).get(field)) return InvalidJson(error);
+    std::string_view key;
+    if (auto error = field.unescaped_key().get(key)) return InvalidJson(error);
+    if (key != "Records") continue;
+    has_records = true;
+    ADXM_RETURN_IF_ERROR(ReadRecords(field.value(), out, &counts));
+  }
+  // current_location() fails once the whole input has been read.
+  if (document.current_location().error() == simdjson::SUCCESS) {
+    return InvalidJson(simdjson::TRAILING_CONTENT);
+  }
+  if (!has_records) return Status::InvalidArgument("no Records array");
+  stats->records += counts.records;
+  stats->qualifying += counts.qualifying;
+  return Status::OK();
+}
+
+Status Extractor::Impl::ReadRecords(od::value records, RowBatch* out, ExtractStats* counts) {
+  od::json_type type{};
+  ADXM_RETURN_IF_ERROR(GetType(records, &type));
+  if (type != od::json_type::array) {
+    return Status::InvalidArgument("Records is not an array (got " + std::string(JsonTypeName(type)) + ")");
+  }
+  od::array array;
+  if (auto error = records.get_array().get(array)) return InvalidJson(error);
+  for (auto element : array) {
+    od::value record;
+    auto error = std::move(element).get(record);
+    Status status = error ? InvalidJson(error) : ExtractRecord(record, out, counts);
+    if (!status.ok()) return status.WithContext("record " + std::to_string(counts->records));
+    ++counts->records;
+  }
+  return Status::OK();
+}
+
+Status Extractor::Impl::ExtractRecord(od::value record, RowBatch* out, ExtractStats* counts) {
+  ADXM_RETURN_IF_ERROR(record_parser_.Read(record));
+  const AccessPointRef* access_point = QualifyingAccessPoint();
+  if (access_point == nullptr) return Status::OK();
+  ++counts->qualifying;
+  return AppendRow(*access_point, out);
+}
+
+const AccessPointRef* Extractor::Impl::QualifyingAccessPoint() const {
+  const RecordFields& fields = record_parser_.fields();
+  // eventCategory is authoritative ("Data", or absent in older records); managementEvent
+  // double-checks it.
+  if (fields.text[RecordFields::kEventSourceSlot] != "s3.amazonaws.com") return nullptr;
+  const auto& category = fields.text[RecordFields::kEventCategorySlot];
+  if (category.has_value() && *category != "Data") return nullptr;
+  if (fields.flags[RecordFields::kReadOnlyFlag] != true) return nullptr;
+  if (fields.flags[RecordFields::kManagementEventFlag] == true) return nullptr;
+  for (const AccessPointRef& access_point : fields.access_points) {
+    if (options_.all_access_points) return &access_point;
+    if (!access_point.account_id) continue;
+    const auto& accounts = options_.adx_accounts;
+    if (std::find(accounts.begin(), accounts.end(), *access_point.account_id) != accounts.end()) {
+      return &access_point;
+    }
+  }
+  return nullptr;
+}
+
+Status Extractor::Impl::AppendRow(const AccessPointRef& access_point, RowBatch* out) const {
+  const RecordFields& fields = record_parser_.fields();
+  if (!fields.text[kEventId]) return Status::InvalidArgument("qualifying record has no eventID");
+  if (!fields.text[kEventTime]) return Status::InvalidArgument("qualifying record has no eventTime");
+  std::optional<int64_t> event_time = ParseEventTime(*fields.text[kEventTime]);
+  if (!event_time) {
+    return Status::InvalidArgument("field \"eventTime\": cannot parse \"" +
+                                   std::string(fields.text[kEventTime]->substr(0, 40)) +
+                                   "\" as a UTC timestamp");
+  }
+  out->AddRow();
+  for (int column = 0; column < kNumColumns; ++column) {
+    auto id = static_cast<ColumnId>(column);
+    // text[kEventTime] holds the raw eventTime, which is not a VARCHAR column.
+    bool is_text = kColumns[column].type == ColumnType::kVarchar;
+    if (is_text && fields.text[column]) out->SetString(id, *fields.text[column]);
+    if (!is_text && fields.count[column]) out->SetInt(id, *fields.count[column]);
+  }
+  out->SetInt(kEventTime, *event_time);
+  if (access_point.arn) out->SetString(kAccessPointArn, *access_point.arn);
+  if (access_point.account_id) out->SetString(kAccessPointAccountId, *access_point.account_id);
+  out->SetString(kSourceLogFile, source_key_);
+  if (!log_region_.empty()) out->SetString(kLogRegion, log_region_);
+  return Status::OK();
+}
+
+Extractor::Extractor(ExtractOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Extractor::~Extractor() = default;
+Extractor::Extractor(Extractor&&) noexcept = default;
+Extractor& Extractor::operator=(Extractor&&) noexcept = default;
+
+Status Extractor::ExtractObject(std::string_view gz_bytes, std::string_view source_key,
+                                std::string_view log_region, RowBatch* out, ExtractStats* stats) {
+  return impl_->ExtractObject(gz_bytes, source_key, log_region, out, stats);
+}
+
+Status Extractor::ExtractJson(simdjson::padded_string_view json, std::string_view source_key,
+                              std::string_view log_region, RowBatch* out, ExtractStats* stats) {
+  return impl_->ExtractJson(json, source_key, log_region, out, stats);
+}
+
+}  // namespace adxm

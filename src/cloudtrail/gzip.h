@@ -1,0 +1,61 @@
+// Gzip decoding of CloudTrail log objects with libdeflate (whole-buffer, no streaming).
+//
+// A GzipDecoder owns one libdeflate decompressor and is reused for every object a worker
+// thread decodes; the output string's capacity is reused too, so a warmed-up decoder does not
+// allocate. Multi-member streams (concatenated gzip files) decode to the concatenation.
+//
+// Thread-safety: none; one GzipDecoder per thread.
+// Example:
+//   GzipDecoder decoder(simdjson::SIMDJSON_PADDING);
+//   std::string json;
+//   ADXM_RETURN_IF_ERROR(decoder.Decode(gz_bytes, &json));
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+struct libdeflate_decompressor;
+
+namespace adxm {
+
+/// Decodes whole gzip streams into a reused string buffer.
+class GzipDecoder {
+ public:
+  /// Make a decoder whose output keeps at least `padding` bytes of spare capacity.
+  explicit GzipDecoder(size_t padding = 0);
+  ~GzipDecoder();
+  GzipDecoder(const GzipDecoder&) = delete;
+  GzipDecoder& operator=(const GzipDecoder&) = delete;
+
+  /// Replace `*out` with the decompressed bytes of `compressed`.
+  /// Afterwards out->capacity() >= out->size() + padding. On failure returns Corruption with
+  /// one of: "empty object (0 bytes)", "not gzip (bad magic)", "truncated gzip stream",
+  /// "corrupt gzip data"; `*out` is then unspecified.
+  Status Decode(std::string_view compressed, std::string* out);
+
+ private:
+  struct Deleter {
+    void operator()(libdeflate_decompressor* decompressor) const;
+  };
+
+  // Decode the gzip member at compressed[*in_pos...] to (*out)[*out_pos...], growing `out`.
+  Status DecodeMember(std::string_view compressed, size_t* in_pos, size_t* out_pos, std::string* out);
+  // Tell a cut-short member from damaged data after libdeflate failed on it with `capacity`
+  // bytes of output space at `scratch`.
+  bool LooksTruncated(std::string_view member, char* scratch, size_t capacity);
+  // Make out->size() at least `size` while keeping `padding_` spare capacity.
+  void Grow(std::string* out, size_t size) const;
+
+  size_t padding_;
+  std::unique_ptr<libdeflate_decompressor, Deleter> decompressor_;
+};
+
+/// Replace `*out` with the decompressed bytes of `compressed`, leaving `padding` spare capacity.
+/// Convenience for one-off use; hot paths keep a GzipDecoder.
+Status Gunzip(std::string_view compressed, std::string* out, size_t padding);
+
+}  // namespace adxm

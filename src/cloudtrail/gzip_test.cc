@@ -1,0 +1,132 @@
+#include "cloudtrail/gzip.h"
+
+#include <gtest/gtest.h>
+#include <libdeflate.h>
+
+#include <cstdint>
+#include <string>
+
+namespace adxm {
+namespace {
+
+// Compress `data` as one gzip member with libdeflate (the format's reference is the RFC, and
+// libdeflate's compressor is independent of the decoder under test).
+std::string Gzip(std::string_view data, int level = 6) {
+  libdeflate_compressor* compressor = libdeflate_alloc_compressor(level);
+  std::string out(libdeflate_gzip_compress_bound(compressor, data.size()), '\0');
+  size_t size = libdeflate_gzip_compress(compressor, data.data(), data.size(), out.data(), out.size());
+  libdeflate_free_compressor(compressor);
+  out.resize(size);
+  return out;
+}
+
+// About `bytes` of JSON-like text that compresses like CloudTrail logs (several deflate blocks).
+std::string LogLikeText(size_t bytes) {
+  std::string text;
+  uint64_t state = 42;
+  while (text.size() < bytes) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    text += R"({"eventTime":"2023-05-01T12:)" + std::to_string(state % 60) + R"(:00Z","bytes":)" +
+            std::to_string(state >> 40) + R"(,"key":"daily/)" + std::to_string(state % 977) + ".csv\"},\n";
+  }
+  return text;
+}
+
+TEST(GzipTest, DecodesASingleMember) {
+  std::string text = LogLikeText(300000);
+  std::string out;
+  ASSERT_TRUE(Gunzip(Gzip(text), &out, 0).ok());
+  EXPECT_EQ(out, text);
+}
+
+TEST(GzipTest, DecodesAnEmptyPayload) {
+  std::string out = "stale";
+  ASSERT_TRUE(Gunzip(Gzip(""), &out, 0).ok());
+  EXPECT_EQ(out, "");
+}
+
+TEST(GzipTest, LeavesThePaddingAsSpareCapacity) {
+  GzipDecoder decoder(64);
+  std::string out;
+  ASSERT_TRUE(decoder.Decode(Gzip("{\"Records\":[]}"), &out).ok());
+  EXPECT_EQ(out, "{\"Records\":[]}");
+  EXPECT_GE(out.capacity(), out.size() + 64);
+}
+
+TEST(GzipTest, DecodesConcatenatedMembersToTheirConcatenation) {
+  std::string first = LogLikeText(50000);
+  std::string second = "tail member";
+  GzipDecoder decoder(64);
+  std::string out;
+  // The trailer's size is the last member's, far below the total: the decoder must grow.
+  ASSERT_TRUE(decoder.Decode(Gzip(first) + Gzip(second) + Gzip(""), &out).ok());
+  EXPECT_EQ(out, first + second);
+  EXPECT_GE(out.capacity(), out.size() + 64);
+}
+
+TEST(GzipTest, ReusesTheOutputBufferOnceWarm) {
+  GzipDecoder decoder(64);
+  std::string out;
+  ASSERT_TRUE(decoder.Decode(Gzip(LogLikeText(100000)), &out).ok());
+  const char* buffer = out.data();
+  ASSERT_TRUE(decoder.Decode(Gzip(LogLikeText(20000)), &out).ok());
+  ASSERT_TRUE(decoder.Decode(Gzip(LogLikeText(100000)), &out).ok());
+  EXPECT_EQ(out.data(), buffer);
+  EXPECT_EQ(out, LogLikeText(100000));
+}
+
+TEST(GzipTest, RejectsAnEmptyObject) {
+  std::string out;
+  Status status = Gunzip("", &out, 0);
+  EXPECT_EQ(status.code(), StatusCode::kCorruption);
+  EXPECT_EQ(status.message(), "empty object (0 bytes)");
+}
+
+TEST(GzipTest, RejectsDataWithoutTheGzipMagic) {
+  std::string out;
+  EXPECT_EQ(Gunzip("{\"Records\":[]}", &out, 0).message(), "not gzip (bad magic)");
+  EXPECT_EQ(Gunzip("\x1f", &out, 0).message(), "not gzip (bad magic)");
+}
+
+TEST(GzipTest, RejectsAStreamCutAnywhere) {
+  std::string gz = Gzip(LogLikeText(200000));
+  std::string out;
+  for (size_t size = 2; size < gz.size(); size += size < 64 ? 1 : 97) {
+    Status status = Gunzip(std::string_view(gz).substr(0, size), &out, 0);
+    ASSERT_EQ(status.message(), "truncated gzip stream") << "cut at " << size << " of " << gz.size();
+  }
+  EXPECT_EQ(Gunzip(std::string_view(gz).substr(0, gz.size() - 1), &out, 0).message(),
+            "truncated gzip stream");
+}
+
+TEST(GzipTest, RejectsDamagedData) {
+  std::string gz = Gzip(LogLikeText(200000));
+  std::string out;
+  int damaged = 0;
+  // Overwrite 4 bytes well inside the stream at many places.
+  for (size_t pos = 100; pos + 200 < gz.size(); pos += 211) {
+    std::string bad = gz;
+    for (size_t index = pos; index < pos + 4; ++index) bad[index] = static_cast<char>(bad[index] ^ 0x5a);
+    Status status = Gunzip(bad, &out, 0);
+    ASSERT_EQ(status.message(), "corrupt gzip data") << "damage at " << pos << " of " << gz.size();
+    ++damaged;
+  }
+  EXPECT_GT(damaged, 10);
+}
+
+TEST(GzipTest, RejectsAChecksumMismatch) {
+  std::string gz = Gzip(LogLikeText(1000));
+  gz[gz.size() - 8] = static_cast<char>(gz[gz.size() - 8] ^ 1);  // First CRC-32 byte.
+  std::string out;
+  EXPECT_EQ(Gunzip(gz, &out, 0).message(), "corrupt gzip data");
+}
+
+TEST(GzipTest, RejectsGarbageAfterTheLastMember) {
+  std::string out;
+  Status status = Gunzip(Gzip("payload") + "garbage", &out, 0);
+  EXPECT_EQ(status.code(), StatusCode::kCorruption);
+  EXPECT_EQ(status.message(), "corrupt gzip data: garbage after member");
+}
+
+}  // namespace
+}  // namespace adxm
