@@ -1,5 +1,7 @@
 #include "cloudtrail/event_time.h"
 
+#include "base/civil_time.h"
+
 namespace adxm {
 namespace {
 
@@ -35,21 +37,9 @@ std::optional<int64_t> ParseFraction(std::string_view text, size_t pos) {
   return value;
 }
 
-}  // namespace
-
-int64_t DaysFromCivil(int64_t year, int month, int day) {
-  // Howard Hinnant's algorithm: count from 0000-03-01 so that leap days end each cycle.
-  year -= month <= 2 ? 1 : 0;
-  const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const int64_t year_of_era = year - era * 400;
-  const int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
-}
-
-std::optional<int64_t> ParseEventTime(std::string_view text) {
-  // "YYYY-MM-DDTHH:MM:SS" is 19 characters, then an optional fraction, then 'Z'.
-  if (text.size() < 20 || text.back() != 'Z') return std::nullopt;
+// Parse "YYYY-MM-DDTHH:MM:SS" at the start of `text` (at least 19 characters) to seconds since
+// the Unix epoch.
+std::optional<int64_t> ParseSeconds(std::string_view text) {
   if (text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':') {
     return std::nullopt;
   }
@@ -63,14 +53,24 @@ std::optional<int64_t> ParseEventTime(std::string_view text) {
       minute > 59 || second > 59) {
     return std::nullopt;
   }
+  int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  return days * 86400 + hour * 3600 + minute * 60 + second;
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseEventTime(std::string_view text) {
+  // 19 characters of date and time, then an optional fraction, then 'Z'.
+  if (text.size() < 20 || text.back() != 'Z') return std::nullopt;
+  std::optional<int64_t> seconds = ParseSeconds(text);
+  if (!seconds) return std::nullopt;
   int64_t micros = 0;
   if (text.size() > 20) {
     std::optional<int64_t> fraction = ParseFraction(text, 19);
     if (!fraction) return std::nullopt;
     micros = *fraction;
   }
-  int64_t seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
-  return seconds * kMicrosPerSecond + micros;
+  return *seconds * kMicrosPerSecond + micros;
 }
 
 }  // namespace adxm

@@ -11,9 +11,6 @@
 
 namespace adxm {
 
-/// Return the days from 1970-01-01 to the proleptic Gregorian date `year`-`month`-`day`.
-int64_t DaysFromCivil(int64_t year, int month, int day);
-
 /// Parse "YYYY-MM-DDTHH:MM:SSZ", optionally with 1 to 9 fraction digits before the 'Z', to
 /// microseconds since the Unix epoch (digits past microseconds are dropped). Return nullopt when
 /// the text is not such a timestamp or names an impossible date or time.

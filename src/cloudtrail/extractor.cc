@@ -18,6 +18,17 @@ Status GetType(od::value& value, od::json_type* type) {
   return Status::OK();
 }
 
+// Return the document's top-level object.
+Status GetRootObject(od::document& document, od::object* root) {
+  od::json_type type{};
+  if (auto error = document.type().get(type)) return InvalidJson(error);
+  if (type != od::json_type::object) {
+    return Status::InvalidArgument("not a JSON object (got " + std::string(JsonTypeName(type)) + ")");
+  }
+  if (auto error = document.get_object().get(*root)) return InvalidJson(error);
+  return Status::OK();
+}
+
 }  // namespace
 
 const std::vector<std::string>& DefaultAdxAccounts() {
@@ -40,6 +51,8 @@ class Extractor::Impl {
                      std::string_view log_region, RowBatch* out, ExtractStats* stats);
 
  private:
+  // Read `{"Records":[...]}`, appending rows and counting records.
+  Status ReadDocument(od::document& document, RowBatch* out, ExtractStats* counts);
   // Read the Records array, appending rows and counting records.
   Status ReadRecords(od::value records, RowBatch* out, ExtractStats* counts);
   // Read one record and append its row if it qualifies.
@@ -60,26 +73,30 @@ class Extractor::Impl {
 };
 
 Status Extractor::Impl::ExtractObject(std::string_view gz_bytes, std::string_view source_key,
-                                std::string_view log_region, RowBatch* out, ExtractStats* stats) {
+                                      std::string_view log_region, RowBatch* out,
+                                      ExtractStats* stats) {
   ADXM_RETURN_IF_ERROR(gzip_.Decode(gz_bytes, &json_));
   simdjson::padded_string_view json(json_.data(), json_.size(), json_.capacity());
   return ExtractJson(json, source_key, log_region, out, stats);
 }
 
 Status Extractor::Impl::ExtractJson(simdjson::padded_string_view json, std::string_view source_key,
-                              std::string_view log_region, RowBatch* out, ExtractStats* stats) {
+                                    std::string_view log_region, RowBatch* out,
+                                    ExtractStats* stats) {
   source_key_ = source_key;
   log_region_ = log_region;
   od::document document;
   if (auto error = parser_.iterate(json).get(document)) return InvalidJson(error);
-  od::json_type type{};
-  if (auto error = document.type().get(type)) return InvalidJson(error);
-  if (type != od::json_type::object) {
-    return Status::InvalidArgument("not a JSON object (got " + std::string(JsonTypeName(type)) + ")");
-  }
-  od::object root;
-  if (auto error = document.get_object().get(root)) return InvalidJson(error);
   ExtractStats counts;
+  ADXM_RETURN_IF_ERROR(ReadDocument(document, out, &counts));
+  stats->records += counts.records;
+  stats->qualifying += counts.qualifying;
+  return Status::OK();
+}
+
+Status Extractor::Impl::ReadDocument(od::document& document, RowBatch* out, ExtractStats* counts) {
+  od::object root;
+  ADXM_RETURN_IF_ERROR(GetRootObject(document, &root));
   bool has_records = false;
   // Other top-level keys are ignored; the loop skips their values unread.
   for (auto field_result : root) {
@@ -89,15 +106,13 @@ Status Extractor::Impl::ExtractJson(simdjson::padded_string_view json, std::stri
     if (auto error = field.unescaped_key().get(key)) return InvalidJson(error);
     if (key != "Records") continue;
     has_records = true;
-    ADXM_RETURN_IF_ERROR(ReadRecords(field.value(), out, &counts));
+    ADXM_RETURN_IF_ERROR(ReadRecords(field.value(), out, counts));
   }
   // current_location() fails once the whole input has been read.
   if (document.current_location().error() == simdjson::SUCCESS) {
     return InvalidJson(simdjson::TRAILING_CONTENT);
   }
   if (!has_records) return Status::InvalidArgument("no Records array");
-  stats->records += counts.records;
-  stats->qualifying += counts.qualifying;
   return Status::OK();
 }
 

@@ -121,11 +121,17 @@ TEST(ExtractorTest, KeepsSameAccountIdentityTypes) {
     std::string_view principal;
   };
   for (const Case& test : {
-           Case{R"({"type":"IAMUser","principalId":"AIDAEXAMPLEUSER00001","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","accessKeyId":"AKIAEXAMPLE","userName":"alice"})",
+           Case{R"({"type":"IAMUser","principalId":"AIDAEXAMPLEUSER00001",)"
+                R"("arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333",)"
+                R"("accessKeyId":"AKIAEXAMPLE","userName":"alice"})",
                 "IAMUser", "AIDAEXAMPLEUSER00001"},
-           Case{R"({"type":"AssumedRole","principalId":"AROAEXAMPLEROLE00002:bob","arn":"arn:aws:sts::111122223333:assumed-role/Reader/bob","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/Reader"},"attributes":{"creationDate":"2023-05-01T11:00:00Z","mfaAuthenticated":"false"}}})",
+           Case{R"({"type":"AssumedRole","principalId":"AROAEXAMPLEROLE00002:bob",)"
+                R"("arn":"arn:aws:sts::111122223333:assumed-role/Reader/bob","accountId":"111122223333",)"
+                R"("sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/Reader"},)"
+                R"("attributes":{"creationDate":"2023-05-01T11:00:00Z","mfaAuthenticated":"false"}}})",
                 "AssumedRole", "AROAEXAMPLEROLE00002:bob"},
-           Case{R"({"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"})",
+           Case{R"({"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root",)"
+                R"("accountId":"111122223333"})",
                 "Root", "111122223333"},
        }) {
     RowBatch row = OneRow(Log({Replace(kRecord, kIdentity, test.identity)}));
@@ -243,21 +249,26 @@ TEST(ExtractorTest, UsesACustomAdxAccountListInsteadOfTheDefault) {
 
 TEST(ExtractorTest, PicksTheAdxAccessPointAmongSeveral) {
   std::string record = Replace(kRecord, R"({"accountId":"540564263739",)",
-                               R"({"accountId":"999988887777","type":"AWS::S3::AccessPoint","ARN":"arn:aws:s3:us-east-1:999988887777:accesspoint/other"},{"accountId":"540564263739",)");
+                               R"({"accountId":"999988887777","type":"AWS::S3::AccessPoint",)"
+                               R"("ARN":"arn:aws:s3:us-east-1:999988887777:accesspoint/other"},{"accountId":"540564263739",)");
   EXPECT_EQ(Text(OneRow(Log({record})), kAccessPointArn), "arn:aws:s3:us-east-1:540564263739:accesspoint/adx-ap");
 }
 
 TEST(ExtractorTest, YieldsTheSameRowForAnyFieldOrderAndUnknownFields) {
   constexpr std::string_view kShuffled =
-      R"({"tlsDetails":{"clientProvidedHostHeader":"h","tlsVersion":"TLSv1.3"},"eventCategory":"Data","addendum":{"reason":"DELIVERY_DELAY"},)"
-      R"("recipientAccountId":"111122223333","managementEvent":false,"eventType":"AwsApiCall","futureField":[1,{"a":null}],)"
-      R"("resources":[{"ARN":"arn:aws:s3:us-east-1:540564263739:accesspoint/adx-ap","type":"AWS::S3::AccessPoint","accountId":"540564263739"},)"
-      R"({"ARN":"arn:aws:s3:::provider-bucket/data/file.csv","type":"AWS::S3::Object"}],"readOnly":true,"eventID":"ev-1",)"
-      R"("requestID":"REQ1","additionalEventData":{"bytesTransferredOut":1024,"x-amz-id-2":"abc","bytesTransferredIn":0},)"
-      R"("responseElements":null,"requestParameters":{"x-amz-request-payer":"requester","Host":"h","key":"data/file.csv","bucketName":"provider-bucket"},)"
-      R"("userAgent":"[aws-sdk-java/1.12.400]","sourceIPAddress":"203.0.113.10","awsRegion":"us-east-1","eventName":"GetObject",)"
-      R"("eventSource":"s3.amazonaws.com","eventTime":"2023-05-01T12:00:00Z","userIdentity":{"accountId":"222233334444",)"
-      R"("invokedBy":"x","principalId":"AROAEXAMPLEROLE00001:session-1","type":"AWSAccount"},"eventVersion":"1.11"})";
+      R"({"tlsDetails":{"clientProvidedHostHeader":"h","tlsVersion":"TLSv1.3"},"eventCategory":"Data",)"
+      R"("addendum":{"reason":"DELIVERY_DELAY"},"recipientAccountId":"111122223333","managementEvent":false,)"
+      R"("eventType":"AwsApiCall","futureField":[1,{"a":null}],"resources":[{)"
+      R"("ARN":"arn:aws:s3:us-east-1:540564263739:accesspoint/adx-ap","type":"AWS::S3::AccessPoint",)"
+      R"("accountId":"540564263739"},{"ARN":"arn:aws:s3:::provider-bucket/data/file.csv",)"
+      R"("type":"AWS::S3::Object"}],"readOnly":true,"eventID":"ev-1","requestID":"REQ1",)"
+      R"("additionalEventData":{"bytesTransferredOut":1024,"x-amz-id-2":"abc","bytesTransferredIn":0},)"
+      R"("responseElements":null,"requestParameters":{"x-amz-request-payer":"requester","Host":"h",)"
+      R"("key":"data/file.csv","bucketName":"provider-bucket"},"userAgent":"[aws-sdk-java/1.12.400]",)"
+      R"("sourceIPAddress":"203.0.113.10","awsRegion":"us-east-1","eventName":"GetObject",)"
+      R"("eventSource":"s3.amazonaws.com","eventTime":"2023-05-01T12:00:00Z","userIdentity":{)"
+      R"("accountId":"222233334444","invokedBy":"x","principalId":"AROAEXAMPLEROLE00001:session-1",)"
+      R"("type":"AWSAccount"},"eventVersion":"1.11"})";
   RowBatch expected = OneRow(Log({kRecord}));
   RowBatch shuffled = OneRow(R"({"Other":{"Records":5},"Records":[)" + std::string(kShuffled) + R"(],"Trailer":[]})");
   for (int column = 0; column < kNumColumns; ++column) {

@@ -1,12 +1,15 @@
 // Classification of source keys: which objects are CloudTrail event logs, and their region.
 //
 // Keys are '/'-separated paths relative to the source root, laid out by CloudTrail as
-// `…/AWSLogs/[o-xxxxxxxxxx/]<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<16 chars>.json.gz`.
+// `…/AWSLogs/[o-xxxxxxxxxx/]<account>/CloudTrail/<region>/YYYY/MM/DD/<file>` with file names
+// `<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<16 chars>.json.gz`.
 //
 // Thread-safety: pure functions.
 // Example:
 //   LogKeyInfo info = ClassifyLogKey(object.key);
-//   if (info.is_log) ADXM_RETURN_IF_ERROR(extractor.ExtractObject(bytes, object.key, info.region, &batch, &stats));
+//   if (info.is_log) {
+//     ADXM_RETURN_IF_ERROR(extractor.ExtractObject(bytes, object.key, info.region, &batch, &stats));
+//   }
 #pragma once
 
 #include <string_view>

@@ -68,25 +68,31 @@ bool ParseIntegerText(std::string_view text, int64_t* out) {
   return real_error == std::errc() && real_end == end && IntegralDouble(real, out);
 }
 
+// Quote a string value for an error message, shortened.
+std::string Quoted(std::string_view text) { return "string \"" + std::string(text.substr(0, 40)) + "\""; }
+
+// Read a JSON number that must be integral (1024 or 1024.0).
+Status ReadIntegralNumber(od::value& value, const FieldPath& path, int64_t* out) {
+  // A failed get_int64 leaves the value unread, so get_double may follow.
+  if (value.get_int64().get(*out) == simdjson::SUCCESS) return Status::OK();
+  double real = 0;
+  if (auto error = value.get_double().get(real)) return InvalidJson(error);
+  if (!IntegralDouble(real, out)) return WrongType(path, "integer", "a fractional number");
+  return Status::OK();
+}
+
 // Read an integer written as a JSON integer, an integral float or a decimal string.
 Status ReadCount(od::value value, const FieldPath& path, std::optional<int64_t>* out) {
   json_type type{};
   ADXM_RETURN_IF_ERROR(GetType(value, &type));
-  int64_t integer = 0;
   if (type == json_type::null) return Status::OK();
+  int64_t integer = 0;
   if (type == json_type::number) {
-    // A failed get_int64 leaves the value unread, so get_double may follow.
-    if (value.get_int64().get(integer) != simdjson::SUCCESS) {
-      double real = 0;
-      if (auto error = value.get_double().get(real)) return InvalidJson(error);
-      if (!IntegralDouble(real, &integer)) return WrongType(path, "integer", "a fractional number");
-    }
+    ADXM_RETURN_IF_ERROR(ReadIntegralNumber(value, path, &integer));
   } else if (type == json_type::string) {
     std::string_view text;
     if (auto error = value.get_string().get(text)) return InvalidJson(error);
-    if (!ParseIntegerText(text, &integer)) {
-      return WrongType(path, "integer", "string \"" + std::string(text.substr(0, 40)) + "\"");
-    }
+    if (!ParseIntegerText(text, &integer)) return WrongType(path, "integer", Quoted(text));
   } else {
     return WrongType(path, "integer", JsonTypeName(type));
   }
@@ -105,16 +111,12 @@ Status ReadFlag(od::value value, const FieldPath& path, std::optional<bool>* out
     *out = flag;
     return Status::OK();
   }
+  if (type != json_type::string) return WrongType(path, "boolean", JsonTypeName(type));
   std::string_view text;
-  if (type == json_type::string) {
-    if (auto error = value.get_string().get(text)) return InvalidJson(error);
-    if (text == "true" || text == "false") {
-      *out = text == "true";
-      return Status::OK();
-    }
-  }
-  return WrongType(path, "boolean", type == json_type::string ? "string \"" + std::string(text.substr(0, 40)) + "\""
-                                                               : std::string(JsonTypeName(type)));
+  if (auto error = value.get_string().get(text)) return InvalidJson(error);
+  if (text != "true" && text != "false") return WrongType(path, "boolean", Quoted(text));
+  *out = text == "true";
+  return Status::OK();
 }
 
 // Read list-type, logged as "2" or 2; store its decimal text either way.
