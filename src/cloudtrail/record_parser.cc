@@ -14,7 +14,7 @@ using od::json_type;
 
 constexpr size_t kNoIndex = std::numeric_limits<size_t>::max();
 
-/// Names a field for error messages without building a string on the hot path.
+// Names a field for error messages without building a string on the hot path.
 struct FieldPath {
   std::string_view parent;  // Enclosing field, e.g. "userIdentity"; empty at the record level.
   size_t index = kNoIndex;  // Element of `parent` when it is an array.
@@ -134,11 +134,12 @@ Status ReadListType(od::value value, const FieldPath& path, RecordFields* fields
 
 enum class FieldKind { kText, kCount, kFlag, kListType, kObject, kResources };
 
-/// A field the parser reads, and where it goes.
+// A field the parser reads, and where it goes.
 struct FieldSpec {
   std::string_view key;
   FieldKind kind;
-  int slot = 0;                         // kText: ColumnId or TextSlot; kCount: ColumnId; kFlag: FlagSlot.
+  int slot = 0;                              // kText: ColumnId or TextSlot; kCount: ColumnId;
+                                             // kFlag: FlagSlot.
   std::span<const FieldSpec> children = {};  // kObject: the fields read inside.
 };
 
@@ -188,9 +189,10 @@ const FieldSpec* FindField(std::span<const FieldSpec> specs, std::string_view ke
   return nullptr;
 }
 
-// Call `visit(key, value)` for each field of the object `value`, which `path` names.
+// Call `visit(key, value)` for each field of the object `value`; fields it does not read are
+// skipped unread.
 template <typename Visit>
-Status ForEachField(od::value value, const FieldPath& path, Visit visit) {
+Status ForEachField(od::value value, Visit visit) {
   od::object object;
   if (auto error = value.get_object().get(object)) return InvalidJson(error);
   for (auto field_result : object) {
@@ -221,7 +223,7 @@ Status ReadResource(od::value value, const FieldPath& path, RecordFields* fields
   if (!present) return Status::OK();
   std::optional<std::string_view> type;
   AccessPointRef access_point;
-  ADXM_RETURN_IF_ERROR(ForEachField(value, path, [&](std::string_view key, od::value child) {
+  ADXM_RETURN_IF_ERROR(ForEachField(value, [&](std::string_view key, od::value child) {
     FieldPath child_path{path.parent, path.index, key};
     if (key == "type") return ReadText(child, child_path, &type);
     if (key == "ARN") return ReadText(child, child_path, &access_point.arn);
@@ -272,7 +274,7 @@ Status ReadField(const FieldSpec& spec, od::value value, const FieldPath& path, 
 // Read the fields of the object `value` named by `specs`; `path` names the object.
 Status ReadFields(od::value value, const FieldPath& path, std::span<const FieldSpec> specs,
                   RecordFields* fields) {
-  return ForEachField(value, path, [&](std::string_view key, od::value child) {
+  return ForEachField(value, [&](std::string_view key, od::value child) {
     const FieldSpec* spec = FindField(specs, key);
     if (spec == nullptr) return Status::OK();  // Unknown fields are skipped unread.
     return ReadField(*spec, child, FieldPath{path.parent, kNoIndex, key}, fields);
