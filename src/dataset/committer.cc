@@ -11,12 +11,32 @@ std::string PartitionDir(int64_t day) {
   return fmt::format("year={:04d}/month={:02d}/day={:02d}", date.year, date.month, date.day);
 }
 
+Committer::Committer(Warehouse* warehouse, ParquetWriter* writer, const IngestOptions& options,
+                     IngestReport* report)
+    : warehouse_(warehouse),
+      writer_(writer),
+      options_(options),
+      report_(report),
+      initial_live_files_(warehouse->manifest().live_files()) {
+  if (options_.threads > 1) writer_thread_ = std::thread([this] { WriterLoop(); });
+}
+
+Committer::~Committer() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
+}
+
 Result<Committer::Day*> Committer::GetDay(int64_t day) {
   Day& state = days_[day];
   if (!state.ids_loaded) {
     // First row for this day in this run: learn which eventIDs the dataset already holds.
+    // Files this run commits hold only ids already in the set, so the snapshot suffices.
     std::vector<std::filesystem::path> files;
-    for (const std::string& file : warehouse_->LiveFilesIn(PartitionDir(day))) {
+    for (const std::string& file : LiveFilesIn(initial_live_files_, PartitionDir(day))) {
       files.push_back(warehouse_->TablePath(file));
     }
     ADXM_RETURN_IF_ERROR(writer_->ReadEventIds(files, &state.ids));
@@ -25,9 +45,9 @@ Result<Committer::Day*> Committer::GetDay(int64_t day) {
   return &state;
 }
 
-Status Committer::Add(const ObjectInfo& object, const ExtractedObject& extracted) {
-  ObjectRecord record{object.key, object.size, object.version, extracted.stats.records, 0, 0};
-  const RowBatch& rows = extracted.rows;
+Status Committer::Add(const ObjectInfo& object, std::unique_ptr<ExtractedObject> extracted) {
+  ObjectRecord record{object.key, object.size, object.version, extracted->stats.records, 0, 0};
+  const RowBatch& rows = extracted->rows;
   Day* day = nullptr;
   int64_t current_day = INT64_MIN;
   for (size_t row = 0; row < rows.num_rows(); ++row) {
@@ -35,44 +55,83 @@ Status Committer::Add(const ObjectInfo& object, const ExtractedObject& extracted
     if (row_day != current_day) {
       ADXM_ASSIGN_OR_RETURN(day, GetDay(row_day));
       current_day = row_day;
+      touched_days_.insert(row_day);
     }
     if (!day->ids.Insert(rows.GetString(kEventId, row))) {
       ++record.duplicates;
       continue;
     }
-    day->rows.AppendRowFrom(rows, row);
-    touched_days_.insert(row_day);
+    day->rows.push_back(RowRef{&rows, static_cast<uint32_t>(row)});
     ++record.rows;
   }
   pending_bytes_ += rows.ByteSize();
-  report_->events_read += extracted.stats.records;
-  report_->events_qualifying += extracted.stats.qualifying;
+  report_->events_read += extracted->stats.records;
+  report_->events_qualifying += extracted->stats.qualifying;
   report_->duplicates_dropped += record.duplicates;
-  pending_objects_.push_back(std::move(record));
+  pending_.objects.push_back(std::move(record));
+  pending_.batches.push_back(std::move(extracted));
   bool full = pending_bytes_ >= options_.commit_bytes ||
-              (options_.max_objects_per_commit > 0 && pending_objects_.size() >= options_.max_objects_per_commit);
+              (options_.max_objects_per_commit > 0 && pending_.objects.size() >= options_.max_objects_per_commit);
   return full ? Flush() : Status::OK();
 }
 
 Status Committer::Flush() {
-  if (pending_objects_.empty()) return Status::OK();
+  if (pending_.objects.empty()) return Status::OK();
+  for (auto& [day, state] : days_) {
+    if (!state.rows.empty()) pending_.days.emplace_back(day, std::move(state.rows));
+    state.rows = {};
+  }
+  Job job = std::move(pending_);
+  pending_ = Job();
+  pending_bytes_ = 0;
+  return Submit(std::move(job));
+}
+
+Status Committer::Submit(Job job) {
+  if (!writer_thread_.joinable()) return RunJob(job);
+  ADXM_RETURN_IF_ERROR(WaitIdle());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    in_flight_ = std::move(job);
+  }
+  cv_.notify_all();
+  return Status::OK();
+}
+
+Status Committer::WaitIdle() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return !in_flight_.has_value(); });
+  return writer_status_;
+}
+
+void Committer::WriterLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stopping_ || in_flight_.has_value(); });
+    if (!in_flight_.has_value()) return;  // Stopping with nothing left to write.
+    lock.unlock();
+    Status status = writer_status_.ok() ? RunJob(*in_flight_) : Status::OK();
+    lock.lock();
+    if (writer_status_.ok()) writer_status_ = status;
+    in_flight_.reset();
+    cv_.notify_all();
+  }
+}
+
+Status Committer::RunJob(Job& job) {
   CommitRecord record;
   record.txn = warehouse_->manifest().next_txn();
   std::vector<StagedFile> files;
   uint64_t rows_written = 0;
-  for (auto& [day, state] : days_) {
-    if (state.rows.num_rows() == 0) continue;
+  for (const auto& [day, rows] : job.days) {
     std::string relative = fmt::format("{}/part-{:010d}.parquet", PartitionDir(day), record.txn);
     auto staged = warehouse_->StagingPath(fmt::format("{:010d}-{}.parquet", record.txn, day));
-    ADXM_RETURN_IF_ERROR(writer_->Write(state.rows, staged));
-    rows_written += state.rows.num_rows();
+    ADXM_RETURN_IF_ERROR(writer_->Write(rows, staged));
+    rows_written += rows.size();
     files.push_back({staged, relative});
     record.added_files.push_back(relative);
-    state.rows = RowBatch();  // Release the memory; most days are not touched again.
   }
-  record.objects = std::move(pending_objects_);
-  pending_objects_.clear();
-  pending_bytes_ = 0;
+  record.objects = std::move(job.objects);
   ADXM_RETURN_IF_ERROR(warehouse_->Commit(files, record));
   report_->objects_ingested += record.objects.size();
   report_->rows_written += rows_written;
@@ -82,7 +141,7 @@ Status Committer::Flush() {
 }
 
 Status Committer::Compact(int64_t day) {
-  std::vector<std::string> live = warehouse_->LiveFilesIn(PartitionDir(day));
+  std::vector<std::string> live = LiveFilesIn(warehouse_->manifest().live_files(), PartitionDir(day));
   if (live.size() <= options_.max_files_per_day) return Status::OK();
   CommitRecord record;
   record.txn = warehouse_->manifest().next_txn();
@@ -100,7 +159,9 @@ Status Committer::Compact(int64_t day) {
   return Status::OK();
 }
 
-Status Committer::CompactTouchedDays() {
+Status Committer::Finish() {
+  ADXM_RETURN_IF_ERROR(Flush());
+  ADXM_RETURN_IF_ERROR(WaitIdle());
   for (int64_t day : touched_days_) ADXM_RETURN_IF_ERROR(Compact(day));
   return Status::OK();
 }

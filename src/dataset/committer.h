@@ -2,17 +2,25 @@
 // and commits buffered rows (one Parquet file per day) together with the objects
 // they came from. Compacts days that accumulated too many files.
 //
-// Thread-safety: none; driven by the ingest's consumer thread.
+// Rows are not copied: a day keeps RowRefs into the extracted batches, which the
+// pending commit owns. With `background` set, commits are written on a second thread
+// while routing goes on (one commit in flight; commits stay in order).
+//
+// Thread-safety: the public methods are called from one thread.
 // Example:
 //   Committer committer(warehouse.get(), writer.get(), options, &report);
-//   ADXM_RETURN_IF_ERROR(committer.Add(object, extracted));
-//   ADXM_RETURN_IF_ERROR(committer.Flush());
-//   ADXM_RETURN_IF_ERROR(committer.CompactTouchedDays());
+//   ADXM_RETURN_IF_ERROR(committer.Add(object, std::move(extracted)));
+//   ADXM_RETURN_IF_ERROR(committer.Finish());
 #pragma once
 
+#include <condition_variable>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "dataset/event_id_set.h"
@@ -28,35 +36,55 @@ std::string PartitionDir(int64_t day);
 
 class Committer {
  public:
-  Committer(Warehouse* warehouse, ParquetWriter* writer, const IngestOptions& options, IngestReport* report)
-      : warehouse_(warehouse), writer_(writer), options_(options), report_(report) {}
+  Committer(Warehouse* warehouse, ParquetWriter* writer, const IngestOptions& options, IngestReport* report);
+  ~Committer();
+  Committer(const Committer&) = delete;
+  Committer& operator=(const Committer&) = delete;
 
   /// Take one successfully extracted object; commits when the buffer is full.
-  Status Add(const ObjectInfo& object, const ExtractedObject& extracted);
+  Status Add(const ObjectInfo& object, std::unique_ptr<ExtractedObject> extracted);
 
-  /// Commit everything buffered (a no-op when nothing is).
-  Status Flush();
-
-  /// Compact each day touched by this run that holds more than max_files_per_day files.
-  Status CompactTouchedDays();
+  /// Commit what is buffered, wait for every commit, then compact the days this run touched.
+  Status Finish();
 
  private:
   struct Day {
     bool ids_loaded = false;
-    EventIdSet ids;  // eventIDs committed or buffered for this day.
-    RowBatch rows;   // Buffered rows not yet committed.
+    EventIdSet ids;             // eventIDs committed or buffered for this day.
+    std::vector<RowRef> rows;   // Buffered rows not yet committed.
   };
+  // Everything one commit writes; owns the batches its rows point into.
+  struct Job {
+    std::vector<ObjectRecord> objects;
+    std::vector<std::pair<int64_t, std::vector<RowRef>>> days;
+    std::vector<std::unique_ptr<ExtractedObject>> batches;
+  };
+
   Result<Day*> GetDay(int64_t day);
+  Status Flush();
+  Status Submit(Job job);
+  Status WaitIdle();
+  Status RunJob(Job& job);
+  void WriterLoop();
   Status Compact(int64_t day);
 
   Warehouse* warehouse_;
   ParquetWriter* writer_;
   const IngestOptions& options_;
   IngestReport* report_;
+  const std::set<std::string> initial_live_files_;  // Snapshot: dedup loads only from these.
   std::map<int64_t, Day> days_;
   std::set<int64_t> touched_days_;
-  std::vector<ObjectRecord> pending_objects_;
+  Job pending_;
   size_t pending_bytes_ = 0;
+
+  // Background commit writer (only when options_.threads > 1).
+  std::thread writer_thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::optional<Job> in_flight_;  // Guarded by mu_.
+  Status writer_status_;          // Guarded by mu_: first failure of a background commit.
+  bool stopping_ = false;         // Guarded by mu_.
 };
 
 }  // namespace adxm

@@ -9,6 +9,11 @@ int HexValue(char c) {
   return -1;  // Uppercase is not canonical: kept as a string so its text round-trips exactly.
 }
 
+size_t SlotOf(uint64_t high, uint64_t low, size_t mask) {
+  // UUID bits are mostly random already; the multiply spreads any structured ids.
+  return static_cast<size_t>(((high ^ (low * 0x9E3779B97F4A7C15ULL)) * 0xC2B2AE3D27D4EB4FULL) >> 20) & mask;
+}
+
 }  // namespace
 
 bool EventIdSet::ParseUuid(std::string_view text, Uuid* uuid) {
@@ -31,9 +36,37 @@ bool EventIdSet::ParseUuid(std::string_view text, Uuid* uuid) {
   return true;
 }
 
+void EventIdSet::Grow() {
+  std::vector<Uuid> old = std::move(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, Uuid{0, 0});
+  uuid_count_ = 0;
+  for (const Uuid& uuid : old) {
+    if (uuid.high != 0 || uuid.low != 0) InsertUuid(uuid);
+  }
+}
+
+bool EventIdSet::InsertUuid(const Uuid& uuid) {
+  if (uuid.high == 0 && uuid.low == 0) {
+    bool inserted = !has_nil_;
+    has_nil_ = true;
+    return inserted;
+  }
+  if ((uuid_count_ + 1) * 2 > slots_.size()) Grow();  // Keep the load factor at most 1/2.
+  const size_t mask = slots_.size() - 1;
+  for (size_t slot = SlotOf(uuid.high, uuid.low, mask);; slot = (slot + 1) & mask) {
+    Uuid& entry = slots_[slot];
+    if (entry.high == uuid.high && entry.low == uuid.low) return false;
+    if (entry.high == 0 && entry.low == 0) {
+      entry = uuid;
+      ++uuid_count_;
+      return true;
+    }
+  }
+}
+
 bool EventIdSet::Insert(std::string_view id) {
   Uuid uuid;
-  if (ParseUuid(id, &uuid)) return uuids_.insert(uuid).second;
+  if (ParseUuid(id, &uuid)) return InsertUuid(uuid);
   return others_.emplace(id).second;
 }
 

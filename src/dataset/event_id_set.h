@@ -1,7 +1,8 @@
 // EventIdSet: the eventIDs already in (or about to enter) one day of the dataset.
 //
-// CloudTrail eventIDs are UUIDs; those are stored as 16 bytes (exact, compact).
-// Anything else is kept as a string, so membership is always exact.
+// CloudTrail eventIDs are UUIDs; those are stored as 16 bytes in an open-addressing
+// table (exact, compact, no allocation per id). Anything else is kept as a string,
+// so membership is always exact.
 // Thread-safety: none.
 // Example:
 //   EventIdSet ids;
@@ -9,10 +10,10 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 namespace adxm {
 
@@ -22,25 +23,24 @@ class EventIdSet {
   bool Insert(std::string_view id);
 
   /// Number of distinct ids.
-  size_t size() const { return uuids_.size() + others_.size(); }
+  size_t size() const { return uuid_count_ + (has_nil_ ? 1 : 0) + others_.size(); }
 
  private:
   struct Uuid {
     uint64_t high;
     uint64_t low;
-    bool operator==(const Uuid& other) const { return high == other.high && low == other.low; }
-  };
-  struct UuidHash {
-    size_t operator()(const Uuid& uuid) const {
-      // UUID bits are already well mixed; fold with a multiplier for non-random ids.
-      return static_cast<size_t>((uuid.high ^ (uuid.low * 0x9E3779B97F4A7C15ULL)) * 0xC2B2AE3D27D4EB4FULL);
-    }
   };
 
-  /// Parse the canonical 36-char lowercase/uppercase form; false for anything else.
+  /// Parse the canonical lowercase 36-char form; false for anything else.
   static bool ParseUuid(std::string_view text, Uuid* uuid);
+  bool InsertUuid(const Uuid& uuid);
+  void Grow();
 
-  std::unordered_set<Uuid, UuidHash> uuids_;
+  // Open addressing with linear probing; the all-zero UUID marks an empty slot,
+  // so the (valid) nil UUID itself is tracked by has_nil_.
+  std::vector<Uuid> slots_;
+  size_t uuid_count_ = 0;
+  bool has_nil_ = false;
   std::unordered_set<std::string> others_;
 };
 

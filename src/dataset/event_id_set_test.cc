@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace adxm {
 namespace {
 
@@ -15,6 +17,22 @@ TEST(EventIdSetTest, UuidsAndOtherIdsAreExact) {
   EXPECT_FALSE(ids.Insert("not-a-uuid"));
   EXPECT_TRUE(ids.Insert(""));
   EXPECT_EQ(ids.size(), 5u);
+}
+
+TEST(EventIdSetTest, NilUuidAndManyIdsThroughGrowth) {
+  EventIdSet ids;
+  EXPECT_TRUE(ids.Insert("00000000-0000-0000-0000-000000000000"));
+  EXPECT_FALSE(ids.Insert("00000000-0000-0000-0000-000000000000"));
+  char text[40];
+  for (int i = 0; i < 50000; ++i) {
+    std::snprintf(text, sizeof(text), "%08x-0000-4000-8000-%012x", i * 7919, i);
+    ASSERT_TRUE(ids.Insert(text)) << text;
+  }
+  for (int i = 0; i < 50000; i += 97) {
+    std::snprintf(text, sizeof(text), "%08x-0000-4000-8000-%012x", i * 7919, i);
+    ASSERT_FALSE(ids.Insert(text)) << text;
+  }
+  EXPECT_EQ(ids.size(), 50001u);
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& ware
   report.orphans_removed = warehouse->orphans_removed();
   std::vector<ObjectInfo> todo;
   ADXM_RETURN_IF_ERROR(PlanObjects(source, warehouse->manifest(), &report, &todo));
-  ADXM_ASSIGN_OR_RETURN(auto writer, ParquetWriter::Make(options.threads));
+  ADXM_ASSIGN_OR_RETURN(auto writer, ParquetWriter::Make(/*threads=*/1));
   Committer committer(warehouse.get(), writer.get(), options, &report);
   ProgressLine progress(options.progress, todo.size());
   {
@@ -90,13 +90,12 @@ Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& ware
       if (!extracted->status.ok()) {
         report.rejected.push_back({todo[index].key, extracted->status.message()});
       } else {
-        ADXM_RETURN_IF_ERROR(committer.Add(todo[index], *extracted));
+        ADXM_RETURN_IF_ERROR(committer.Add(todo[index], std::move(extracted)));
       }
       progress.Update(index + 1, report.events_read, report.bytes_read);
     }
   }
-  ADXM_RETURN_IF_ERROR(committer.Flush());
-  ADXM_RETURN_IF_ERROR(committer.CompactTouchedDays());
+  ADXM_RETURN_IF_ERROR(committer.Finish());
   report.seconds = SecondsSince(start);
   return report;
 }

@@ -1,12 +1,13 @@
 #include "dataset/parquet_writer.h"
 
-#include <array>
+#include <algorithm>
+#include <string>
 
 namespace adxm {
 namespace {
 
-constexpr char kBufferTable[] = "adxm_rows";
-constexpr char kCopyOptions[] = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)";
+constexpr char kScanFunction[] = "adxm_rows";
+constexpr char kCopyOptions[] = "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 122880)";
 
 duckdb_type DuckType(ColumnType type) {
   switch (type) {
@@ -17,10 +18,10 @@ duckdb_type DuckType(ColumnType type) {
   return DUCKDB_TYPE_VARCHAR;
 }
 
-// Fill column `column` of `chunk` from rows [begin, begin + count) of `rows`.
-void FillVector(const RowBatch& rows, ColumnId column, size_t begin, size_t count, duckdb_vector vector) {
+// Fill `vector` with column `column` of `rows`.
+void FillVector(std::span<const RowRef> rows, ColumnId column, duckdb_vector vector) {
   uint64_t* validity = nullptr;
-  auto invalid = [&](size_t idx) {
+  auto set_null = [&](size_t idx) {
     if (validity == nullptr) {
       duckdb_vector_ensure_validity_writable(vector);
       validity = duckdb_vector_get_validity(vector);
@@ -28,25 +29,60 @@ void FillVector(const RowBatch& rows, ColumnId column, size_t begin, size_t coun
     duckdb_validity_set_row_invalid(validity, idx);
   };
   if (kColumns[column].type == ColumnType::kVarchar) {
-    for (size_t idx = 0; idx < count; ++idx) {
-      if (rows.IsNull(column, begin + idx)) {
-        invalid(idx);
+    for (size_t idx = 0; idx < rows.size(); ++idx) {
+      const RowRef& ref = rows[idx];
+      if (ref.batch->IsNull(column, ref.row)) {
+        set_null(idx);
         continue;
       }
-      std::string_view value = rows.GetString(column, begin + idx);
+      std::string_view value = ref.batch->GetString(column, ref.row);
       duckdb_vector_assign_string_element_len(vector, idx, value.data(), value.size());
     }
     return;
   }
   auto* data = static_cast<int64_t*>(duckdb_vector_get_data(vector));
-  for (size_t idx = 0; idx < count; ++idx) {
-    if (rows.IsNull(column, begin + idx)) {
-      invalid(idx);
-      data[idx] = 0;
-    } else {
-      data[idx] = rows.GetInt(column, begin + idx);
-    }
+  for (size_t idx = 0; idx < rows.size(); ++idx) {
+    const RowRef& ref = rows[idx];
+    bool null = ref.batch->IsNull(column, ref.row);
+    data[idx] = null ? 0 : ref.batch->GetInt(column, ref.row);
+    if (null) set_null(idx);
   }
+}
+
+void BindRows(duckdb_bind_info info) {
+  for (const Column& column : kColumns) {
+    LogicalType type(DuckType(column.type));
+    duckdb_bind_add_result_column(info, std::string(column.name).c_str(), type.get());
+  }
+}
+
+void InitRows(duckdb_init_info info) {
+  duckdb_init_set_init_data(info, new size_t(0), [](void* data) { delete static_cast<size_t*>(data); });
+}
+
+// Emit the next vector-size slice of the source's rows.
+void ScanRows(duckdb_function_info info, duckdb_data_chunk output) {
+  auto* source = static_cast<ParquetWriter::ScanSource*>(duckdb_function_get_extra_info(info));
+  auto* position = static_cast<size_t*>(duckdb_function_get_init_data(info));
+  size_t count = std::min<size_t>(duckdb_vector_size(), source->rows.size() - *position);
+  auto slice = source->rows.subspan(*position, count);
+  for (int column = 0; column < kNumColumns; ++column) {
+    FillVector(slice, static_cast<ColumnId>(column), duckdb_data_chunk_get_vector(output, column));
+  }
+  duckdb_data_chunk_set_size(output, count);
+  *position += count;
+}
+
+Status RegisterScan(Connection* conn, ParquetWriter::ScanSource* source) {
+  duckdb_table_function function = duckdb_create_table_function();
+  duckdb_table_function_set_name(function, kScanFunction);
+  duckdb_table_function_set_extra_info(function, source, nullptr);
+  duckdb_table_function_set_bind(function, BindRows);
+  duckdb_table_function_set_init(function, InitRows);
+  duckdb_table_function_set_function(function, ScanRows);
+  duckdb_state state = duckdb_register_table_function(conn->get(), function);
+  duckdb_destroy_table_function(&function);
+  return state == DuckDBSuccess ? Status::OK() : Status::Internal("duckdb: register table function failed");
 }
 
 }  // namespace
@@ -65,48 +101,30 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Make(int threads) {
   DatabaseOptions options;
   options.threads = threads;
   ADXM_ASSIGN_OR_RETURN(auto db, Database::Open(options));
-  ADXM_ASSIGN_OR_RETURN(auto conn, db->Connect());
+  ADXM_ASSIGN_OR_RETURN(auto write_conn, db->Connect());
+  ADXM_ASSIGN_OR_RETURN(auto read_conn, db->Connect());
   // Rows are ours and already deduplicated; insertion order need not be preserved.
-  ADXM_RETURN_IF_ERROR(conn->Execute("SET preserve_insertion_order = false"));
-  return std::unique_ptr<ParquetWriter>(new ParquetWriter(std::move(db), std::move(conn)));
+  ADXM_RETURN_IF_ERROR(write_conn->Execute("SET preserve_insertion_order = false"));
+  std::unique_ptr<ParquetWriter> writer(
+      new ParquetWriter(std::move(db), std::move(write_conn), std::move(read_conn)));
+  ADXM_RETURN_IF_ERROR(RegisterScan(writer->write_conn_.get(), &writer->source_));
+  return writer;
 }
 
-Status ParquetWriter::AppendRows(const RowBatch& rows) {
-  ADXM_ASSIGN_OR_RETURN(auto appender, Appender::Make(conn_.get(), kBufferTable));
-  std::array<std::unique_ptr<LogicalType>, kNumColumns> types;
-  std::array<duckdb_logical_type, kNumColumns> raw_types;
-  for (int column = 0; column < kNumColumns; ++column) {
-    types[column] = std::make_unique<LogicalType>(DuckType(kColumns[column].type));
-    raw_types[column] = types[column]->get();
-  }
-  const size_t chunk_rows = duckdb_vector_size();
-  for (size_t begin = 0; begin < rows.num_rows(); begin += chunk_rows) {
-    DataChunk chunk(duckdb_create_data_chunk(raw_types.data(), kNumColumns));
-    size_t count = std::min(chunk_rows, rows.num_rows() - begin);
-    for (int column = 0; column < kNumColumns; ++column) {
-      FillVector(rows, static_cast<ColumnId>(column), begin, count, chunk.column(column));
-    }
-    duckdb_data_chunk_set_size(chunk.get(), count);
-    ADXM_RETURN_IF_ERROR(appender->AppendChunk(chunk));
-  }
-  return appender->Close();
-}
-
-Status ParquetWriter::Write(const RowBatch& rows, const std::filesystem::path& path) {
-  ADXM_RETURN_IF_ERROR(conn_->Execute(std::string("DROP TABLE IF EXISTS ") + kBufferTable));
-  ADXM_RETURN_IF_ERROR(conn_->Execute(CreateTableSql(kBufferTable)));
-  ADXM_RETURN_IF_ERROR(AppendRows(rows));
-  std::string copy = std::string("COPY ") + kBufferTable + " TO " + SqlQuote(path.string()) + " " + kCopyOptions;
-  Status status = conn_->Execute(copy);
-  Status dropped = conn_->Execute(std::string("DROP TABLE ") + kBufferTable);
+Status ParquetWriter::Write(std::span<const RowRef> rows, const std::filesystem::path& path) {
+  source_.rows = rows;
+  std::string copy = std::string("COPY (SELECT * FROM ") + kScanFunction + "()) TO " + SqlQuote(path.string()) +
+                     " " + kCopyOptions;
+  Status status = write_conn_->Execute(copy);
+  source_.rows = {};
   if (!status.ok()) return status.WithContext(path.string() + ": write parquet");
-  return dropped;
+  return Status::OK();
 }
 
 Status ParquetWriter::ReadEventIds(const std::vector<std::filesystem::path>& files, EventIdSet* ids) {
   if (files.empty()) return Status::OK();
   ADXM_ASSIGN_OR_RETURN(QueryResult result,
-                        conn_->Query("SELECT eventID FROM read_parquet(" + PathListSql(files) + ")"));
+                        read_conn_->Query("SELECT eventID FROM read_parquet(" + PathListSql(files) + ")"));
   for (DataChunk chunk = result.Fetch(); chunk.valid(); chunk = result.Fetch()) {
     duckdb_vector vector = chunk.column(0);
     auto* data = static_cast<duckdb_string_t*>(duckdb_vector_get_data(vector));
@@ -122,7 +140,7 @@ Status ParquetWriter::ReadEventIds(const std::vector<std::filesystem::path>& fil
 Status ParquetWriter::Merge(const std::vector<std::filesystem::path>& inputs, const std::filesystem::path& output) {
   std::string sql = "COPY (SELECT * FROM read_parquet(" + PathListSql(inputs) +
                     ", hive_partitioning = false)) TO " + SqlQuote(output.string()) + " " + kCopyOptions;
-  Status status = conn_->Execute(sql);
+  Status status = write_conn_->Execute(sql);
   if (!status.ok()) return status.WithContext(output.string() + ": compact parquet");
   return Status::OK();
 }

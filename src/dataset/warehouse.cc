@@ -35,11 +35,10 @@ Status Warehouse::RemoveOrphans() {
   return Status::OK();
 }
 
-std::vector<std::string> Warehouse::LiveFilesIn(std::string_view partition_dir) const {
+std::vector<std::string> LiveFilesIn(const std::set<std::string>& live, std::string_view partition_dir) {
   std::string prefix(partition_dir);
   prefix += '/';
   std::vector<std::string> files;
-  const auto& live = manifest_->live_files();
   for (auto it = live.lower_bound(prefix); it != live.end() && it->compare(0, prefix.size(), prefix) == 0; ++it) {
     files.push_back(*it);
   }

@@ -19,6 +19,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +37,9 @@ struct StagedFile {
   std::string relative;
 };
 
+/// Files of `live` under `partition_dir` (e.g. "year=2023/month=05/day=01"), relative to the table dir.
+std::vector<std::string> LiveFilesIn(const std::set<std::string>& live, std::string_view partition_dir);
+
 class Warehouse {
  public:
   /// Lock, create, clean and load the warehouse at `root`.
@@ -49,9 +53,6 @@ class Warehouse {
 
   /// Return a path inside staging for a file called `name`.
   std::filesystem::path StagingPath(std::string_view name) const { return layout_.staging_dir() / name; }
-
-  /// Live files under `partition_dir` (e.g. "year=2023/month=05/day=01"), relative to the table dir.
-  std::vector<std::string> LiveFilesIn(std::string_view partition_dir) const;
 
   /// Publish `files` and commit `record` (its added_files must list them). Removed files are deleted.
   Status Commit(const std::vector<StagedFile>& files, const CommitRecord& record);
