@@ -27,9 +27,9 @@ namespace adxm {
 struct IngestOptions {
   int threads = 1;                      // Extraction threads (and DuckDB writer threads).
   ExtractOptions extract;               // Which records qualify.
-  size_t commit_bytes = 32u << 20;      // Commit when buffered rows exceed this many bytes.
+  size_t commit_bytes = 16u << 20;      // Commit when buffered rows exceed this many bytes.
   size_t max_objects_per_commit = 0;    // Also commit after this many objects; 0 = no limit.
-  size_t max_files_per_day = 4;         // Compact a day holding more live files than this.
+  size_t max_files_per_day = 8;         // Compact a day holding more live files than this.
   bool progress = false;                // Draw a progress line on stderr.
 };
 
