@@ -1,0 +1,186 @@
+// Section 1: ingest vs the DuckDB baseline vs the floor, on a bulk bucket.
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/file_util.h"
+#include "bench/bench_data.h"
+#include "bench/sections.h"
+
+namespace adxm {
+namespace {
+
+namespace fs = std::filesystem;
+
+enum class Kind { kIngest, kBaseline, kFloor };
+
+/// One measured program configuration.
+struct Contender {
+  Kind kind;
+  int threads;
+  std::vector<std::string> argv;
+  fs::path out;                   // Output removed before each run (empty: writes nothing).
+  Samples samples;
+  unsigned long long rows = 0;    // Rows reported by the last run.
+};
+
+std::string KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kIngest: return "adxmetrics ingest";
+    case Kind::kBaseline: return "DuckDB SQL baseline";
+    case Kind::kFloor: return "floor (extract only)";
+  }
+  return "";
+}
+
+/// Return the rows a run reports: ingest's "N rows written", the others' `rows=N`.
+unsigned long long RowsOf(Kind kind, const std::string& out) {
+  if (kind != Kind::kIngest) return static_cast<unsigned long long>(NumberOf(ParseKeyValues(out), "rows"));
+  size_t pos = out.find("dataset:");
+  unsigned long long rows = 0;
+  if (pos != std::string::npos) std::sscanf(out.c_str() + pos, "dataset: %llu", &rows);
+  return rows;
+}
+
+std::vector<Contender> MakeContenders(const BenchContext& context, const Bucket& bucket) {
+  std::vector<Contender> contenders;
+  fs::path scratch = context.work / "out";
+  for (int threads : {1, 2}) {
+    std::string t = std::to_string(threads);
+    contenders.push_back({Kind::kIngest, threads,
+                          {context.adxmetrics.string(), "ingest", "--source", bucket.root.string(), "--warehouse",
+                           (scratch / "warehouse").string(), "--threads", t},
+                          scratch / "warehouse", {}, 0});
+    contenders.push_back({Kind::kBaseline, threads,
+                          {context.Program("adxm_bench_baseline").string(), "--source", bucket.root.string(),
+                           "--out", (scratch / "baseline").string(), "--threads", t},
+                          scratch / "baseline", {}, 0});
+    contenders.push_back({Kind::kFloor, threads,
+                          {context.Program("adxm_bench_floor").string(), "--source", bucket.root.string(),
+                           "--threads", t},
+                          {}, {}, 0});
+  }
+  return contenders;
+}
+
+/// Run every contender `runs` times, round-robin so machine noise spreads evenly.
+Status MeasureAll(const BenchContext& context, std::vector<Contender>* contenders) {
+  for (int run = 0; run < context.runs; ++run) {
+    for (Contender& contender : *contenders) {
+      if (!contender.out.empty()) ADXM_RETURN_IF_ERROR(RemoveAll(contender.out));
+      ADXM_ASSIGN_OR_RETURN(ProcessResult result, RunChecked(contender.argv, context.stderr_log()));
+      contender.samples.Add(result);
+      contender.rows = RowsOf(contender.kind, result.out);
+    }
+    std::printf("  run %d of %d done\n", run + 1, context.runs);
+    std::fflush(stdout);
+  }
+  return Status::OK();
+}
+
+const Contender& Find(const std::vector<Contender>& contenders, Kind kind, int threads) {
+  for (const Contender& contender : contenders) {
+    if (contender.kind == kind && contender.threads == threads) return contender;
+  }
+  return contenders.front();
+}
+
+void PrintTimes(const std::vector<Contender>& contenders, const Bucket& bucket) {
+  double events = static_cast<double>(bucket.summary.qualifying_events);
+  double json_mb = static_cast<double>(bucket.summary.json_bytes) / 1e6;
+  Table table({"program", "threads", "median s", "min s", "CPU s", "events/s", "JSON MB/s", "peak RSS MB", "rows"});
+  for (Kind kind : {Kind::kIngest, Kind::kBaseline, Kind::kFloor}) {
+    for (int threads : {1, 2}) {
+      const Contender& contender = Find(contenders, kind, threads);
+      double median = contender.samples.MedianSeconds();
+      table.AddRow({KindName(kind), std::to_string(threads), Fixed(median, 3), Fixed(contender.samples.MinSeconds(), 3),
+                    Fixed(contender.samples.MedianCpuSeconds(), 2),
+                    Thousands(static_cast<unsigned long long>(events / median)), Fixed(json_mb / median, 0),
+                    Fixed(contender.samples.PeakRssMb(), 0), Thousands(contender.rows)});
+    }
+  }
+  table.Print();
+}
+
+void PrintRatios(const std::vector<Contender>& contenders) {
+  auto median = [&](Kind kind, int threads) { return Find(contenders, kind, threads).samples.MedianSeconds(); };
+  std::printf("  ingest speed-up vs DuckDB baseline, 1 thread:  %s\n",
+              Verdict(median(Kind::kBaseline, 1) / median(Kind::kIngest, 1), 5, true).c_str());
+  std::printf("  ingest speed-up vs DuckDB baseline, 2 threads: %s\n",
+              Verdict(median(Kind::kBaseline, 2) / median(Kind::kIngest, 2), 5, true).c_str());
+  std::printf("  ingest time / floor time, 1 thread:            %s\n",
+              Verdict(median(Kind::kIngest, 1) / median(Kind::kFloor, 1), 2, false).c_str());
+  std::printf("  ingest time / floor time, 2 threads:           %.2fx  (no target)\n",
+              median(Kind::kIngest, 2) / median(Kind::kFloor, 2));
+  std::printf("  1 -> 2 threads speed-up, ingest:               %s\n",
+              Verdict(median(Kind::kIngest, 1) / median(Kind::kIngest, 2), 1.7, true).c_str());
+  std::printf("  1 -> 2 threads speed-up, baseline / floor:     %.2fx / %.2fx  (for reference)\n",
+              median(Kind::kBaseline, 1) / median(Kind::kBaseline, 2), median(Kind::kFloor, 1) / median(Kind::kFloor, 2));
+  for (int threads : {1, 2}) {
+    std::printf("  ingest peak RSS, %d thread%s:                     %s\n", threads, threads == 1 ? " " : "s",
+                Verdict(Find(contenders, Kind::kIngest, threads).samples.PeakRssMb(), 256, false, " MB").c_str());
+  }
+}
+
+/// Check that adxmetrics, the baseline and the ground truth agree on the row count.
+void PrintRowCheck(const std::vector<Contender>& contenders, const Bucket& bucket) {
+  unsigned long long expected = bucket.summary.qualifying_events;
+  bool agree = true;
+  for (const Contender& contender : contenders) {
+    if (contender.kind != Kind::kFloor && contender.rows != expected) agree = false;
+  }
+  std::printf("  rows: adxmetrics %s, baseline %s, ground truth %s  %s\n",
+              Thousands(Find(contenders, Kind::kIngest, 1).rows).c_str(),
+              Thousands(Find(contenders, Kind::kBaseline, 1).rows).c_str(), Thousands(expected).c_str(),
+              agree ? "(agree)" : "");
+  if (!agree) {
+    std::printf("  !!!!! WARNING: ROW COUNTS DIFFER: the comparison is not like for like !!!!!\n");
+  }
+  std::printf("  (the floor's rows are qualifying records before eventID dedup)\n");
+}
+
+}  // namespace
+
+Result<IngestFigures> RunIngestBench(const BenchContext& context, unsigned long long events) {
+  PrintSection("Ingest: bulk bucket of ~" + Thousands(events) + " qualifying events");
+  ADXM_ASSIGN_OR_RETURN(Bucket bucket, EnsureBucket(context.work / ("bucket-" + std::to_string(events)),
+                                                    BulkBucketOptions(events)));
+  const GenerateSummary& summary = bucket.summary;
+  std::printf("  bucket: %s log objects, %s qualifying + %s other records, %.1f MB JSON, %.1f MB gzip; median of %d runs\n",
+              Thousands(summary.files).c_str(), Thousands(summary.qualifying_events).c_str(),
+              Thousands(summary.noise_events + summary.duplicate_deliveries).c_str(), summary.json_bytes / 1e6,
+              summary.gz_bytes / 1e6, context.runs);
+  std::vector<Contender> contenders = MakeContenders(context, bucket);
+  ADXM_RETURN_IF_ERROR(MeasureAll(context, &contenders));
+  PrintTimes(contenders, bucket);
+  PrintRatios(contenders);
+  PrintRowCheck(contenders, bucket);
+  IngestFigures figures;
+  figures.events = summary.qualifying_events;
+  for (int threads : {1, 2}) {
+    const Contender& ingest = Find(contenders, Kind::kIngest, threads);
+    figures.rss_mb[threads - 1] = ingest.samples.PeakRssMb();
+    figures.seconds[threads - 1] = ingest.samples.MedianSeconds();
+  }
+  return figures;
+}
+
+void PrintIngestScaling(const std::vector<IngestFigures>& sizes) {
+  if (sizes.size() < 2) return;
+  PrintSection("Ingest scaling across bucket sizes (peak RSS should stay nearly flat)");
+  Table table({"events", "1 thread s", "1 thread RSS MB", "2 threads s", "2 threads RSS MB"});
+  for (const IngestFigures& size : sizes) {
+    table.AddRow({Thousands(size.events), Fixed(size.seconds[0], 2), Fixed(size.rss_mb[0], 0),
+                  Fixed(size.seconds[1], 2), Fixed(size.rss_mb[1], 0)});
+  }
+  table.Print();
+  for (int threads : {1, 2}) {
+    double growth = sizes.back().rss_mb[threads - 1] / sizes.front().rss_mb[threads - 1];
+    std::printf("  RSS growth %s -> %s events, %d thread(s): %.2fx for %.1fx the data\n",
+                Thousands(sizes.front().events).c_str(), Thousands(sizes.back().events).c_str(), threads, growth,
+                static_cast<double>(sizes.back().events) / static_cast<double>(sizes.front().events));
+  }
+}
+
+}  // namespace adxm

@@ -1,0 +1,35 @@
+// The bench driver's sections; each prints its own tables and target verdicts.
+//
+// Thread-safety: none; run one section at a time (they measure the whole machine).
+// Example:
+//   ADXM_ASSIGN_OR_RETURN(IngestFigures figures, RunIngestBench(context, 200000));
+//   ADXM_RETURN_IF_ERROR(RunSmallFilesBench(context));
+#pragma once
+
+#include <vector>
+
+#include "base/status.h"
+#include "bench/bench_util.h"
+
+namespace adxm {
+
+/// What the ingest section measured for one bucket size, for the RSS flatness summary.
+struct IngestFigures {
+  unsigned long long events = 0;  // Qualifying events in the bucket.
+  double rss_mb[2] = {0, 0};      // Peak RSS of adxmetrics ingest at 1 and 2 threads.
+  double seconds[2] = {0, 0};     // Median wall time at 1 and 2 threads.
+};
+
+/// Ingest (1 and 2 threads) vs the DuckDB baseline vs the floor on a bulk bucket of ~`events`.
+Result<IngestFigures> RunIngestBench(const BenchContext& context, unsigned long long events);
+
+/// Print how peak RSS and time grow across bucket sizes (needs two or more sizes).
+void PrintIngestScaling(const std::vector<IngestFigures>& sizes);
+
+/// Ingest of ~20,000 small objects, a no-op rerun, and manifest lookups at 20k vs 200k objects.
+Status RunSmallFilesBench(const BenchContext& context);
+
+/// Query latencies on a synthetic 10M-event dataset, and partition pruning.
+Status RunQueryBench(const BenchContext& context);
+
+}  // namespace adxm
