@@ -1,8 +1,11 @@
 #include "dataset/manifest.h"
 
 #include <libdeflate.h>
+#include <simdjson.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <type_traits>
 #include <nlohmann/json.hpp>
 
 namespace adxm {
@@ -14,35 +17,66 @@ uint32_t Crc32(std::string_view text) {
   return libdeflate_crc32(0, text.data(), text.size());
 }
 
+// JSON strings hold only UTF-8 (nlohmann's dump() throws on anything else); a local source may
+// name files with other bytes.
+bool IsEncodable(const CommitRecord& record) {
+  auto utf8 = [](std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); };
+  for (const ObjectRecord& object : record.objects) {
+    if (!utf8(object.key) || !utf8(object.version)) return false;
+  }
+  return std::all_of(record.added_files.begin(), record.added_files.end(), utf8) &&
+         std::all_of(record.removed_files.begin(), record.removed_files.end(), utf8);
+}
+
 json EncodeObject(const ObjectRecord& object) {
   return json{{"key", object.key},       {"size", object.size}, {"version", object.version},
               {"events", object.events}, {"rows", object.rows}, {"duplicates", object.duplicates}};
 }
 
+// Read the optional field `name` of `object` into `*out` (absent: left as is); false when it is not
+// a string (T = std::string) or an unsigned integer. Unlike nlohmann's value(), this neither throws
+// on a wrong type nor converts an out-of-range float (undefined behaviour).
+template <typename T>
+bool ReadField(const json& object, const char* name, T* out) {
+  auto it = object.find(name);
+  if (it == object.end()) return true;
+  if (std::is_same_v<T, std::string> ? !it->is_string() : !it->is_number_unsigned()) return false;
+  *out = it->template get<T>();
+  return true;
+}
+
+// Read the optional array of strings `name` of `doc` into `*out`; false on another shape.
+bool ReadStrings(const json& doc, const char* name, std::vector<std::string>* out) {
+  auto it = doc.find(name);
+  if (it == doc.end()) return true;
+  if (!it->is_array()) return false;
+  for (const json& item : *it) {
+    if (!item.is_string()) return false;
+    out->push_back(item.get<std::string>());
+  }
+  return true;
+}
+
+// Decode one object of a commit; false on any shape error.
+bool DecodeObject(const json& object, ObjectRecord* out) {
+  return object.is_object() && object.contains("key") && ReadField(object, "key", &out->key) &&
+         ReadField(object, "size", &out->size) && ReadField(object, "version", &out->version) &&
+         ReadField(object, "events", &out->events) && ReadField(object, "rows", &out->rows) &&
+         ReadField(object, "duplicates", &out->duplicates);
+}
+
 // Decode one line's JSON body; returns false on any shape error.
 bool DecodeRecord(std::string_view body, CommitRecord* record) {
   json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object() || !doc.contains("txn") || !doc["txn"].is_number_unsigned()) return false;
-  record->txn = doc["txn"].get<uint64_t>();
-  for (const json& object : doc.value("objects", json::array())) {
-    if (!object.is_object() || !object.contains("key") || !object["key"].is_string()) return false;
-    ObjectRecord out;
-    out.key = object["key"].get<std::string>();
-    out.size = object.value("size", uint64_t{0});
-    out.version = object.value("version", std::string());
-    out.events = object.value("events", uint64_t{0});
-    out.rows = object.value("rows", uint64_t{0});
-    out.duplicates = object.value("duplicates", uint64_t{0});
-    record->objects.push_back(std::move(out));
-  }
-  for (const char* field : {"added", "removed"}) {
-    auto& files = field[0] == 'a' ? record->added_files : record->removed_files;
-    for (const json& file : doc.value(field, json::array())) {
-      if (!file.is_string()) return false;
-      files.push_back(file.get<std::string>());
+  if (!doc.is_object() || !doc.contains("txn") || !ReadField(doc, "txn", &record->txn)) return false;
+  auto objects = doc.find("objects");
+  if (objects != doc.end()) {
+    if (!objects->is_array()) return false;
+    for (const json& object : *objects) {
+      if (!DecodeObject(object, &record->objects.emplace_back())) return false;
     }
   }
-  return true;
+  return ReadStrings(doc, "added", &record->added_files) && ReadStrings(doc, "removed", &record->removed_files);
 }
 
 // Parse "<crc8> <json>" without its newline; false when damaged.
@@ -66,7 +100,8 @@ std::string Manifest::EncodeLine(const CommitRecord& record) {
   for (const ObjectRecord& object : record.objects) doc["objects"].push_back(EncodeObject(object));
   doc["added"] = record.added_files;
   doc["removed"] = record.removed_files;
-  std::string body = doc.dump();
+  // Commit rejects strings that are not UTF-8; should one get here, replace rather than throw.
+  std::string body = doc.dump(-1, ' ', false, json::error_handler_t::replace);
   char crc[10];
   std::snprintf(crc, sizeof(crc), "%08x ", Crc32(body));
   return std::string(crc) + body + "\n";
@@ -113,6 +148,10 @@ Status Manifest::Commit(const CommitRecord& record) {
   if (record.txn != next_txn()) {
     return Status::Internal(path_.string() + ": commit txn " + std::to_string(record.txn) + ", expected " +
                             std::to_string(next_txn()));
+  }
+  if (!IsEncodable(record)) {
+    return Status::InvalidArgument(path_.string() + ": commit txn " + std::to_string(record.txn) +
+                                   ": an object key, version or file name is not valid UTF-8");
   }
   if (!file_) {
     ADXM_ASSIGN_OR_RETURN(file_, AppendFile::Open(path_, committed_size_));

@@ -67,9 +67,10 @@ class Manifest {
   uint64_t committed_size() const { return committed_size_; }
 
   /// Append `record` durably (write + fsync) and apply it. The commit point of every change.
+  /// InvalidArgument (nothing written) if a key, version or file name is not valid UTF-8.
   Status Commit(const CommitRecord& record);
 
-  /// Serialize one record as a manifest line (with CRC and newline).
+  /// Serialize one record as a manifest line (with CRC and newline). Strings must be valid UTF-8.
   static std::string EncodeLine(const CommitRecord& record);
 
  private:
