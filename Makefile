@@ -4,7 +4,10 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap configure build demo test clean
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = fuzz_extract fuzz_extract_json fuzz_manifest
+
+.PHONY: all bootstrap configure build demo test test-asan fuzz clean
 
 all: build
 
@@ -22,6 +25,26 @@ demo: build
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory test-asan
+
+# Unit and integration tests under ASan + UBSan in build-asan/ (CMakePresets.json "asan"); the
+# slow tests run only in the default build. Builds just the test binary and the CLI it drives.
+test-asan: bootstrap
+	@cmake --preset asan >/dev/null
+	@cmake --build build-asan -j $(JOBS) --target adxm_tests
+	@ctest --preset asan -j $(JOBS)
+
+# Each libFuzzer target for FUZZ_SECONDS with clang in build-fuzz/ (preset "fuzz"); fuzz/README.md.
+fuzz:
+	@scripts/bootstrap clang libclang-rt-14-dev
+	@cmake --preset fuzz >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target $(FUZZ_TARGETS)
+	@for target in $(FUZZ_TARGETS); do fuzz/run.sh $$target $(FUZZ_SECONDS) || exit 1; done
+
+# Benchmarks (docs/performance.md): BENCH_ARGS="--events 200000,2000000" for the large bucket too.
+.PHONY: bench
+bench: build
+	@$(BUILD_DIR)/bench/adxm_bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-fuzz
