@@ -1,5 +1,6 @@
 #include "dataset/ingest.h"
 
+#include <simdjson.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -62,6 +63,9 @@ Status PlanObjects(LogSource* source, const Manifest& manifest, IngestReport* re
       ++report->objects_ignored;
     } else if (manifest.Contains(object.key)) {
       ++report->objects_skipped;
+    } else if (!simdjson::validate_utf8(object.key.data(), object.key.size())) {
+      // The manifest cannot record it (S3 keys are UTF-8; a local file name may not be).
+      report->rejected.push_back({object.key, "key is not valid UTF-8"});
     } else {
       todo->push_back(std::move(object));
     }
