@@ -26,7 +26,7 @@ struct Bucket {
 };
 
 /// Return generator options for a "bulk" bucket of about `events` qualifying events over 3 days
-/// (~300 records per 5-minute log file at 200k events).
+/// (one log file per region per 5 minutes: ~100 records per file at 200k events, ~1,000 at 2M).
 GenerateOptions BulkBucketOptions(unsigned long long events);
 
 /// Return generator options for a bucket of about 20,000 small log objects (31 days, ~4 records

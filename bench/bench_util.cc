@@ -92,8 +92,9 @@ std::string Thousands(unsigned long long value) {
 
 std::string Verdict(double value, double target, bool at_least, std::string_view unit) {
   bool met = at_least ? value >= target : value <= target;
+  int decimals = unit == "x" ? 2 : 0;  // Ratios need decimals; ms, MB and objects/s do not.
   char text[128];
-  std::snprintf(text, sizeof(text), "%.2f%.*s  %s (target %s %g%.*s)", value, static_cast<int>(unit.size()),
+  std::snprintf(text, sizeof(text), "%.*f%.*s  %s (target %s %g%.*s)", decimals, value, static_cast<int>(unit.size()),
                 unit.data(), met ? "met " : "MISS", at_least ? ">=" : "<=", target, static_cast<int>(unit.size()),
                 unit.data());
   return text;
