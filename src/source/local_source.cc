@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <system_error>
 
 #include "base/file_util.h"
@@ -27,7 +28,10 @@ class LocalSource final : public LogSource {
       info.key = it->path().generic_string().substr(prefix.size());
       info.size = it->file_size(entry_ec);
       auto mtime = it->last_write_time(entry_ec);
-      info.version = "mtime-" + std::to_string(mtime.time_since_epoch().count());
+      // file_clock's epoch is not the Unix epoch: convert, so the version reads as Unix ns.
+      auto unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+          std::chrono::file_clock::to_sys(mtime).time_since_epoch());
+      info.version = "mtime-" + std::to_string(unix_ns.count());
       objects->push_back(std::move(info));
     }
     if (ec) return Status::IoError(root_.string() + ": list failed: " + ec.message());

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <string>
+
 #include "base/file_util.h"
 #include "test_util.h"
 
@@ -22,6 +25,10 @@ TEST(LogSourceContractTest, LocalListsSortedRelativeKeysAndReadsBytes) {
   EXPECT_EQ(objects[0].key, "a.txt");
   EXPECT_EQ(objects[1].key, "b/c/x.json.gz");
   EXPECT_EQ(objects[1].size, 3u);
+  // Local versions are the modification time in Unix nanoseconds: just written, so about now.
+  ASSERT_EQ(objects[1].version.rfind("mtime-", 0), 0u) << objects[1].version;
+  double written = std::stod(objects[1].version.substr(6)) / 1e9;
+  EXPECT_NEAR(written, static_cast<double>(std::time(nullptr)), 3600.0);
   std::string data;
   ASSERT_TRUE((*source)->Read(objects[1], &data, 64).ok());
   EXPECT_EQ(data, "xyz");
