@@ -12,14 +12,6 @@
 namespace adxm::testing {
 namespace {
 
-std::string Gzip(std::string_view text) {
-  libdeflate_compressor* compressor = libdeflate_alloc_compressor(6);
-  std::string out(libdeflate_gzip_compress_bound(compressor, text.size()), '\0');
-  out.resize(libdeflate_gzip_compress(compressor, text.data(), text.size(), out.data(), out.size()));
-  libdeflate_free_compressor(compressor);
-  return out;
-}
-
 // A qualifying GetObject through an ADX access point; `user_agent` is spliced in raw.
 std::string Record(const std::string& event_id, const std::string& user_agent = "[aws-cli/2.13.0]",
                    const std::string& identity = R"({"type":"AWSAccount","principalId":"AROAEXAMPLE:s","accountId":"999988887777"})") {

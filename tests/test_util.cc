@@ -1,6 +1,7 @@
 #include "test_util.h"
 
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,6 +89,14 @@ int WaitCommand(int pid) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string Gzip(std::string_view data, int level) {
+  libdeflate_compressor* compressor = libdeflate_alloc_compressor(level);
+  std::string out(libdeflate_gzip_compress_bound(compressor, data.size()), '\0');
+  out.resize(libdeflate_gzip_compress(compressor, data.data(), data.size(), out.data(), out.size()));
+  libdeflate_free_compressor(compressor);
+  return out;
 }
 
 std::string CliPath() { return ADXM_CLI_PATH; }

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace adxm::testing {
@@ -38,6 +39,9 @@ int WaitCommand(int pid);
 
 /// Run the adxmetrics CLI built alongside the tests with `args`.
 CommandResult RunCli(const std::vector<std::string>& args, const std::string& stdin_data = "");
+
+/// Return `data` gzip-compressed (libdeflate, `level` 1..12), for building test log objects.
+std::string Gzip(std::string_view data, int level = 6);
 
 /// Path of the adxmetrics CLI under test.
 std::string CliPath();

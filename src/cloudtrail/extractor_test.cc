@@ -70,10 +70,7 @@ TEST(ExtractorTest, MapsEveryColumnOfARealisticGetObjectRecord) {
 
 TEST(ExtractorTest, ReadsAGzippedObject) {
   std::string json = Log({kRecord, kRecord});
-  libdeflate_compressor* compressor = libdeflate_alloc_compressor(6);
-  std::string gz(libdeflate_gzip_compress_bound(compressor, json.size()), '\0');
-  gz.resize(libdeflate_gzip_compress(compressor, json.data(), json.size(), gz.data(), gz.size()));
-  libdeflate_free_compressor(compressor);
+  std::string gz = testing::Gzip(json);
   Extractor extractor(ExtractOptions{});
   RowBatch batch;
   ExtractStats stats;

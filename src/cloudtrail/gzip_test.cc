@@ -1,4 +1,5 @@
 #include "cloudtrail/gzip.h"
+#include "test_util.h"
 
 #include <gtest/gtest.h>
 #include <libdeflate.h>
@@ -9,16 +10,8 @@
 namespace adxm {
 namespace {
 
-// Compress `data` as one gzip member with libdeflate (the format's reference is the RFC, and
-// libdeflate's compressor is independent of the decoder under test).
-std::string Gzip(std::string_view data, int level = 6) {
-  libdeflate_compressor* compressor = libdeflate_alloc_compressor(level);
-  std::string out(libdeflate_gzip_compress_bound(compressor, data.size()), '\0');
-  size_t size = libdeflate_gzip_compress(compressor, data.data(), data.size(), out.data(), out.size());
-  libdeflate_free_compressor(compressor);
-  out.resize(size);
-  return out;
-}
+// Gzip (tests/test_util.h) compresses with libdeflate's compressor, independent of the decoder.
+using testing::Gzip;
 
 // About `bytes` of JSON-like text that compresses like CloudTrail logs (several deflate blocks).
 std::string LogLikeText(size_t bytes) {

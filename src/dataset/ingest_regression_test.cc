@@ -15,20 +15,11 @@
 namespace adxm {
 namespace {
 
-// Return `data` gzip-compressed.
-std::string Gzip(std::string_view data) {
-  libdeflate_compressor* compressor = libdeflate_alloc_compressor(6);
-  std::string out(libdeflate_gzip_compress_bound(compressor, data.size()), '\0');
-  out.resize(libdeflate_gzip_compress(compressor, data.data(), data.size(), out.data(), out.size()));
-  libdeflate_free_compressor(compressor);
-  return out;
-}
-
 TEST(IngestRegressionTest, KeyThatIsNotUtf8IsRejectedAndTheOthersIngest) {
   testing::ScratchDir dir;
   std::filesystem::path logs = dir.path() / "logs";
   std::filesystem::create_directories(logs);
-  std::string log = Gzip(R"({"Records":[]})");
+  std::string log = testing::Gzip(R"({"Records":[]})");
   ASSERT_TRUE(WriteFile(logs / "bad-\xff.json.gz", log, false).ok());
   ASSERT_TRUE(WriteFile(logs / "good.json.gz", log, false).ok());
   auto source = OpenLocalSource(logs);
