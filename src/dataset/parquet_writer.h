@@ -26,12 +26,6 @@
 
 namespace adxm {
 
-/// One row of an extracted batch.
-struct RowRef {
-  const RowBatch* batch;
-  uint32_t row;
-};
-
 class ParquetWriter {
  public:
   /// Make a writer whose DuckDB uses `threads` threads (0 = DuckDB's default).

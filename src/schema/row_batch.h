@@ -115,4 +115,10 @@ class RowBatch {
   size_t num_rows_ = 0;
 };
 
+/// One row of a batch: what day buffers and the Parquet writer pass around instead of copies.
+struct RowRef {
+  const RowBatch* batch;
+  uint32_t row;
+};
+
 }  // namespace adxm
