@@ -40,7 +40,31 @@ std::string_view RegionFromFileName(std::string_view file_name) {
   return file_name.substr(start, end - start);
 }
 
+// Return "YYYYMMDDTHHmmZ" of a `…_YYYYMMDDTHHmmZ_<16 chars>.json.gz` file name, else empty.
+std::string_view StampFromFileName(std::string_view file_name) {
+  if (file_name.size() < kFileNameTailSize) return {};
+  size_t start = file_name.size() - kFileNameTailSize;
+  std::string_view stamp = file_name.substr(start + 1, 14);
+  if (file_name[start] != '_' || file_name[start + 15] != '_' || stamp[8] != 'T' || stamp[13] != 'Z') return {};
+  for (size_t i = 0; i < stamp.size(); ++i) {
+    if (i != 8 && i != 13 && (stamp[i] < '0' || stamp[i] > '9')) return {};
+  }
+  return stamp;
+}
+
+std::string_view FileName(std::string_view key) {
+  size_t slash = key.rfind('/');
+  return slash == std::string_view::npos ? key : key.substr(slash + 1);
+}
+
 }  // namespace
+
+bool DeliveredBefore(std::string_view a, std::string_view b) {
+  std::string_view stamp_a = ClassifyLogKey(a).stamp;
+  std::string_view stamp_b = ClassifyLogKey(b).stamp;
+  if (stamp_a != stamp_b) return stamp_a < stamp_b;
+  return a < b;
+}
 
 LogKeyInfo ClassifyLogKey(std::string_view key) {
   LogKeyInfo info;
@@ -48,10 +72,8 @@ LogKeyInfo ClassifyLogKey(std::string_view key) {
   if (HasFolder(key, "CloudTrail-Digest") || HasFolder(key, "CloudTrail-Insight")) return info;
   info.is_log = true;
   info.region = RegionFromPath(key);
-  if (info.region.empty()) {
-    size_t slash = key.rfind('/');
-    info.region = RegionFromFileName(slash == std::string_view::npos ? key : key.substr(slash + 1));
-  }
+  if (info.region.empty()) info.region = RegionFromFileName(FileName(key));
+  info.stamp = StampFromFileName(FileName(key));
   return info;
 }
 

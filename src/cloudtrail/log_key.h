@@ -20,11 +20,17 @@ namespace adxm {
 struct LogKeyInfo {
   bool is_log = false;      // True for a gzip'd event log (not a digest, insight or other file).
   std::string_view region;  // Region from the path or file name (a view into the key); empty if unknown.
+  std::string_view stamp;   // Delivery time "YYYYMMDDTHHmmZ" from the file name; empty if not named so.
 };
 
 /// Classify `key`: a log is a `.json.gz` object outside any `CloudTrail-Digest/` or
 /// `CloudTrail-Insight/` folder. The region is the path component after `CloudTrail/`, else the
 /// one in a `<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<16 chars>.json.gz` file name.
 LogKeyInfo ClassifyLogKey(std::string_view key);
+
+/// Order log keys by delivery time, then key: objects delivered together hold events of the
+/// same hours whatever their region, so ingesting in this order keeps each day's rows together.
+/// Keys without a delivery stamp come first, in key order.
+bool DeliveredBefore(std::string_view a, std::string_view b);
 
 }  // namespace adxm

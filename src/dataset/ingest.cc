@@ -3,6 +3,7 @@
 #include <simdjson.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
@@ -70,6 +71,19 @@ Status PlanObjects(LogSource* source, const Manifest& manifest, IngestReport* re
       todo->push_back(std::move(object));
     }
   }
+  // Delivery order keeps a day's rows together (fewer, larger files) and stays a total order
+  // of keys, so which copy of a duplicated event is kept never depends on the run.
+  std::vector<std::pair<std::string_view, size_t>> order;  // (delivery stamp, index); keys outlive it.
+  order.reserve(todo->size());
+  for (size_t i = 0; i < todo->size(); ++i) order.emplace_back(ClassifyLogKey((*todo)[i].key).stamp, i);
+  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return (*todo)[a.second].key < (*todo)[b.second].key;
+  });
+  std::vector<ObjectInfo> sorted;
+  sorted.reserve(todo->size());
+  for (const auto& entry : order) sorted.push_back(std::move((*todo)[entry.second]));
+  *todo = std::move(sorted);
   return Status::OK();
 }
 

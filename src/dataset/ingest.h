@@ -1,7 +1,8 @@
 // Ingest: log objects from a LogSource -> curated Parquet in a warehouse, incrementally and exactly.
 //
 // A run lists the source, skips objects the manifest already holds, extracts the
-// rest (in parallel, one Extractor per worker), and commits them in key order:
+// rest (in parallel, one Extractor per worker), and commits them in delivery order
+// (the time stamp in the log file name, then the key; see DeliveredBefore):
 // rows are routed to their day, rows whose eventID the day already holds are
 // dropped, and each commit writes one file per touched day plus one manifest
 // record. Days holding more than max_files_per_day live files are compacted.
