@@ -1,0 +1,271 @@
+#include "parquet/column_chunk_writer.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <limits>
+
+#include "parquet/rle_encoder.h"
+
+namespace adxm {
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "PLAIN values are copied in host byte order");
+
+// A dictionary index counts as this many bytes toward page_bytes (the index buffer's size).
+constexpr size_t kIndexBytes = sizeof(uint32_t);
+// Whatever the options say: dictionary entry offsets are 32-bit.
+constexpr size_t kDictionaryBytesCap = size_t{1} << 30;
+
+void AppendPlainString(std::string_view value, std::string* out) {
+  auto length = static_cast<uint32_t>(value.size());
+  char prefix[4];
+  std::memcpy(prefix, &length, 4);
+  out->append(prefix, 4);
+  out->append(value);
+}
+
+std::string PlainInt(int64_t value) {
+  std::string bytes(8, '\0');
+  std::memcpy(bytes.data(), &value, 8);
+  return bytes;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ColumnChunkWriter>> ColumnChunkWriter::Make(const ParquetWriteOptions& options) {
+  ADXM_ASSIGN_OR_RETURN(auto zstd, ZstdCompressor::Make(options.zstd_level));
+  return std::unique_ptr<ColumnChunkWriter>(new ColumnChunkWriter(options, std::move(zstd)));
+}
+
+ColumnChunkWriter::ColumnChunkWriter(const ParquetWriteOptions& options, std::unique_ptr<ZstdCompressor> zstd)
+    : options_(options), zstd_(std::move(zstd)) {
+  options_.page_bytes = std::max<size_t>(options_.page_bytes, 1);
+  options_.max_dictionary_bytes = std::min(options_.max_dictionary_bytes, kDictionaryBytesCap);
+}
+
+Status ColumnChunkWriter::Encode(std::span<const RowRef> rows, ColumnId column, int64_t file_offset,
+                                 ColumnChunkInfo* info) {
+  Reset(column);
+  dictionary_page_.clear();
+  data_pages_.clear();
+  Status status = kColumns[column].type == ColumnType::kVarchar ? EncodeStrings(rows) : EncodeIntegers(rows);
+  if (!status.ok()) return status.WithContext(std::string(kColumns[column].name));
+  info->num_values = static_cast<int64_t>(rows.size());
+  return Finish(file_offset, info);
+}
+
+void ColumnChunkWriter::Reset(ColumnId column) {
+  column_ = column;
+  mode_ = kColumns[column].type == ColumnType::kVarchar ? Mode::kSampling : Mode::kPlain;
+  dictionary_.Clear();
+  wrote_dictionary_pages_ = false;
+  wrote_plain_pages_ = false;
+  null_count_ = 0;
+  uncompressed_bytes_ = 0;
+  compressed_bytes_ = 0;
+  has_plain_min_max_ = false;
+  levels_.clear();
+  indices_.clear();
+  values_.clear();
+}
+
+Status ColumnChunkWriter::EncodeStrings(std::span<const RowRef> rows) {
+  size_t row = 0;
+  while (row < rows.size()) {
+    if (mode_ == Mode::kPlain) {
+      ADXM_ASSIGN_OR_RETURN(row, EncodePlainStrings(rows, row));
+    } else {
+      ADXM_ASSIGN_OR_RETURN(row, EncodeDictionary(rows, row));
+    }
+  }
+  if (mode_ == Mode::kSampling) {
+    if (!DictionaryPays()) {
+      Reset(column_);
+      mode_ = Mode::kPlain;
+      ADXM_ASSIGN_OR_RETURN(row, EncodePlainStrings(rows, 0));
+    }
+  }
+  return levels_.empty() ? Status::OK() : FlushPage();
+}
+
+// Dictionary-encode from `row` on; return where to go on (rows.size() at the end, 0 to restart
+// the chunk as PLAIN, or the row that switches a dictionary that grew too large to PLAIN).
+Result<size_t> ColumnChunkWriter::EncodeDictionary(std::span<const RowRef> rows, size_t row) {
+  const ColumnId column = column_;
+  std::string_view previous;
+  uint32_t previous_index = 0;
+  bool has_previous = false;
+  for (; row < rows.size(); ++row) {
+    const RowRef& ref = rows[row];
+    if (ref.batch->IsNull(column, ref.row)) {
+      levels_.push_back(0);
+      ++null_count_;
+      continue;
+    }
+    std::string_view value = ref.batch->GetString(column, ref.row);
+    // Many columns repeat the previous row's value (same log object, same bucket): skip the hash.
+    if (!has_previous || value != previous) {
+      if (dictionary_.plain().size() + value.size() > options_.max_dictionary_bytes) break;
+      previous_index = dictionary_.Insert(value);
+      previous = value;
+      has_previous = true;
+    }
+    levels_.push_back(1);
+    indices_.push_back(previous_index);
+    bool page_full = indices_.size() * kIndexBytes >= options_.page_bytes;
+    if (mode_ == Mode::kSampling && (page_full || indices_.size() >= kSampleValues)) {
+      if (!DictionaryPays()) break;
+      mode_ = Mode::kDictionary;
+    }
+    if (page_full) ADXM_RETURN_IF_ERROR(FlushPage());
+  }
+  if (row == rows.size()) return row;
+  // Mostly distinct values, or a dictionary too large.
+  if (mode_ == Mode::kSampling) {
+    Reset(column_);
+    mode_ = Mode::kPlain;
+    return size_t{0};
+  }
+  if (!levels_.empty()) ADXM_RETURN_IF_ERROR(FlushPage());
+  mode_ = Mode::kPlain;
+  return row;
+}
+
+Result<size_t> ColumnChunkWriter::EncodePlainStrings(std::span<const RowRef> rows, size_t row) {
+  const ColumnId column = column_;
+  for (; row < rows.size(); ++row) {
+    const RowRef& ref = rows[row];
+    if (ref.batch->IsNull(column, ref.row)) {
+      levels_.push_back(0);
+      ++null_count_;
+      continue;
+    }
+    std::string_view value = ref.batch->GetString(column, ref.row);
+    levels_.push_back(1);
+    AppendPlainString(value, &values_);
+    if (!has_plain_min_max_) {
+      plain_min_ = plain_max_ = value;
+      has_plain_min_max_ = true;
+    } else if (value < plain_min_) {
+      plain_min_ = value;
+    } else if (value > plain_max_) {
+      plain_max_ = value;
+    }
+    if (values_.size() >= options_.page_bytes) ADXM_RETURN_IF_ERROR(FlushPage());
+  }
+  return row;
+}
+
+Status ColumnChunkWriter::EncodeIntegers(std::span<const RowRef> rows) {
+  const ColumnId column = column_;
+  for (const RowRef& ref : rows) {
+    if (ref.batch->IsNull(column, ref.row)) {
+      levels_.push_back(0);
+      ++null_count_;
+      continue;
+    }
+    int64_t value = ref.batch->GetInt(column, ref.row);
+    levels_.push_back(1);
+    char bytes[8];
+    std::memcpy(bytes, &value, 8);
+    values_.append(bytes, 8);
+    if (!has_plain_min_max_) {
+      int_min_ = int_max_ = value;
+      has_plain_min_max_ = true;
+    }
+    int_min_ = std::min(int_min_, value);
+    int_max_ = std::max(int_max_, value);
+    if (values_.size() >= options_.page_bytes) ADXM_RETURN_IF_ERROR(FlushPage());
+  }
+  return levels_.empty() ? Status::OK() : FlushPage();
+}
+
+// Keep the dictionary when the sampled values repeat: at most one distinct value in two.
+bool ColumnChunkWriter::DictionaryPays() const {
+  return dictionary_.size() > 0 && dictionary_.size() * 2 <= indices_.size();
+}
+
+Status ColumnChunkWriter::FlushPage() {
+  body_.clear();
+  AppendDefinitionLevels(levels_, &body_);
+  PageHeaderInfo page;
+  page.num_values = static_cast<int32_t>(levels_.size());
+  if (mode_ == Mode::kPlain) {
+    page.encoding = Encoding::kPlain;
+    body_.append(values_);
+    wrote_plain_pages_ = true;
+  } else {
+    page.encoding = Encoding::kRleDictionary;
+    int bit_width = BitWidthFor(dictionary_.size());
+    body_.push_back(static_cast<char>(bit_width));
+    AppendRleHybrid(indices_, bit_width, &body_);
+    wrote_dictionary_pages_ = true;
+  }
+  levels_.clear();
+  indices_.clear();
+  values_.clear();
+  return AppendPage(page, body_, &data_pages_);
+}
+
+Status ColumnChunkWriter::AppendPage(PageHeaderInfo page, std::string_view body, std::string* out) {
+  if (body.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return Status::InvalidArgument("page of " + std::to_string(body.size()) + " bytes exceeds Parquet's 2 GiB");
+  }
+  ADXM_RETURN_IF_ERROR(zstd_->Compress(body, &compressed_));
+  page.uncompressed_size = static_cast<int32_t>(body.size());
+  page.compressed_size = static_cast<int32_t>(compressed_.size());
+  size_t header_start = out->size();
+  AppendPageHeader(page, out);
+  auto header_size = static_cast<int64_t>(out->size() - header_start);
+  out->append(compressed_);
+  uncompressed_bytes_ += header_size + page.uncompressed_size;
+  compressed_bytes_ += header_size + page.compressed_size;
+  return Status::OK();
+}
+
+Status ColumnChunkWriter::Finish(int64_t file_offset, ColumnChunkInfo* info) {
+  if (wrote_dictionary_pages_) {
+    PageHeaderInfo page;
+    page.dictionary = true;
+    page.num_values = static_cast<int32_t>(dictionary_.size());
+    ADXM_RETURN_IF_ERROR(AppendPage(page, dictionary_.plain(), &dictionary_page_));
+  }
+  info->column = column_;
+  info->encodings = {Encoding::kPlain, Encoding::kRle};  // PLAIN values or dictionary page; RLE levels.
+  if (wrote_dictionary_pages_) info->encodings.push_back(Encoding::kRleDictionary);
+  info->total_uncompressed_size = uncompressed_bytes_;
+  info->total_compressed_size = compressed_bytes_;
+  info->dictionary_page_offset.reset();
+  if (wrote_dictionary_pages_) info->dictionary_page_offset = file_offset;
+  info->data_page_offset = file_offset + static_cast<int64_t>(dictionary_page_.size());
+  info->statistics = ChunkStatistics{};
+  info->statistics.null_count = null_count_;
+  if (kColumns[column_].type != ColumnType::kVarchar) {
+    if (has_plain_min_max_) {
+      info->statistics.min_value = PlainInt(int_min_);
+      info->statistics.max_value = PlainInt(int_max_);
+    }
+  } else {
+    FinishStringStatistics(&info->statistics);
+  }
+  return Status::OK();
+}
+
+// Min/max over the dictionary's entries and the PLAIN values, compared as unsigned bytes
+// (std::string_view's order).
+void ColumnChunkWriter::FinishStringStatistics(ChunkStatistics* stats) const {
+  bool has_min_max = has_plain_min_max_;
+  std::string_view min = plain_min_, max = plain_max_;
+  for (uint32_t index = 0; wrote_dictionary_pages_ && index < dictionary_.size(); ++index) {
+    std::string_view entry = dictionary_.entry(index);
+    if (!has_min_max || entry < min) min = entry;
+    if (!has_min_max || entry > max) max = entry;
+    has_min_max = true;
+  }
+  if (!has_min_max || min.size() > kMaxStatisticsBytes || max.size() > kMaxStatisticsBytes) return;
+  stats->min_value = std::string(min);
+  stats->max_value = std::string(max);
+}
+
+}  // namespace adxm

@@ -1,0 +1,30 @@
+#include "parquet/zstd_compressor.h"
+
+#include <zstd.h>
+
+namespace adxm {
+
+Result<std::unique_ptr<ZstdCompressor>> ZstdCompressor::Make(int level) {
+  ZSTD_CCtx* context = ZSTD_createCCtx();
+  if (context == nullptr) return Status::Internal("zstd: create compression context failed");
+  std::unique_ptr<ZstdCompressor> compressor(new ZstdCompressor(context));
+  size_t code = ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level);
+  if (ZSTD_isError(code)) {
+    return Status::InvalidArgument("zstd: compression level " + std::to_string(level) + ": " +
+                                   ZSTD_getErrorName(code));
+  }
+  return compressor;
+}
+
+ZstdCompressor::~ZstdCompressor() { ZSTD_freeCCtx(context_); }
+
+Status ZstdCompressor::Compress(std::string_view input, std::string* out) {
+  // `out` keeps its capacity from page to page; only its first use allocates.
+  out->resize(ZSTD_compressBound(input.size()));
+  size_t size = ZSTD_compress2(context_, out->data(), out->size(), input.data(), input.size());
+  if (ZSTD_isError(size)) return Status::Internal(std::string("zstd: compress failed: ") + ZSTD_getErrorName(size));
+  out->resize(size);
+  return Status::OK();
+}
+
+}  // namespace adxm
