@@ -25,6 +25,21 @@ void AppendPlainString(std::string_view value, std::string* out) {
   out->append(value);
 }
 
+// Equal bytes; cheap when the first or last 8 bytes differ (most mismatches).
+inline bool SameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.size() >= 8) {
+    uint64_t head_a, head_b, tail_a, tail_b;
+    std::memcpy(&head_a, a.data(), 8);
+    std::memcpy(&head_b, b.data(), 8);
+    std::memcpy(&tail_a, a.data() + a.size() - 8, 8);
+    std::memcpy(&tail_b, b.data() + b.size() - 8, 8);
+    if (head_a != head_b || tail_a != tail_b) return false;
+    if (a.size() <= 16) return true;
+  }
+  return std::memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 std::string PlainInt(int64_t value) {
   std::string bytes(8, '\0');
   std::memcpy(bytes.data(), &value, 8);
@@ -33,26 +48,23 @@ std::string PlainInt(int64_t value) {
 
 }  // namespace
 
-Result<std::unique_ptr<ColumnChunkWriter>> ColumnChunkWriter::Make(const ParquetWriteOptions& options) {
-  ADXM_ASSIGN_OR_RETURN(auto zstd, ZstdCompressor::Make(options.zstd_level));
-  return std::unique_ptr<ColumnChunkWriter>(new ColumnChunkWriter(options, std::move(zstd)));
-}
-
-ColumnChunkWriter::ColumnChunkWriter(const ParquetWriteOptions& options, std::unique_ptr<ZstdCompressor> zstd)
-    : options_(options), zstd_(std::move(zstd)) {
+ColumnChunkWriter::ColumnChunkWriter(const ParquetWriteOptions& options, ZstdCompressor* zstd)
+    : options_(options), zstd_(zstd) {
   options_.page_bytes = std::max<size_t>(options_.page_bytes, 1);
   options_.max_dictionary_bytes = std::min(options_.max_dictionary_bytes, kDictionaryBytesCap);
 }
 
-Status ColumnChunkWriter::Encode(std::span<const RowRef> rows, ColumnId column, int64_t file_offset,
-                                 ColumnChunkInfo* info) {
+void ColumnChunkWriter::Begin(ColumnId column) {
   Reset(column);
   dictionary_page_.clear();
   data_pages_.clear();
-  Status status = kColumns[column].type == ColumnType::kVarchar ? EncodeStrings(rows) : EncodeIntegers(rows);
-  if (!status.ok()) return status.WithContext(std::string(kColumns[column].name));
-  info->num_values = static_cast<int64_t>(rows.size());
-  return Finish(file_offset, info);
+}
+
+Status ColumnChunkWriter::Append(std::span<const RowRef> rows, size_t begin) {
+  Status status =
+      kColumns[column_].type == ColumnType::kVarchar ? EncodeStrings(rows, begin) : EncodeIntegers(rows, begin);
+  if (!status.ok()) return status.WithContext(std::string(kColumns[column_].name));
+  return Status::OK();
 }
 
 void ColumnChunkWriter::Reset(ColumnId column) {
@@ -65,13 +77,13 @@ void ColumnChunkWriter::Reset(ColumnId column) {
   uncompressed_bytes_ = 0;
   compressed_bytes_ = 0;
   has_plain_min_max_ = false;
+  has_previous_ = false;
   levels_.clear();
   indices_.clear();
   values_.clear();
 }
 
-Status ColumnChunkWriter::EncodeStrings(std::span<const RowRef> rows) {
-  size_t row = 0;
+Status ColumnChunkWriter::EncodeStrings(std::span<const RowRef> rows, size_t row) {
   while (row < rows.size()) {
     if (mode_ == Mode::kPlain) {
       ADXM_ASSIGN_OR_RETURN(row, EncodePlainStrings(rows, row));
@@ -79,23 +91,13 @@ Status ColumnChunkWriter::EncodeStrings(std::span<const RowRef> rows) {
       ADXM_ASSIGN_OR_RETURN(row, EncodeDictionary(rows, row));
     }
   }
-  if (mode_ == Mode::kSampling) {
-    if (!DictionaryPays()) {
-      Reset(column_);
-      mode_ = Mode::kPlain;
-      ADXM_ASSIGN_OR_RETURN(row, EncodePlainStrings(rows, 0));
-    }
-  }
-  return levels_.empty() ? Status::OK() : FlushPage();
+  return Status::OK();
 }
 
 // Dictionary-encode from `row` on; return where to go on (rows.size() at the end, 0 to restart
 // the chunk as PLAIN, or the row that switches a dictionary that grew too large to PLAIN).
 Result<size_t> ColumnChunkWriter::EncodeDictionary(std::span<const RowRef> rows, size_t row) {
   const ColumnId column = column_;
-  std::string_view previous;
-  uint32_t previous_index = 0;
-  bool has_previous = false;
   for (; row < rows.size(); ++row) {
     const RowRef& ref = rows[row];
     if (ref.batch->IsNull(column, ref.row)) {
@@ -105,14 +107,14 @@ Result<size_t> ColumnChunkWriter::EncodeDictionary(std::span<const RowRef> rows,
     }
     std::string_view value = ref.batch->GetString(column, ref.row);
     // Many columns repeat the previous row's value (same log object, same bucket): skip the hash.
-    if (!has_previous || value != previous) {
+    if (!has_previous_ || !SameBytes(value, previous_)) {
       if (dictionary_.plain().size() + value.size() > options_.max_dictionary_bytes) break;
-      previous_index = dictionary_.Insert(value);
-      previous = value;
-      has_previous = true;
+      previous_index_ = dictionary_.Insert(value);
+      previous_ = value;
+      has_previous_ = true;
     }
     levels_.push_back(1);
-    indices_.push_back(previous_index);
+    indices_.push_back(previous_index_);
     bool page_full = indices_.size() * kIndexBytes >= options_.page_bytes;
     if (mode_ == Mode::kSampling && (page_full || indices_.size() >= kSampleValues)) {
       if (!DictionaryPays()) break;
@@ -157,9 +159,9 @@ Result<size_t> ColumnChunkWriter::EncodePlainStrings(std::span<const RowRef> row
   return row;
 }
 
-Status ColumnChunkWriter::EncodeIntegers(std::span<const RowRef> rows) {
+Status ColumnChunkWriter::EncodeIntegers(std::span<const RowRef> rows, size_t row) {
   const ColumnId column = column_;
-  for (const RowRef& ref : rows) {
+  for (const RowRef& ref : rows.subspan(row)) {
     if (ref.batch->IsNull(column, ref.row)) {
       levels_.push_back(0);
       ++null_count_;
@@ -178,7 +180,7 @@ Status ColumnChunkWriter::EncodeIntegers(std::span<const RowRef> rows) {
     int_max_ = std::max(int_max_, value);
     if (values_.size() >= options_.page_bytes) ADXM_RETURN_IF_ERROR(FlushPage());
   }
-  return levels_.empty() ? Status::OK() : FlushPage();
+  return Status::OK();
 }
 
 // Keep the dictionary when the sampled values repeat: at most one distinct value in two.
@@ -212,19 +214,26 @@ Status ColumnChunkWriter::AppendPage(PageHeaderInfo page, std::string_view body,
   if (body.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
     return Status::InvalidArgument("page of " + std::to_string(body.size()) + " bytes exceeds Parquet's 2 GiB");
   }
-  ADXM_RETURN_IF_ERROR(zstd_->Compress(body, &compressed_));
+  ADXM_ASSIGN_OR_RETURN(std::string_view compressed, zstd_->Compress(body));
   page.uncompressed_size = static_cast<int32_t>(body.size());
-  page.compressed_size = static_cast<int32_t>(compressed_.size());
+  page.compressed_size = static_cast<int32_t>(compressed.size());
   size_t header_start = out->size();
   AppendPageHeader(page, out);
   auto header_size = static_cast<int64_t>(out->size() - header_start);
-  out->append(compressed_);
+  out->append(compressed);
   uncompressed_bytes_ += header_size + page.uncompressed_size;
   compressed_bytes_ += header_size + page.compressed_size;
   return Status::OK();
 }
 
-Status ColumnChunkWriter::Finish(int64_t file_offset, ColumnChunkInfo* info) {
+Status ColumnChunkWriter::Finish(std::span<const RowRef> rows, int64_t file_offset, ColumnChunkInfo* info) {
+  // A chunk too short to finish sampling decides now.
+  if (mode_ == Mode::kSampling && !DictionaryPays()) {
+    Reset(column_);
+    mode_ = Mode::kPlain;
+    ADXM_RETURN_IF_ERROR(Append(rows, 0));
+  }
+  if (!levels_.empty()) ADXM_RETURN_IF_ERROR(FlushPage());
   if (wrote_dictionary_pages_) {
     PageHeaderInfo page;
     page.dictionary = true;
@@ -232,6 +241,7 @@ Status ColumnChunkWriter::Finish(int64_t file_offset, ColumnChunkInfo* info) {
     ADXM_RETURN_IF_ERROR(AppendPage(page, dictionary_.plain(), &dictionary_page_));
   }
   info->column = column_;
+  info->num_values = static_cast<int64_t>(rows.size());
   info->encodings = {Encoding::kPlain, Encoding::kRle};  // PLAIN values or dictionary page; RLE levels.
   if (wrote_dictionary_pages_) info->encodings.push_back(Encoding::kRleDictionary);
   info->total_uncompressed_size = uncompressed_bytes_;

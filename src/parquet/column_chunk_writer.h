@@ -5,17 +5,20 @@
 // String columns start dictionary-encoded and sample the first kSampleValues values: mostly
 // distinct values (eventID, request_id) restart as PLAIN before paying for much hashing. A
 // dictionary outgrowing max_dictionary_bytes ends it: the chunk's later pages are PLAIN.
-// Integer columns are PLAIN. Buffers are reused from chunk to chunk.
+// Integer columns are PLAIN. Rows arrive in slices (Append), so that a row group's columns can be
+// encoded slice by slice while the slice's strings are in cache. Buffers are reused from chunk
+// to chunk.
 //
 // Thread-safety: none.
 // Example:
-//   ADXM_ASSIGN_OR_RETURN(auto chunks, ColumnChunkWriter::Make(options));
-//   ADXM_RETURN_IF_ERROR(chunks->Encode(rows, kEventName, file_offset, &info));
-//   write(chunks->dictionary_page()); write(chunks->data_pages());
+//   ColumnChunkWriter chunk(options, &zstd);
+//   chunk.Begin(kEventName);
+//   ADXM_RETURN_IF_ERROR(chunk.Append(rows.first(1024), 0));  // ... every slice in order
+//   ADXM_RETURN_IF_ERROR(chunk.Finish(rows, file_offset, &info));
+//   write(chunk.dictionary_page()); write(chunk.data_pages());
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,11 +40,16 @@ class ColumnChunkWriter {
   /// Longest string min/max stored in statistics; longer ones are omitted, not truncated.
   static constexpr size_t kMaxStatisticsBytes = 64;
 
-  /// Make a writer with `options`' page size, dictionary limit and zstd level.
-  static Result<std::unique_ptr<ColumnChunkWriter>> Make(const ParquetWriteOptions& options);
+  /// Make a writer with `options`' page size and dictionary limit, compressing with `zstd`.
+  ColumnChunkWriter(const ParquetWriteOptions& options, ZstdCompressor* zstd);
 
-  /// Encode `column` of `rows` as a chunk that will start at `file_offset`; fill `info`.
-  Status Encode(std::span<const RowRef> rows, ColumnId column, int64_t file_offset, ColumnChunkInfo* info);
+  /// Start a chunk of `column`.
+  void Begin(ColumnId column);
+  /// Encode rows[begin, rows.size()); `rows` starts at the row group's first row (a string chunk
+  /// may re-read earlier rows), and each call continues where the last one ended.
+  Status Append(std::span<const RowRef> rows, size_t begin);
+  /// End the chunk of the row group `rows`, which will start at `file_offset`; fill `info`.
+  Status Finish(std::span<const RowRef> rows, int64_t file_offset, ColumnChunkInfo* info);
 
   /// The dictionary page (header and body) of the last chunk; empty when it has none.
   std::string_view dictionary_page() const { return dictionary_page_; }
@@ -51,21 +59,18 @@ class ColumnChunkWriter {
  private:
   enum class Mode { kSampling, kDictionary, kPlain };
 
-  ColumnChunkWriter(const ParquetWriteOptions& options, std::unique_ptr<ZstdCompressor> zstd);
-
   void Reset(ColumnId column);
-  Status EncodeStrings(std::span<const RowRef> rows);
+  Status EncodeStrings(std::span<const RowRef> rows, size_t row);
   Result<size_t> EncodeDictionary(std::span<const RowRef> rows, size_t row);
   Result<size_t> EncodePlainStrings(std::span<const RowRef> rows, size_t row);
-  Status EncodeIntegers(std::span<const RowRef> rows);
+  Status EncodeIntegers(std::span<const RowRef> rows, size_t row);
   bool DictionaryPays() const;
   Status FlushPage();
   Status AppendPage(PageHeaderInfo page, std::string_view body, std::string* out);
-  Status Finish(int64_t file_offset, ColumnChunkInfo* info);
   void FinishStringStatistics(ChunkStatistics* stats) const;
 
   ParquetWriteOptions options_;
-  std::unique_ptr<ZstdCompressor> zstd_;
+  ZstdCompressor* zstd_;
 
   // The chunk being encoded.
   ColumnId column_ = kEventId;
@@ -79,6 +84,9 @@ class ColumnChunkWriter {
   bool has_plain_min_max_ = false;  // Over PLAIN-encoded values only; the dictionary has its own.
   std::string_view plain_min_, plain_max_;  // Point into the rows' batches.
   int64_t int_min_ = 0, int_max_ = 0;
+  std::string_view previous_;    // Dictionary mode: the last value and its index.
+  uint32_t previous_index_ = 0;
+  bool has_previous_ = false;
 
   // The page being filled.
   std::vector<uint8_t> levels_;    // Definition level per cell: 1 value, 0 NULL.
@@ -87,7 +95,6 @@ class ColumnChunkWriter {
 
   // Scratch and output.
   std::string body_;
-  std::string compressed_;
   std::string dictionary_page_;
   std::string data_pages_;
 };

@@ -12,6 +12,9 @@ namespace adxm {
 namespace {
 
 constexpr std::string_view kMagic = "PAR1";
+// Rows encoded column after column before moving on: the slice's strings (scattered over its
+// batches' arenas) stay in L2 while every column reads them.
+constexpr size_t kSliceRows = 1024;
 
 Status ErrnoStatus(const std::filesystem::path& path, std::string_view op) {
   std::string msg = path.string() + ": " + std::string(op) + " failed: " + std::strerror(errno);
@@ -23,17 +26,20 @@ Status ErrnoStatus(const std::filesystem::path& path, std::string_view op) {
 
 Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Create(const std::filesystem::path& path,
                                                                      const ParquetWriteOptions& options) {
-  ADXM_ASSIGN_OR_RETURN(auto chunk_writer, ColumnChunkWriter::Make(options));
+  ADXM_ASSIGN_OR_RETURN(auto zstd, ZstdCompressor::Make(options.zstd_level));
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoStatus(path, "create parquet file");
-  std::unique_ptr<ParquetFileWriter> writer(new ParquetFileWriter(path, fd, options, std::move(chunk_writer)));
+  std::unique_ptr<ParquetFileWriter> writer(new ParquetFileWriter(path, fd, options, std::move(zstd)));
   ADXM_RETURN_IF_ERROR(writer->Append(kMagic));
   return writer;
 }
 
 ParquetFileWriter::ParquetFileWriter(std::filesystem::path path, int fd, ParquetWriteOptions options,
-                                     std::unique_ptr<ColumnChunkWriter> chunk_writer)
-    : path_(std::move(path)), fd_(fd), options_(std::move(options)), chunk_writer_(std::move(chunk_writer)) {}
+                                     std::unique_ptr<ZstdCompressor> zstd)
+    : path_(std::move(path)), fd_(fd), options_(std::move(options)), zstd_(std::move(zstd)) {
+  chunk_writers_.reserve(kNumColumns);
+  for (int column = 0; column < kNumColumns; ++column) chunk_writers_.emplace_back(options_, zstd_.get());
+}
 
 ParquetFileWriter::~ParquetFileWriter() {
   if (fd_ >= 0) ::close(fd_);
@@ -57,25 +63,39 @@ Status ParquetFileWriter::WriteRowGroup(std::span<const RowRef> rows) {
   if (fd_ < 0) return Status::Internal(path_.string() + ": write row group after Close");
   ADXM_RETURN_IF_ERROR(failed_);
   if (rows.empty()) return Status::OK();
+  Status status = EncodeRowGroup(rows);
+  if (!status.ok()) {
+    failed_ = status.WithContext(path_.string() + ": encode");
+    return failed_;
+  }
   RowGroupInfo group;
   group.num_rows = static_cast<int64_t>(rows.size());
   group.file_offset = offset_;
   group.columns.resize(kNumColumns);
-  // Column by column: each chunk is written out before the next is encoded.
   for (int column = 0; column < kNumColumns; ++column) {
+    ColumnChunkWriter& writer = chunk_writers_[column];
     ColumnChunkInfo& chunk = group.columns[column];
-    Status status = chunk_writer_->Encode(rows, static_cast<ColumnId>(column), offset_, &chunk);
+    status = writer.Finish(rows, offset_, &chunk);
     if (!status.ok()) {
       failed_ = status.WithContext(path_.string() + ": encode");
       return failed_;
     }
-    ADXM_RETURN_IF_ERROR(Append(chunk_writer_->dictionary_page()));
-    ADXM_RETURN_IF_ERROR(Append(chunk_writer_->data_pages()));
+    ADXM_RETURN_IF_ERROR(Append(writer.dictionary_page()));
+    ADXM_RETURN_IF_ERROR(Append(writer.data_pages()));
     group.total_byte_size += chunk.total_uncompressed_size;
     group.total_compressed_size += chunk.total_compressed_size;
   }
   row_groups_.push_back(std::move(group));
   rows_written_ += rows.size();
+  return Status::OK();
+}
+
+Status ParquetFileWriter::EncodeRowGroup(std::span<const RowRef> rows) {
+  for (int column = 0; column < kNumColumns; ++column) chunk_writers_[column].Begin(static_cast<ColumnId>(column));
+  for (size_t begin = 0; begin < rows.size(); begin += kSliceRows) {
+    auto prefix = rows.first(std::min(rows.size(), begin + kSliceRows));
+    for (ColumnChunkWriter& writer : chunk_writers_) ADXM_RETURN_IF_ERROR(writer.Append(prefix, begin));
+  }
   return Status::OK();
 }
 

@@ -1,7 +1,8 @@
 // ParquetFileWriter: writes rows of the curated schema (schema/schema.h) into one Parquet file,
 // natively: no DuckDB, one row group per WriteRowGroup call, zstd pages, dictionary encoding for
-// repetitive string columns, min/max/null-count statistics. Memory is bounded by one column chunk
-// (plus the footer's metadata), not by the file. See src/parquet/README.md for the encodings.
+// repetitive string columns, min/max/null-count statistics. Memory is bounded by one row group's
+// compressed pages plus one page buffer per column (and the footer's metadata), not by the file.
+// See src/parquet/README.md for the encodings.
 //
 // Thread-safety: none; one writer per thread. Writers for different files are independent.
 // Example:
@@ -25,6 +26,7 @@
 namespace adxm {
 
 class ColumnChunkWriter;
+class ZstdCompressor;
 
 /// How a ParquetFileWriter encodes its pages.
 struct ParquetWriteOptions {
@@ -57,13 +59,15 @@ class ParquetFileWriter {
 
  private:
   ParquetFileWriter(std::filesystem::path path, int fd, ParquetWriteOptions options,
-                    std::unique_ptr<ColumnChunkWriter> chunk_writer);
+                    std::unique_ptr<ZstdCompressor> zstd);
+  Status EncodeRowGroup(std::span<const RowRef> rows);
   Status Append(std::string_view data);
 
   std::filesystem::path path_;
   int fd_;  // -1 once closed.
   ParquetWriteOptions options_;
-  std::unique_ptr<ColumnChunkWriter> chunk_writer_;
+  std::unique_ptr<ZstdCompressor> zstd_;        // Shared by the chunk writers.
+  std::vector<ColumnChunkWriter> chunk_writers_;  // One per column, in kColumns order.
   std::vector<RowGroupInfo> row_groups_;
   int64_t offset_ = 0;  // Bytes written so far.
   uint64_t rows_written_ = 0;

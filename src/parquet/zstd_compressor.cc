@@ -18,13 +18,11 @@ Result<std::unique_ptr<ZstdCompressor>> ZstdCompressor::Make(int level) {
 
 ZstdCompressor::~ZstdCompressor() { ZSTD_freeCCtx(context_); }
 
-Status ZstdCompressor::Compress(std::string_view input, std::string* out) {
-  // `out` keeps its capacity from page to page; only its first use allocates.
-  out->resize(ZSTD_compressBound(input.size()));
-  size_t size = ZSTD_compress2(context_, out->data(), out->size(), input.data(), input.size());
+Result<std::string_view> ZstdCompressor::Compress(std::string_view input) {
+  output_.resize(ZSTD_compressBound(input.size()));
+  size_t size = ZSTD_compress2(context_, output_.data(), output_.size(), input.data(), input.size());
   if (ZSTD_isError(size)) return Status::Internal(std::string("zstd: compress failed: ") + ZSTD_getErrorName(size));
-  out->resize(size);
-  return Status::OK();
+  return std::string_view(output_.data(), size);
 }
 
 }  // namespace adxm

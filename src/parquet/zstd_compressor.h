@@ -3,7 +3,7 @@
 // Thread-safety: none; one compressor per writer.
 // Example:
 //   ADXM_ASSIGN_OR_RETURN(auto zstd, ZstdCompressor::Make(/*level=*/1));
-//   ADXM_RETURN_IF_ERROR(zstd->Compress(body, &compressed));
+//   ADXM_ASSIGN_OR_RETURN(std::string_view compressed, zstd->Compress(body));
 #pragma once
 
 #include <memory>
@@ -24,12 +24,13 @@ class ZstdCompressor {
   ZstdCompressor(const ZstdCompressor&) = delete;
   ZstdCompressor& operator=(const ZstdCompressor&) = delete;
 
-  /// Replace `out` with one zstd frame holding `input`.
-  Status Compress(std::string_view input, std::string* out);
+  /// Return one zstd frame holding `input`; valid until the next Compress.
+  Result<std::string_view> Compress(std::string_view input);
 
  private:
   explicit ZstdCompressor(ZSTD_CCtx_s* context) : context_(context) {}
   ZSTD_CCtx_s* context_;
+  std::string output_;  // Keeps its capacity from page to page.
 };
 
 }  // namespace adxm
