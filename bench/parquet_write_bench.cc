@@ -6,7 +6,7 @@
 // interleaved. Prints the median seconds, rows/s, output bytes and the ratio; checks both files
 // read back with the right row count.
 //
-// Usage: adxm_bench_parquet_write --source BUCKET [--out DIR] [--runs 5] [--native-only]
+// Usage: adxm_bench_parquet_write --source BUCKET [--out DIR] [--runs 5] [--zstd-level 1] [--native-only]
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -50,8 +50,8 @@ Status ExtractAll(const std::string& root, std::vector<std::unique_ptr<RowBatch>
   return Status::OK();
 }
 
-Status WriteNative(std::span<const RowRef> rows, const std::filesystem::path& path) {
-  ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(path));
+Status WriteNative(std::span<const RowRef> rows, const std::filesystem::path& path, const ParquetWriteOptions& options) {
+  ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(path, options));
   for (size_t start = 0; start < rows.size(); start += kRowGroupRows) {
     ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows.subspan(start, std::min(kRowGroupRows, rows.size() - start))));
   }
@@ -89,7 +89,8 @@ void PrintLine(const char* name, double seconds, size_t rows, const std::filesys
               static_cast<uintmax_t>(std::filesystem::file_size(path)));
 }
 
-Status Run(const std::string& root, const std::filesystem::path& out, int runs, bool native_only) {
+Status Run(const std::string& root, const std::filesystem::path& out, int runs, bool native_only,
+           const ParquetWriteOptions& options) {
   std::vector<std::unique_ptr<RowBatch>> batches;
   ADXM_RETURN_IF_ERROR(ExtractAll(root, &batches));
   std::vector<RowRef> rows;
@@ -105,7 +106,7 @@ Status Run(const std::string& root, const std::filesystem::path& out, int runs, 
       ADXM_ASSIGN_OR_RETURN(double old_time, Time([&] { return duckdb_writer->Write(rows, duckdb_path); }));
       duckdb_seconds.push_back(old_time);
     }
-    ADXM_ASSIGN_OR_RETURN(double new_time, Time([&] { return WriteNative(rows, native_path); }));
+    ADXM_ASSIGN_OR_RETURN(double new_time, Time([&] { return WriteNative(rows, native_path, options); }));
     native_seconds.push_back(new_time);
   }
   ADXM_RETURN_IF_ERROR(CheckRowCount(native_path, rows.size()));
@@ -131,14 +132,16 @@ int main(int argc, char** argv) {
   std::string out = "parquet-write-bench";
   int runs = 5;
   bool native_only = false;
+  adxm::ParquetWriteOptions options;
   CLI::App app{"Parquet writing: DuckDB COPY (ParquetWriter) vs the native ParquetFileWriter"};
   app.add_option("--source", source, "Bucket root (holds AWSLogs/)")->required();
   app.add_option("--out", out, "Directory for the two output files (created)");
   app.add_option("--runs", runs, "Timed runs of each writer")->check(CLI::Range(1, 100));
+  app.add_option("--zstd-level", options.zstd_level, "zstd level of the native writer");
   app.add_flag("--native-only", native_only, "Time only ParquetFileWriter (for profiling)");
   CLI11_PARSE(app, argc, argv);
   try {
-    adxm::Status status = adxm::Run(source, out, runs, native_only);
+    adxm::Status status = adxm::Run(source, out, runs, native_only, options);
     if (status.ok()) return 0;
     std::fprintf(stderr, "adxm_bench_parquet_write: %s\n", status.ToString().c_str());
   } catch (const std::exception& e) {

@@ -25,21 +25,6 @@ void AppendPlainString(std::string_view value, std::string* out) {
   out->append(value);
 }
 
-// Equal bytes; cheap when the first or last 8 bytes differ (most mismatches).
-inline bool SameBytes(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  if (a.size() >= 8) {
-    uint64_t head_a, head_b, tail_a, tail_b;
-    std::memcpy(&head_a, a.data(), 8);
-    std::memcpy(&head_b, b.data(), 8);
-    std::memcpy(&tail_a, a.data() + a.size() - 8, 8);
-    std::memcpy(&tail_b, b.data() + b.size() - 8, 8);
-    if (head_a != head_b || tail_a != tail_b) return false;
-    if (a.size() <= 16) return true;
-  }
-  return std::memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 std::string PlainInt(int64_t value) {
   std::string bytes(8, '\0');
   std::memcpy(bytes.data(), &value, 8);
@@ -55,24 +40,12 @@ ColumnChunkWriter::ColumnChunkWriter(const ParquetWriteOptions& options, ZstdCom
 }
 
 void ColumnChunkWriter::Begin(ColumnId column) {
-  Reset(column);
-  dictionary_page_.clear();
-  data_pages_.clear();
-}
-
-Status ColumnChunkWriter::Append(std::span<const RowRef> rows, size_t begin) {
-  Status status =
-      kColumns[column_].type == ColumnType::kVarchar ? EncodeStrings(rows, begin) : EncodeIntegers(rows, begin);
-  if (!status.ok()) return status.WithContext(std::string(kColumns[column_].name));
-  return Status::OK();
-}
-
-void ColumnChunkWriter::Reset(ColumnId column) {
   column_ = column;
   mode_ = kColumns[column].type == ColumnType::kVarchar ? Mode::kSampling : Mode::kPlain;
   dictionary_.Clear();
   wrote_dictionary_pages_ = false;
   wrote_plain_pages_ = false;
+  num_values_ = 0;
   null_count_ = 0;
   uncompressed_bytes_ = 0;
   compressed_bytes_ = 0;
@@ -81,104 +54,96 @@ void ColumnChunkWriter::Reset(ColumnId column) {
   levels_.clear();
   indices_.clear();
   values_.clear();
+  dictionary_page_.clear();
+  data_pages_.clear();
 }
 
-Status ColumnChunkWriter::EncodeStrings(std::span<const RowRef> rows, size_t row) {
-  while (row < rows.size()) {
-    if (mode_ == Mode::kPlain) {
-      ADXM_ASSIGN_OR_RETURN(row, EncodePlainStrings(rows, row));
-    } else {
-      ADXM_ASSIGN_OR_RETURN(row, EncodeDictionary(rows, row));
-    }
+Status ColumnChunkWriter::AppendStrings(std::span<const std::string_view> values) {
+  num_values_ += static_cast<int64_t>(values.size());
+  while (!values.empty()) {
+    if (mode_ == Mode::kPlain) return EncodePlainStrings(values);
+    ADXM_ASSIGN_OR_RETURN(size_t done, EncodeDictionary(values));
+    values = values.subspan(done);
   }
   return Status::OK();
 }
 
-// Dictionary-encode from `row` on; return where to go on (rows.size() at the end, 0 to restart
-// the chunk as PLAIN, or the row that switches a dictionary that grew too large to PLAIN).
-Result<size_t> ColumnChunkWriter::EncodeDictionary(std::span<const RowRef> rows, size_t row) {
-  const ColumnId column = column_;
-  for (; row < rows.size(); ++row) {
-    const RowRef& ref = rows[row];
-    if (ref.batch->IsNull(column, ref.row)) {
+// Dictionary-encode `values`; return how many were taken (fewer than all when the chunk
+// switches to PLAIN).
+Result<size_t> ColumnChunkWriter::EncodeDictionary(std::span<const std::string_view> values) {
+  size_t position = 0;
+  for (; position < values.size(); ++position) {
+    std::string_view value = values[position];
+    if (value.data() == nullptr) {
       levels_.push_back(0);
       ++null_count_;
-      continue;
+    } else {
+      // Many columns repeat the previous row's value (same log object, same bucket): skip the hash.
+      if (!has_previous_ || !SameBytes(value, previous_)) {
+        if (dictionary_.plain().size() + value.size() > options_.max_dictionary_bytes) break;
+        previous_index_ = dictionary_.Insert(value);
+        previous_ = value;
+        has_previous_ = true;
+      }
+      levels_.push_back(1);
+      indices_.push_back(previous_index_);
     }
-    std::string_view value = ref.batch->GetString(column, ref.row);
-    // Many columns repeat the previous row's value (same log object, same bucket): skip the hash.
-    if (!has_previous_ || !SameBytes(value, previous_)) {
-      if (dictionary_.plain().size() + value.size() > options_.max_dictionary_bytes) break;
-      previous_index_ = dictionary_.Insert(value);
-      previous_ = value;
-      has_previous_ = true;
-    }
-    levels_.push_back(1);
-    indices_.push_back(previous_index_);
-    bool page_full = indices_.size() * kIndexBytes >= options_.page_bytes;
+    bool page_full = indices_.size() * kIndexBytes >= options_.page_bytes || levels_.size() >= kMaxPageCells;
     if (mode_ == Mode::kSampling && (page_full || indices_.size() >= kSampleValues)) {
-      if (!DictionaryPays()) break;
+      if (!DictionaryPays()) {
+        SwitchSampleToPlain();
+        return position + 1;
+      }
       mode_ = Mode::kDictionary;
     }
     if (page_full) ADXM_RETURN_IF_ERROR(FlushPage());
   }
-  if (row == rows.size()) return row;
-  // Mostly distinct values, or a dictionary too large.
+  if (position == values.size()) return position;
+  // The dictionary would grow too large.
   if (mode_ == Mode::kSampling) {
-    Reset(column_);
+    SwitchSampleToPlain();
+  } else {
+    if (!levels_.empty()) ADXM_RETURN_IF_ERROR(FlushPage());
     mode_ = Mode::kPlain;
-    return size_t{0};
   }
-  if (!levels_.empty()) ADXM_RETURN_IF_ERROR(FlushPage());
-  mode_ = Mode::kPlain;
-  return row;
+  return position;
 }
 
-Result<size_t> ColumnChunkWriter::EncodePlainStrings(std::span<const RowRef> rows, size_t row) {
-  const ColumnId column = column_;
-  for (; row < rows.size(); ++row) {
-    const RowRef& ref = rows[row];
-    if (ref.batch->IsNull(column, ref.row)) {
+Status ColumnChunkWriter::EncodePlainStrings(std::span<const std::string_view> values) {
+  for (std::string_view value : values) {
+    if (value.data() == nullptr) {
       levels_.push_back(0);
       ++null_count_;
-      continue;
+    } else {
+      levels_.push_back(1);
+      AppendPlainString(value, &values_);
+      UpdatePlainMinMax(value);
     }
-    std::string_view value = ref.batch->GetString(column, ref.row);
-    levels_.push_back(1);
-    AppendPlainString(value, &values_);
-    if (!has_plain_min_max_) {
-      plain_min_ = plain_max_ = value;
-      has_plain_min_max_ = true;
-    } else if (value < plain_min_) {
-      plain_min_ = value;
-    } else if (value > plain_max_) {
-      plain_max_ = value;
-    }
-    if (values_.size() >= options_.page_bytes) ADXM_RETURN_IF_ERROR(FlushPage());
+    if (values_.size() >= options_.page_bytes || levels_.size() >= kMaxPageCells) ADXM_RETURN_IF_ERROR(FlushPage());
   }
-  return row;
+  return Status::OK();
 }
 
-Status ColumnChunkWriter::EncodeIntegers(std::span<const RowRef> rows, size_t row) {
-  const ColumnId column = column_;
-  for (const RowRef& ref : rows.subspan(row)) {
-    if (ref.batch->IsNull(column, ref.row)) {
+Status ColumnChunkWriter::AppendIntegers(std::span<const int64_t> values, std::span<const uint8_t> valid) {
+  num_values_ += static_cast<int64_t>(values.size());
+  for (size_t position = 0; position < values.size(); ++position) {
+    if (!valid[position]) {
       levels_.push_back(0);
       ++null_count_;
-      continue;
+    } else {
+      int64_t value = values[position];
+      levels_.push_back(1);
+      char bytes[8];
+      std::memcpy(bytes, &value, 8);
+      values_.append(bytes, 8);
+      if (!has_plain_min_max_) {
+        int_min_ = int_max_ = value;
+        has_plain_min_max_ = true;
+      }
+      int_min_ = std::min(int_min_, value);
+      int_max_ = std::max(int_max_, value);
     }
-    int64_t value = ref.batch->GetInt(column, ref.row);
-    levels_.push_back(1);
-    char bytes[8];
-    std::memcpy(bytes, &value, 8);
-    values_.append(bytes, 8);
-    if (!has_plain_min_max_) {
-      int_min_ = int_max_ = value;
-      has_plain_min_max_ = true;
-    }
-    int_min_ = std::min(int_min_, value);
-    int_max_ = std::max(int_max_, value);
-    if (values_.size() >= options_.page_bytes) ADXM_RETURN_IF_ERROR(FlushPage());
+    if (values_.size() >= options_.page_bytes || levels_.size() >= kMaxPageCells) ADXM_RETURN_IF_ERROR(FlushPage());
   }
   return Status::OK();
 }
@@ -188,8 +153,36 @@ bool ColumnChunkWriter::DictionaryPays() const {
   return dictionary_.size() > 0 && dictionary_.size() * 2 <= indices_.size();
 }
 
+// Precondition: still sampling, so no page was written and indices_ holds every value so far.
+void ColumnChunkWriter::SwitchSampleToPlain() {
+  values_.clear();
+  for (uint32_t index : indices_) {
+    std::string_view value = dictionary_.entry(index);
+    AppendPlainString(value, &values_);
+    UpdatePlainMinMax(value);
+  }
+  indices_.clear();
+  dictionary_.Clear();
+  has_previous_ = false;
+  mode_ = Mode::kPlain;
+}
+
+void ColumnChunkWriter::UpdatePlainMinMax(std::string_view value) {
+  if (!has_plain_min_max_) {
+    plain_min_.assign(value);
+    plain_max_.assign(value);
+    has_plain_min_max_ = true;
+  } else if (value < plain_min_) {
+    plain_min_.assign(value);
+  } else if (value > plain_max_) {
+    plain_max_.assign(value);
+  }
+}
+
 Status ColumnChunkWriter::FlushPage() {
   body_.clear();
+  // Levels take at most a byte per 8 cells, indices 4 bytes each: one allocation, no regrowth.
+  body_.reserve(16 + levels_.size() / 8 + indices_.size() * kIndexBytes + values_.size());
   AppendDefinitionLevels(levels_, &body_);
   PageHeaderInfo page;
   page.num_values = static_cast<int32_t>(levels_.size());
@@ -207,7 +200,9 @@ Status ColumnChunkWriter::FlushPage() {
   levels_.clear();
   indices_.clear();
   values_.clear();
-  return AppendPage(page, body_, &data_pages_);
+  Status status = AppendPage(page, body_, &data_pages_);
+  if (!status.ok()) return status.WithContext(std::string(kColumns[column_].name));
+  return Status::OK();
 }
 
 Status ColumnChunkWriter::AppendPage(PageHeaderInfo page, std::string_view body, std::string* out) {
@@ -226,13 +221,9 @@ Status ColumnChunkWriter::AppendPage(PageHeaderInfo page, std::string_view body,
   return Status::OK();
 }
 
-Status ColumnChunkWriter::Finish(std::span<const RowRef> rows, int64_t file_offset, ColumnChunkInfo* info) {
+Status ColumnChunkWriter::Finish(int64_t file_offset, ColumnChunkInfo* info) {
   // A chunk too short to finish sampling decides now.
-  if (mode_ == Mode::kSampling && !DictionaryPays()) {
-    Reset(column_);
-    mode_ = Mode::kPlain;
-    ADXM_RETURN_IF_ERROR(Append(rows, 0));
-  }
+  if (mode_ == Mode::kSampling && !DictionaryPays()) SwitchSampleToPlain();
   if (!levels_.empty()) ADXM_RETURN_IF_ERROR(FlushPage());
   if (wrote_dictionary_pages_) {
     PageHeaderInfo page;
@@ -241,7 +232,7 @@ Status ColumnChunkWriter::Finish(std::span<const RowRef> rows, int64_t file_offs
     ADXM_RETURN_IF_ERROR(AppendPage(page, dictionary_.plain(), &dictionary_page_));
   }
   info->column = column_;
-  info->num_values = static_cast<int64_t>(rows.size());
+  info->num_values = num_values_;
   info->encodings = {Encoding::kPlain, Encoding::kRle};  // PLAIN values or dictionary page; RLE levels.
   if (wrote_dictionary_pages_) info->encodings.push_back(Encoding::kRleDictionary);
   info->total_uncompressed_size = uncompressed_bytes_;

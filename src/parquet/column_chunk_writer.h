@@ -2,19 +2,21 @@
 // dictionary page, then data pages (v1: RLE definition levels, then RLE_DICTIONARY indices or
 // PLAIN values), each zstd-compressed — and computes the chunk's metadata and statistics.
 //
-// String columns start dictionary-encoded and sample the first kSampleValues values: mostly
-// distinct values (eventID, request_id) restart as PLAIN before paying for much hashing. A
-// dictionary outgrowing max_dictionary_bytes ends it: the chunk's later pages are PLAIN.
-// Integer columns are PLAIN. Rows arrive in slices (Append), so that a row group's columns can be
-// encoded slice by slice while the slice's strings are in cache. Buffers are reused from chunk
+// String chunks start dictionary-encoded and sample the first kSampleValues values: mostly
+// distinct values (eventID, request_id) switch to PLAIN before paying for much hashing (the
+// sample is re-encoded from the dictionary). A dictionary outgrowing max_dictionary_bytes ends
+// it: the chunk's later pages are PLAIN. Integer chunks are PLAIN.
+//
+// Cells arrive in slices, already gathered out of the RowBatches by the file writer; string
+// values are views into the batches, which must outlive the chunk. Buffers are reused from chunk
 // to chunk.
 //
 // Thread-safety: none.
 // Example:
 //   ColumnChunkWriter chunk(options, &zstd);
 //   chunk.Begin(kEventName);
-//   ADXM_RETURN_IF_ERROR(chunk.Append(rows.first(1024), 0));  // ... every slice in order
-//   ADXM_RETURN_IF_ERROR(chunk.Finish(rows, file_offset, &info));
+//   ADXM_RETURN_IF_ERROR(chunk.AppendStrings(slice));  // ... every slice in order
+//   ADXM_RETURN_IF_ERROR(chunk.Finish(file_offset, &info));
 //   write(chunk.dictionary_page()); write(chunk.data_pages());
 #pragma once
 
@@ -29,7 +31,6 @@
 #include "parquet/parquet_file_writer.h"
 #include "parquet/string_dictionary.h"
 #include "parquet/zstd_compressor.h"
-#include "schema/row_batch.h"
 
 namespace adxm {
 
@@ -37,6 +38,9 @@ class ColumnChunkWriter {
  public:
   /// Non-NULL values a string chunk dictionary-encodes before deciding whether to go on.
   static constexpr size_t kSampleValues = 4096;
+  /// Most cells in one data page (as parquet-cpp's 20,000-row default, it keeps the level and
+  /// index buffers small whatever page_bytes says).
+  static constexpr size_t kMaxPageCells = 32768;
   /// Longest string min/max stored in statistics; longer ones are omitted, not truncated.
   static constexpr size_t kMaxStatisticsBytes = 64;
 
@@ -45,11 +49,12 @@ class ColumnChunkWriter {
 
   /// Start a chunk of `column`.
   void Begin(ColumnId column);
-  /// Encode rows[begin, rows.size()); `rows` starts at the row group's first row (a string chunk
-  /// may re-read earlier rows), and each call continues where the last one ended.
-  Status Append(std::span<const RowRef> rows, size_t begin);
-  /// End the chunk of the row group `rows`, which will start at `file_offset`; fill `info`.
-  Status Finish(std::span<const RowRef> rows, int64_t file_offset, ColumnChunkInfo* info);
+  /// Append the chunk's next VARCHAR cells; a value whose data() is nullptr is NULL.
+  Status AppendStrings(std::span<const std::string_view> values);
+  /// Append the chunk's next BIGINT/TIMESTAMP cells; valid[i] == 0 makes cell i NULL.
+  Status AppendIntegers(std::span<const int64_t> values, std::span<const uint8_t> valid);
+  /// End the chunk, which will start at `file_offset` in the file; fill `info`.
+  Status Finish(int64_t file_offset, ColumnChunkInfo* info);
 
   /// The dictionary page (header and body) of the last chunk; empty when it has none.
   std::string_view dictionary_page() const { return dictionary_page_; }
@@ -59,12 +64,11 @@ class ColumnChunkWriter {
  private:
   enum class Mode { kSampling, kDictionary, kPlain };
 
-  void Reset(ColumnId column);
-  Status EncodeStrings(std::span<const RowRef> rows, size_t row);
-  Result<size_t> EncodeDictionary(std::span<const RowRef> rows, size_t row);
-  Result<size_t> EncodePlainStrings(std::span<const RowRef> rows, size_t row);
-  Status EncodeIntegers(std::span<const RowRef> rows, size_t row);
+  Result<size_t> EncodeDictionary(std::span<const std::string_view> values);
+  Status EncodePlainStrings(std::span<const std::string_view> values);
   bool DictionaryPays() const;
+  void SwitchSampleToPlain();
+  void UpdatePlainMinMax(std::string_view value);
   Status FlushPage();
   Status AppendPage(PageHeaderInfo page, std::string_view body, std::string* out);
   void FinishStringStatistics(ChunkStatistics* stats) const;
@@ -78,13 +82,14 @@ class ColumnChunkWriter {
   StringDictionary dictionary_;
   bool wrote_dictionary_pages_ = false;
   bool wrote_plain_pages_ = false;
+  int64_t num_values_ = 0;
   int64_t null_count_ = 0;
   int64_t uncompressed_bytes_ = 0;  // Page headers + bodies.
   int64_t compressed_bytes_ = 0;
   bool has_plain_min_max_ = false;  // Over PLAIN-encoded values only; the dictionary has its own.
-  std::string_view plain_min_, plain_max_;  // Point into the rows' batches.
+  std::string plain_min_, plain_max_;
   int64_t int_min_ = 0, int_max_ = 0;
-  std::string_view previous_;    // Dictionary mode: the last value and its index.
+  std::string_view previous_;  // Dictionary mode: the last value and its index.
   uint32_t previous_index_ = 0;
   bool has_previous_ = false;
 

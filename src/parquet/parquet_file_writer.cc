@@ -12,8 +12,8 @@ namespace adxm {
 namespace {
 
 constexpr std::string_view kMagic = "PAR1";
-// Rows encoded column after column before moving on: the slice's strings (scattered over its
-// batches' arenas) stay in L2 while every column reads them.
+// Rows gathered row by row (the order their cells and strings lie in memory), then encoded column
+// by column while they are still in cache.
 constexpr size_t kSliceRows = 1024;
 
 Status ErrnoStatus(const std::filesystem::path& path, std::string_view op) {
@@ -75,7 +75,7 @@ Status ParquetFileWriter::WriteRowGroup(std::span<const RowRef> rows) {
   for (int column = 0; column < kNumColumns; ++column) {
     ColumnChunkWriter& writer = chunk_writers_[column];
     ColumnChunkInfo& chunk = group.columns[column];
-    status = writer.Finish(rows, offset_, &chunk);
+    status = writer.Finish(offset_, &chunk);
     if (!status.ok()) {
       failed_ = status.WithContext(path_.string() + ": encode");
       return failed_;
@@ -93,10 +93,43 @@ Status ParquetFileWriter::WriteRowGroup(std::span<const RowRef> rows) {
 Status ParquetFileWriter::EncodeRowGroup(std::span<const RowRef> rows) {
   for (int column = 0; column < kNumColumns; ++column) chunk_writers_[column].Begin(static_cast<ColumnId>(column));
   for (size_t begin = 0; begin < rows.size(); begin += kSliceRows) {
-    auto prefix = rows.first(std::min(rows.size(), begin + kSliceRows));
-    for (ColumnChunkWriter& writer : chunk_writers_) ADXM_RETURN_IF_ERROR(writer.Append(prefix, begin));
+    GatherSlice(rows.subspan(begin, std::min(kSliceRows, rows.size() - begin)));
+    for (int column = 0; column < kNumColumns; ++column) {
+      ColumnChunkWriter& writer = chunk_writers_[column];
+      ADXM_RETURN_IF_ERROR(kColumns[column].type == ColumnType::kVarchar
+                               ? writer.AppendStrings(slice_strings_[column])
+                               : writer.AppendIntegers(slice_ints_[column], slice_valid_[column]));
+    }
   }
   return Status::OK();
+}
+
+void ParquetFileWriter::GatherSlice(std::span<const RowRef> slice) {
+  for (int column = 0; column < kNumColumns; ++column) {
+    if (kColumns[column].type == ColumnType::kVarchar) {
+      slice_strings_[column].resize(slice.size());
+    } else {
+      slice_ints_[column].resize(slice.size());
+      slice_valid_[column].resize(slice.size());
+    }
+  }
+  for (size_t position = 0; position < slice.size(); ++position) {
+    const RowBatch& batch = *slice[position].batch;
+    uint32_t row = slice[position].row;
+    for (int column = 0; column < kNumColumns; ++column) {
+      auto id = static_cast<ColumnId>(column);
+      bool null = batch.IsNull(id, row);
+      if (kColumns[column].type == ColumnType::kVarchar) {
+        // A default string_view (nullptr data) stands for NULL; GetString's data() is never nullptr.
+        std::string_view value = null ? std::string_view() : batch.GetString(id, row);
+        __builtin_prefetch(value.data());  // The column loops compare and hash these bytes.
+        slice_strings_[column][position] = value;
+      } else {
+        slice_ints_[column][position] = null ? 0 : batch.GetInt(id, row);
+        slice_valid_[column][position] = null ? 0 : 1;
+      }
+    }
+  }
 }
 
 Status ParquetFileWriter::Close() {

@@ -11,12 +11,14 @@
 //   ADXM_RETURN_IF_ERROR(writer->Close());
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -61,6 +63,7 @@ class ParquetFileWriter {
   ParquetFileWriter(std::filesystem::path path, int fd, ParquetWriteOptions options,
                     std::unique_ptr<ZstdCompressor> zstd);
   Status EncodeRowGroup(std::span<const RowRef> rows);
+  void GatherSlice(std::span<const RowRef> slice);
   Status Append(std::string_view data);
 
   std::filesystem::path path_;
@@ -68,6 +71,10 @@ class ParquetFileWriter {
   ParquetWriteOptions options_;
   std::unique_ptr<ZstdCompressor> zstd_;        // Shared by the chunk writers.
   std::vector<ColumnChunkWriter> chunk_writers_;  // One per column, in kColumns order.
+  // The slice of rows being encoded, gathered column by column.
+  std::array<std::vector<std::string_view>, kNumColumns> slice_strings_;  // VARCHAR columns.
+  std::array<std::vector<int64_t>, kNumColumns> slice_ints_;              // BIGINT/TIMESTAMP columns.
+  std::array<std::vector<uint8_t>, kNumColumns> slice_valid_;             // BIGINT/TIMESTAMP columns.
   std::vector<RowGroupInfo> row_groups_;
   int64_t offset_ = 0;  // Bytes written so far.
   uint64_t rows_written_ = 0;

@@ -2,6 +2,8 @@
 
 #include <zstd.h>
 
+#include <algorithm>
+
 namespace adxm {
 
 Result<std::unique_ptr<ZstdCompressor>> ZstdCompressor::Make(int level) {
@@ -19,10 +21,14 @@ Result<std::unique_ptr<ZstdCompressor>> ZstdCompressor::Make(int level) {
 ZstdCompressor::~ZstdCompressor() { ZSTD_freeCCtx(context_); }
 
 Result<std::string_view> ZstdCompressor::Compress(std::string_view input) {
-  output_.resize(ZSTD_compressBound(input.size()));
-  size_t size = ZSTD_compress2(context_, output_.data(), output_.size(), input.data(), input.size());
+  size_t bound = ZSTD_compressBound(input.size());
+  if (bound > capacity_) {
+    capacity_ = std::max(bound, capacity_ * 2);
+    output_ = std::make_unique_for_overwrite<char[]>(capacity_);
+  }
+  size_t size = ZSTD_compress2(context_, output_.get(), capacity_, input.data(), input.size());
   if (ZSTD_isError(size)) return Status::Internal(std::string("zstd: compress failed: ") + ZSTD_getErrorName(size));
-  return std::string_view(output_.data(), size);
+  return std::string_view(output_.get(), size);
 }
 
 }  // namespace adxm

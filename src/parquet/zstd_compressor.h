@@ -30,7 +30,8 @@ class ZstdCompressor {
  private:
   explicit ZstdCompressor(ZSTD_CCtx_s* context) : context_(context) {}
   ZSTD_CCtx_s* context_;
-  std::string output_;  // Keeps its capacity from page to page.
+  std::unique_ptr<char[]> output_;  // Kept from page to page; never zero-filled (unlike a string).
+  size_t capacity_ = 0;
 };
 
 }  // namespace adxm
