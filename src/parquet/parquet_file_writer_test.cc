@@ -208,5 +208,213 @@ TEST_F(ParquetFileWriterTest, RoundTripsRandomRowsInSeveralRowGroupsAndPages) {
   ExpectSameRows(ReadBack(path), Expected(fixture.groups));
 }
 
+
+// What the test expects in parquet_metadata for one column chunk, computed from the input rows.
+struct ExpectedStats {
+  int64_t null_count = 0;
+  Cell min, max;  // NULL when the chunk has no values, or a string min/max is over 64 bytes.
+};
+
+ExpectedStats StatsOf(const std::vector<RowRef>& group, int column) {
+  ExpectedStats stats;
+  bool is_string = kColumns[column].type == ColumnType::kVarchar;
+  std::optional<std::string> min_text, max_text;
+  std::optional<int64_t> min_int, max_int;
+  for (const RowRef& ref : group) {
+    auto id = static_cast<ColumnId>(column);
+    if (ref.batch->IsNull(id, ref.row)) {
+      ++stats.null_count;
+    } else if (is_string) {
+      std::string value(ref.batch->GetString(id, ref.row));
+      // Parquet orders BYTE_ARRAY as unsigned bytes: compare as unsigned char explicitly.
+      auto less = [](const std::string& a, const std::string& b) {
+        return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+          return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+        });
+      };
+      if (!min_text || less(value, *min_text)) min_text = value;
+      if (!max_text || less(*max_text, value)) max_text = value;
+    } else {
+      int64_t value = ref.batch->GetInt(id, ref.row);
+      if (!min_int || value < *min_int) min_int = value;
+      if (!max_int || value > *max_int) max_int = value;
+    }
+  }
+  if (min_text && min_text->size() <= 64 && max_text->size() <= 64) {
+    stats.min = min_text;
+    stats.max = max_text;
+  }
+  if (min_int) {
+    stats.min = std::to_string(*min_int);
+    stats.max = std::to_string(*max_int);
+  }
+  return stats;
+}
+
+TEST_F(ParquetFileWriterTest, ColumnTypesAreWhatDuckDbExpects) {
+  Fixture fixture;
+  fs::path path = dir_.path() / "types.parquet";
+  WriteFile(path, fixture.groups);
+  Rows rows = Query(conn_.get(), "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(" +
+                                     SqlQuote(path.string()) + "))");
+  ASSERT_EQ(rows.size(), static_cast<size_t>(kNumColumns));
+  for (int column = 0; column < kNumColumns; ++column) {
+    const char* type = kColumns[column].type == ColumnType::kVarchar  ? "VARCHAR"
+                       : kColumns[column].type == ColumnType::kBigint ? "BIGINT"
+                                                                       : "TIMESTAMP WITH TIME ZONE";
+    EXPECT_EQ(rows[column][0], std::string(kColumns[column].name));
+    EXPECT_EQ(rows[column][1], std::string(type)) << kColumns[column].name;
+  }
+}
+
+TEST_F(ParquetFileWriterTest, StatisticsCompressionAndEncodingsPerChunk) {
+  Fixture fixture;
+  fs::path path = dir_.path() / "stats.parquet";
+  WriteFile(path, fixture.groups);
+  // Timestamps come back rendered as text; turn them into epoch micros to compare.
+  Rows rows = Query(conn_.get(),
+                    "SELECT row_group_id, column_id, stats_null_count, "
+                    "CASE WHEN path_in_schema = 'eventTime' THEN epoch_us(stats_min_value::TIMESTAMPTZ)::VARCHAR "
+                    "ELSE stats_min_value END, "
+                    "CASE WHEN path_in_schema = 'eventTime' THEN epoch_us(stats_max_value::TIMESTAMPTZ)::VARCHAR "
+                    "ELSE stats_max_value END, compression, encodings, num_values "
+                    "FROM parquet_metadata(" + SqlQuote(path.string()) + ") ORDER BY row_group_id, column_id");
+  ASSERT_EQ(rows.size(), fixture.groups.size() * kNumColumns);
+  for (const auto& row : rows) {
+    size_t group = std::stoul(*row[0]);
+    int column = std::stoi(*row[1]);
+    SCOPED_TRACE("row group " + std::to_string(group) + " column " + std::string(kColumns[column].name));
+    ExpectedStats expected = StatsOf(fixture.groups[group], column);
+    EXPECT_EQ(row[2], std::to_string(expected.null_count));
+    EXPECT_EQ(row[3], expected.min);
+    EXPECT_EQ(row[4], expected.max);
+    EXPECT_EQ(row[5], "ZSTD");
+    EXPECT_EQ(row[7], std::to_string(fixture.groups[group].size()));
+  }
+  // The first row group is large enough to sample: unique ids are PLAIN, repetitive strings use
+  // a dictionary, integers are PLAIN.
+  auto encodings = [&](ColumnId column) { return *rows[column][6]; };
+  EXPECT_EQ(encodings(kEventId).find("RLE_DICTIONARY"), std::string::npos);
+  EXPECT_EQ(encodings(kRequestId).find("RLE_DICTIONARY"), std::string::npos);
+  EXPECT_EQ(encodings(kBytesAccessed).find("RLE_DICTIONARY"), std::string::npos);
+  EXPECT_NE(encodings(kEventName).find("RLE_DICTIONARY"), std::string::npos);
+  EXPECT_NE(encodings(kSourceLogFile).find("RLE_DICTIONARY"), std::string::npos);
+}
+
+TEST_F(ParquetFileWriterTest, StringStatisticsOmitValuesOver64Bytes) {
+  Fixture fixture;
+  fs::path path = dir_.path() / "long.parquet";
+  WriteFile(path, fixture.groups);
+  // The 100 KB string is in row group 0 and is its subscriber_user_agent maximum.
+  Rows rows = Query(conn_.get(), "SELECT stats_min_value, stats_max_value FROM parquet_metadata(" +
+                                     SqlQuote(path.string()) + ") WHERE row_group_id = 0 AND column_id = " +
+                                     std::to_string(kSubscriberUserAgent));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], std::nullopt);
+  EXPECT_EQ(rows[0][1], std::nullopt);
+}
+
+TEST_F(ParquetFileWriterTest, FilterOnEventTimeReturnsTheRightRows) {
+  Fixture fixture;
+  fs::path path = dir_.path() / "filter.parquet";
+  WriteFile(path, fixture.groups);
+  const int64_t cutoff = 0;  // 1970-01-01: about a third of the random times are before it.
+  std::vector<std::string> expected;
+  for (const auto& group : fixture.groups) {
+    for (const RowRef& ref : group) {
+      if (ref.batch->IsNull(kEventTime, ref.row) || ref.batch->GetInt(kEventTime, ref.row) < cutoff) continue;
+      if (ref.batch->IsNull(kEventId, ref.row)) {
+        expected.push_back("<null>");
+      } else {
+        expected.emplace_back(ref.batch->GetString(kEventId, ref.row));
+      }
+    }
+  }
+  std::sort(expected.begin(), expected.end());
+  Rows rows = Query(conn_.get(), "SELECT coalesce(eventID, '<null>') AS id FROM read_parquet(" +
+                                     SqlQuote(path.string()) +
+                                     ") WHERE eventTime >= TIMESTAMPTZ '1970-01-01 00:00:00+00' ORDER BY id");
+  std::vector<std::string> actual;
+  for (const auto& row : rows) actual.push_back(*row[0]);
+  std::sort(actual.begin(), actual.end());  // DuckDB's ORDER BY collation need not be byte order.
+  EXPECT_EQ(actual.size(), expected.size());
+  EXPECT_EQ(actual, expected);
+}
+
+TEST_F(ParquetFileWriterTest, DictionaryOverflowSwitchesTheChunkToPlain) {
+  // Two repeating values, then ever new ones: the dictionary pays when sampled, then fills up.
+  RowBatch batch;
+  for (int row = 0; row < 5000; ++row) {
+    batch.AddRow();
+    batch.SetString(kEventName, row < 1000 ? (row % 2 ? "GetObject" : "HeadObject") : "op-" + std::to_string(row));
+    batch.SetInt(kEventTime, row);
+  }
+  std::vector<std::vector<RowRef>> groups = {RefsTo(batch)};
+  fs::path path = dir_.path() / "overflow.parquet";
+  ParquetWriteOptions options;
+  options.max_dictionary_bytes = 1000;
+  options.page_bytes = 1024;  // Sampling ends at the first page, after 256 values.
+  WriteFile(path, groups, options);
+  ExpectSameRows(ReadBack(path), Expected(groups));
+  Rows rows = Query(conn_.get(), "SELECT encodings FROM parquet_metadata(" + SqlQuote(path.string()) +
+                                     ") WHERE column_id = " + std::to_string(kEventName));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "PLAIN, RLE, RLE_DICTIONARY");
+}
+
+TEST_F(ParquetFileWriterTest, SingleRowFile) {
+  RowBatch batch = RandomBatch(3, 1);
+  std::vector<std::vector<RowRef>> groups = {RefsTo(batch)};
+  fs::path path = dir_.path() / "one.parquet";
+  WriteFile(path, groups);
+  ExpectSameRows(ReadBack(path), Expected(groups));
+}
+
+TEST_F(ParquetFileWriterTest, CloseRightAfterCreateGivesAnEmptyTypedFile) {
+  fs::path path = dir_.path() / "empty.parquet";
+  auto writer = ParquetFileWriter::Create(path);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_TRUE((*writer)->WriteRowGroup({}).ok());  // An empty span writes nothing.
+  ASSERT_TRUE((*writer)->Close().ok());
+  EXPECT_EQ((*writer)->rows_written(), 0u);
+  Rows count = Query(conn_.get(), "SELECT count(*)::BIGINT FROM read_parquet(" + SqlQuote(path.string()) + ")");
+  ASSERT_EQ(count.size(), 1u);
+  EXPECT_EQ(count[0][0], "0");
+  Rows groups = Query(conn_.get(), "SELECT count(*)::BIGINT FROM parquet_metadata(" + SqlQuote(path.string()) + ")");
+  EXPECT_EQ(groups[0][0], "0");
+  Rows types = Query(conn_.get(), "SELECT column_type FROM (DESCRIBE SELECT * FROM read_parquet(" +
+                                      SqlQuote(path.string()) + ")) WHERE column_name = 'eventTime'");
+  ASSERT_EQ(types.size(), 1u);
+  EXPECT_EQ(types[0][0], "TIMESTAMP WITH TIME ZONE");
+}
+
+TEST_F(ParquetFileWriterTest, CreateInAMissingDirectoryFailsNamingThePath) {
+  fs::path path = dir_.path() / "no-such-dir" / "x.parquet";
+  auto writer = ParquetFileWriter::Create(path);
+  ASSERT_FALSE(writer.ok());
+  EXPECT_EQ(writer.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(writer.status().message().find(path.string()), std::string::npos) << writer.status().ToString();
+}
+
+TEST_F(ParquetFileWriterTest, WriteErrorsAreReported) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  auto writer = ParquetFileWriter::Create("/dev/full");
+  ASSERT_FALSE(writer.ok());  // Even the 4-byte magic does not fit.
+  EXPECT_NE(writer.status().message().find("/dev/full"), std::string::npos) << writer.status().ToString();
+}
+
+TEST_F(ParquetFileWriterTest, CountsRowsAndRejectsUseAfterClose) {
+  RowBatch batch = RandomBatch(5, 300);
+  std::vector<RowRef> rows = RefsTo(batch);
+  auto writer = ParquetFileWriter::Create(dir_.path() / "count.parquet");
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->WriteRowGroup(rows).ok());
+  ASSERT_TRUE((*writer)->WriteRowGroup(std::span<const RowRef>(rows).first(10)).ok());
+  EXPECT_EQ((*writer)->rows_written(), 310u);
+  ASSERT_TRUE((*writer)->Close().ok());
+  EXPECT_FALSE((*writer)->WriteRowGroup(rows).ok());
+  EXPECT_FALSE((*writer)->Close().ok());
+}
+
 }  // namespace
 }  // namespace adxm
