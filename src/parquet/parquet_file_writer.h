@@ -1,0 +1,84 @@
+// ParquetFileWriter: writes rows of the curated schema (schema/schema.h) into one Parquet file,
+// natively: no DuckDB, one row group per WriteRowGroup call, zstd pages, dictionary encoding for
+// repetitive string columns, min/max/null-count statistics. Memory is bounded by one row group's
+// compressed pages plus one page buffer per column (and the footer's metadata), not by the file.
+// See src/parquet/README.md for the encodings.
+//
+// Thread-safety: none; one writer per thread. Writers for different files are independent.
+// Example:
+//   ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(staging / "part.parquet"));
+//   ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows));
+//   ADXM_RETURN_IF_ERROR(writer->Close());
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "parquet/metadata.h"
+#include "schema/row_batch.h"
+
+namespace adxm {
+
+class ColumnChunkWriter;
+class ZstdCompressor;
+
+/// How a ParquetFileWriter encodes its pages.
+struct ParquetWriteOptions {
+  int zstd_level = 1;                       // zstd level of every page (negative: faster, larger).
+  size_t page_bytes = 1 << 20;              // A data page is cut after ~this many uncompressed value bytes.
+  size_t max_dictionary_bytes = 1 << 20;    // Past this, a chunk's remaining pages switch to PLAIN.
+  std::string created_by = "adxmetrics";    // FileMetaData.created_by.
+};
+
+class ParquetFileWriter {
+ public:
+  /// Create or truncate `path` and write the leading "PAR1" magic.
+  static Result<std::unique_ptr<ParquetFileWriter>> Create(const std::filesystem::path& path,
+                                                           const ParquetWriteOptions& options = {});
+  /// Close the file descriptor; without Close() the file is incomplete (no footer).
+  ~ParquetFileWriter();
+  ParquetFileWriter(const ParquetFileWriter&) = delete;
+  ParquetFileWriter& operator=(const ParquetFileWriter&) = delete;
+
+  /// Write `rows` (curated schema, kColumns order) as one row group; an empty span writes nothing.
+  Status WriteRowGroup(std::span<const RowRef> rows);
+
+  /// Write the footer and close the file. No fsync: the caller's commit protocol syncs.
+  Status Close();
+
+  /// Rows written so far.
+  uint64_t rows_written() const { return rows_written_; }
+  /// Bytes written so far (the whole file once closed).
+  uint64_t bytes_written() const { return static_cast<uint64_t>(offset_); }
+
+ private:
+  ParquetFileWriter(std::filesystem::path path, int fd, ParquetWriteOptions options,
+                    std::unique_ptr<ZstdCompressor> zstd);
+  Status EncodeRowGroup(std::span<const RowRef> rows);
+  void GatherSlice(std::span<const RowRef> slice);
+  Status Append(std::string_view data);
+
+  std::filesystem::path path_;
+  int fd_;  // -1 once closed.
+  ParquetWriteOptions options_;
+  std::unique_ptr<ZstdCompressor> zstd_;        // Shared by the chunk writers.
+  std::vector<ColumnChunkWriter> chunk_writers_;  // One per column, in kColumns order.
+  // The slice of rows being encoded, gathered column by column.
+  std::array<std::vector<std::string_view>, kNumColumns> slice_strings_;  // VARCHAR columns.
+  std::array<std::vector<int64_t>, kNumColumns> slice_ints_;              // BIGINT/TIMESTAMP columns.
+  std::array<std::vector<uint8_t>, kNumColumns> slice_valid_;             // BIGINT/TIMESTAMP columns.
+  std::vector<RowGroupInfo> row_groups_;
+  int64_t offset_ = 0;  // Bytes written so far.
+  uint64_t rows_written_ = 0;
+  Status failed_;  // The first write error; the file is unusable after it.
+};
+
+}  // namespace adxm

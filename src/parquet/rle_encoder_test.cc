@@ -1,0 +1,73 @@
+#include "parquet/rle_encoder.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace adxm {
+namespace {
+
+std::string Bytes(std::initializer_list<int> bytes) {
+  std::string out;
+  for (int byte : bytes) out.push_back(static_cast<char>(byte));
+  return out;
+}
+
+TEST(RleEncoderTest, RunOfEightOrMoreIsOneRleRun) {
+  std::vector<uint32_t> values(300, 5);
+  std::string out;
+  AppendRleHybrid(values, 3, &out);
+  // Header varint(300 << 1) = 0xD8 0x04, then the value in one byte.
+  EXPECT_EQ(out, Bytes({0xD8, 0x04, 0x05}));
+}
+
+TEST(RleEncoderTest, BitPacksTheSpecExample) {
+  // parquet-format Encodings.md: 0..7 with bit width 3 packs to 10001000 11000110 11111010.
+  std::vector<uint32_t> values = {0, 1, 2, 3, 4, 5, 6, 7};
+  std::string out;
+  AppendRleHybrid(values, 3, &out);
+  EXPECT_EQ(out, Bytes({0x03, 0x88, 0xC6, 0xFA}));
+}
+
+TEST(RleEncoderTest, PadsTheLastGroupWithZeros) {
+  std::vector<uint32_t> values = {1, 0, 1};
+  std::string out;
+  AppendRleHybrid(values, 1, &out);
+  EXPECT_EQ(out, Bytes({0x03, 0x05}));
+}
+
+TEST(RleEncoderTest, LiteralGroupsThenRun) {
+  // 8 literals (one group), then a run of 10 twos.
+  std::vector<uint32_t> values = {0, 1, 0, 1, 0, 1, 0, 1};
+  values.insert(values.end(), 10, 2);
+  std::string out;
+  AppendRleHybrid(values, 2, &out);
+  EXPECT_EQ(out, Bytes({0x03, 0x44, 0x44, 0x14, 0x02}));
+}
+
+TEST(RleEncoderTest, WideValuesUseEnoughBytes) {
+  std::vector<uint32_t> values(8, 0x12345);
+  std::string out;
+  AppendRleHybrid(values, 17, &out);
+  EXPECT_EQ(out, Bytes({0x10, 0x45, 0x23, 0x01}));
+}
+
+TEST(RleEncoderTest, DefinitionLevelsArePrefixedWithTheirLength) {
+  std::vector<uint8_t> levels(20, 1);
+  std::string out;
+  AppendDefinitionLevels(levels, &out);
+  EXPECT_EQ(out, Bytes({0x02, 0x00, 0x00, 0x00, 0x28, 0x01}));
+}
+
+TEST(RleEncoderTest, BitWidthHoldsTheLargestIndex) {
+  EXPECT_EQ(BitWidthFor(0), 1);
+  EXPECT_EQ(BitWidthFor(1), 1);
+  EXPECT_EQ(BitWidthFor(2), 1);
+  EXPECT_EQ(BitWidthFor(3), 2);
+  EXPECT_EQ(BitWidthFor(256), 8);
+  EXPECT_EQ(BitWidthFor(257), 9);
+}
+
+}  // namespace
+}  // namespace adxm
