@@ -334,6 +334,21 @@ TEST(ExtractorTest, IgnoresKeysThatOnlyResembleTheOnesItReads) {
   EXPECT_EQ(Text(row, kProviderBucketName), "provider-bucket");
 }
 
+TEST(ExtractorTest, ReadsStringsFollowedByWhitespace) {
+  std::string record = Replace(kRecord, R"("eventName":"GetObject",)", "\"eventName\" :\t\"GetObject\" \r\n ,");
+  record = Replace(record, R"("tlsVersion":"TLSv1.3"})", "\"tlsVersion\":\"TLSv1.3\"\n}");
+  record = Replace(record, R"("requestID":"REQ1",)", R"("requestID":"",)");
+  RowBatch row = OneRow(Log({record}));
+  EXPECT_EQ(Text(row, kEventName), "GetObject");
+  EXPECT_EQ(Text(row, kTlsVersion), "TLSv1.3");
+  EXPECT_EQ(Text(row, kRequestId), "");
+}
+
+TEST(ExtractorTest, UnescapesAStringEndingInAnEscapedQuote) {
+  std::string record = Replace(kRecord, R"("requestID":"REQ1",)", R"("requestID":"a\"" ,)");
+  EXPECT_EQ(Text(OneRow(Log({record})), kRequestId), "a\"");
+}
+
 TEST(ExtractorTest, AcceptsAnEmptyRecordsArray) {
   ExtractStats stats;
   RowBatch batch;

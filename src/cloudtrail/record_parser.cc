@@ -39,10 +39,67 @@ Status GetType(od::value& value, json_type* type) {
   return Status::OK();
 }
 
+constexpr uint64_t kEveryByte = 0x0101010101010101ull;
+
+// Load 8 bytes as a little-endian word.
+uint64_t LoadWord(const char* bytes) {
+  uint64_t word = 0;
+  std::memcpy(&word, bytes, sizeof(word));
+  if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
+  return word;
+}
+
+// Return `word` with the high bit set in each byte equal to `byte`; exact up to the first such
+// byte (bits above it may be spurious).
+uint64_t BytesEqual(uint64_t word, char byte) {
+  uint64_t diff = word ^ (kEveryByte * static_cast<unsigned char>(byte));
+  return (diff - kEveryByte) & ~diff & (kEveryByte << 7);
+}
+
+// Return whether `text` holds a backslash. `text` lies in the padded input: reading up to 7
+// bytes past its end is safe.
+bool HasBackslash(std::string_view text) {
+  for (size_t offset = 0; offset < text.size(); offset += 8) {
+    uint64_t found = BytesEqual(LoadWord(text.data() + offset), '\\');
+    if (found != 0) return offset + std::countr_zero(found) / 8 < text.size();
+  }
+  return false;
+}
+
+// Return whether `a` and `b`, of one size of at least 8 bytes, agree past their first 8 bytes.
+bool SameTail(std::string_view a, std::string_view b) {
+  size_t size = a.size();
+  for (size_t offset = 8; offset + 8 < size; offset += 8) {
+    if (LoadWord(a.data() + offset) != LoadWord(b.data() + offset)) return false;
+  }
+  return LoadWord(a.data() + size - 8) == LoadWord(b.data() + size - 8);
+}
+
+// Return the string `value` as written when it has no escape (the usual case): a view into the
+// input, without the copy and the call into simdjson that get_string costs. The value is left
+// unread, so the object's iteration skips it.
+bool ReadUnescaped(od::value& value, std::string_view* text) {
+  std::string_view token = value.raw_json_token();
+  // The token runs up to the next structural character, so it may end in whitespace.
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
+                            token.back() == '\t')) {
+    token.remove_suffix(1);
+  }
+  if (token.size() < 2 || token.front() != '"' || token.back() != '"') return false;
+  token = token.substr(1, token.size() - 2);
+  if (HasBackslash(token)) return false;
+  *text = token;
+  return true;
+}
+
 // Read a string; null leaves *out missing.
 Status ReadText(od::value value, const FieldPath& path, std::optional<std::string_view>* out) {
-  // Fast path: a string. A failed get_string leaves the value unread, so the type check follows.
   std::string_view text;
+  if (ReadUnescaped(value, &text)) {
+    *out = text;
+    return Status::OK();
+  }
+  // A failed get_string leaves the value unread, so the type check may follow.
   auto error = value.get_string().get(text);
   if (error == simdjson::SUCCESS) {
     *out = text;
@@ -161,32 +218,6 @@ struct FieldSpec {
   const FieldTable* children = nullptr;  // kObject: the fields read inside.
 };
 
-constexpr uint64_t kEveryByte = 0x0101010101010101ull;
-
-// Load 8 bytes as a little-endian word.
-uint64_t LoadWord(const char* bytes) {
-  uint64_t word = 0;
-  std::memcpy(&word, bytes, sizeof(word));
-  if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
-  return word;
-}
-
-// Return `word` with the high bit set in each byte equal to `byte`; exact up to the first such
-// byte (bits above it may be spurious).
-uint64_t BytesEqual(uint64_t word, char byte) {
-  uint64_t diff = word ^ (kEveryByte * static_cast<unsigned char>(byte));
-  return (diff - kEveryByte) & ~diff & (kEveryByte << 7);
-}
-
-// Return whether `a` and `b`, of one size of at least 8 bytes, agree past their first 8 bytes.
-bool SameTail(std::string_view a, std::string_view b) {
-  size_t size = a.size();
-  for (size_t offset = 8; offset + 8 < size; offset += 8) {
-    if (LoadWord(a.data() + offset) != LoadWord(b.data() + offset)) return false;
-  }
-  return LoadWord(a.data() + size - 8) == LoadWord(b.data() + size - 8);
-}
-
 // A field's key with its first 8 bytes as a little-endian word, zero past the key's end: one
 // compare rejects most other keys, and the word hashes the key without a loop over its bytes.
 struct Key {
@@ -288,23 +319,28 @@ constexpr FieldSpec kRecordFields[] = {
 };
 constexpr FieldTable kRecordTable(kRecordFields);
 
+// Read the key starting at `begin` (after its opening quote) as written; false if it has an
+// escape. Scans 8 bytes at a time for the closing quote: stage 1 has checked that every string
+// is closed, and reading up to 7 bytes past the quote stays within the input's padding.
+bool ReadRawKey(const char* begin, Key* key) {
+  for (const char* word_start = begin;; word_start += 8) {
+    uint64_t word = LoadWord(word_start);
+    uint64_t escapes = BytesEqual(word, '\\');
+    uint64_t ends = BytesEqual(word, '"') | escapes;
+    if (word_start == begin) key->prefix = word;
+    if (ends == 0) continue;
+    // The lowest bit of `ends` is exact, so it tells a backslash from the closing quote.
+    if ((ends & -ends & escapes) != 0) return false;
+    key->text = std::string_view(begin, word_start + std::countr_zero(ends) / 8 - begin);
+    if (key->text.size() < 8) key->prefix &= (uint64_t{1} << (8 * key->text.size())) - 1;
+    return true;
+  }
+}
+
 // Return the key of `field`: the bytes as written when it has no escape (the usual case; no
 // copy, no call into simdjson), else the unescaped key.
 Status FieldKey(od::field& field, Key* key) {
-  const char* begin = field.key().raw();
-  // Scan 8 bytes at a time for the closing quote (or a backslash). Stage 1 has checked that
-  // every string is closed, and reading up to 7 bytes past the quote stays in the padding.
-  for (const char* word_start = begin;; word_start += 8) {
-    uint64_t word = LoadWord(word_start);
-    uint64_t ends = BytesEqual(word, '"') | BytesEqual(word, '\\');
-    if (word_start == begin) key->prefix = word;
-    if (ends == 0) continue;
-    const char* end = word_start + std::countr_zero(ends) / 8;
-    if (*end == '\\') break;
-    key->text = std::string_view(begin, end - begin);
-    if (key->text.size() < 8) key->prefix &= (uint64_t{1} << (8 * key->text.size())) - 1;
-    return Status::OK();
-  }
+  if (ReadRawKey(field.key().raw(), key)) return Status::OK();
   if (auto error = field.unescaped_key().get(key->text)) return InvalidJson(error);
   key->prefix = KeyPrefix(key->text);
   return Status::OK();
@@ -319,7 +355,7 @@ Status ForEachField(od::object& object, Visit visit) {
     // Used in place: moving it out costs a store-forwarding stall on every field.
     od::field& field = field_result.value_unsafe();
     Key key;
-    ADXM_RETURN_IF_ERROR(FieldKey(field, &key));
+    if (!ReadRawKey(field.key().raw(), &key)) ADXM_RETURN_IF_ERROR(FieldKey(field, &key));
     ADXM_RETURN_IF_ERROR(visit(key, field.value()));
   }
   return Status::OK();
