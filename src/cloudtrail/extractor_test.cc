@@ -301,6 +301,54 @@ TEST(ExtractorTest, UnescapesStrings) {
   EXPECT_EQ(Text(OneRow(Log({record})), kObjectKey), "data/caf\xc3\xa9 \"q\".csv");
 }
 
+TEST(ExtractorTest, ReadsKeysWrittenWithEscapes) {
+  std::string record = Replace(kRecord, R"("eventName":)", R"("event\u004eame":)");
+  record = Replace(record, R"("readOnly":)", R"("read\u004Fnly":)");
+  record = Replace(record, R"("bytesTransferredOut":)", R"("bytesTransferred\u004fut":)");
+  record = Replace(record, R"({"accountId":"540564263739",)", R"({"account\u0049d":"540564263739",)");
+  RowBatch row = OneRow(Log({record}));
+  EXPECT_EQ(Text(row, kEventName), "GetObject");
+  EXPECT_EQ(Int(row, kBytesAccessed), 1024);
+  EXPECT_EQ(Text(row, kAccessPointAccountId), "540564263739");
+  RowBatch batch;
+  Status status = Extract(Log({Replace(kRecord, R"("eventName":"GetObject")", R"("event\u004eame":5)")}), &batch);
+  EXPECT_EQ(status.message(), R"(record 0: field "eventName": expected string, got number)");
+}
+
+TEST(ExtractorTest, IgnoresKeysThatOnlyResembleTheOnesItReads) {
+  // Same first 8 bytes, length or last 8 bytes as a key it reads; each would change the row or
+  // fail on its type if mistaken for that key.
+  std::string record = Replace(
+      kRecord, R"("eventID":"ev-1",)",
+      R"("eventID":"ev-1","eventI":1,"eventIDs":2,"eventNam":3,"eventNamf":4,"eventNames":5,)"
+      R"("recipientAccountIdX":6,"recipientAcXountId":7,"requestParameterz":8,"typo":9,)"
+      R"("event\"Name":10,"event\\Name":11,"x\u0000y":12,"":13,"readOnlyreadOnly":14,)");
+  record = Replace(record, R"("bytesTransferredOut":1024)",
+                   R"("bytesTransferredOut":1024,"bytesTransferredOuT":7,"bytesTransferredOu":8)");
+  RowBatch row = OneRow(Log({record}));
+  RowBatch expected = OneRow(Log({kRecord}));
+  EXPECT_EQ(Text(row, kEventId), "ev-1");
+  EXPECT_EQ(Text(row, kEventName), "GetObject");
+  EXPECT_EQ(Int(row, kBytesAccessed), 1024);
+  EXPECT_EQ(Text(row, kRecipientAccountId), Text(expected, kRecipientAccountId));
+  EXPECT_EQ(Text(row, kProviderBucketName), "provider-bucket");
+}
+
+TEST(ExtractorTest, ReadsStringsFollowedByWhitespace) {
+  std::string record = Replace(kRecord, R"("eventName":"GetObject",)", "\"eventName\" :\t\"GetObject\" \r\n ,");
+  record = Replace(record, R"("tlsVersion":"TLSv1.3"})", "\"tlsVersion\":\"TLSv1.3\"\n}");
+  record = Replace(record, R"("requestID":"REQ1",)", R"("requestID":"",)");
+  RowBatch row = OneRow(Log({record}));
+  EXPECT_EQ(Text(row, kEventName), "GetObject");
+  EXPECT_EQ(Text(row, kTlsVersion), "TLSv1.3");
+  EXPECT_EQ(Text(row, kRequestId), "");
+}
+
+TEST(ExtractorTest, UnescapesAStringEndingInAnEscapedQuote) {
+  std::string record = Replace(kRecord, R"("requestID":"REQ1",)", R"("requestID":"a\"" ,)");
+  EXPECT_EQ(Text(OneRow(Log({record})), kRequestId), "a\"");
+}
+
 TEST(ExtractorTest, AcceptsAnEmptyRecordsArray) {
   ExtractStats stats;
   RowBatch batch;

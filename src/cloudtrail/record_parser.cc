@@ -1,9 +1,10 @@
 #include "cloudtrail/record_parser.h"
 
+#include <bit>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <limits>
-#include <span>
 #include <string>
 
 namespace adxm {
@@ -38,16 +39,77 @@ Status GetType(od::value& value, json_type* type) {
   return Status::OK();
 }
 
+constexpr uint64_t kEveryByte = 0x0101010101010101ull;
+
+// Load 8 bytes as a little-endian word.
+uint64_t LoadWord(const char* bytes) {
+  uint64_t word = 0;
+  std::memcpy(&word, bytes, sizeof(word));
+  if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
+  return word;
+}
+
+// Return `word` with the high bit set in each byte equal to `byte`; exact up to the first such
+// byte (bits above it may be spurious).
+uint64_t BytesEqual(uint64_t word, char byte) {
+  uint64_t diff = word ^ (kEveryByte * static_cast<unsigned char>(byte));
+  return (diff - kEveryByte) & ~diff & (kEveryByte << 7);
+}
+
+// Return whether `text` holds a backslash. `text` lies in the padded input: reading up to 7
+// bytes past its end is safe.
+bool HasBackslash(std::string_view text) {
+  for (size_t offset = 0; offset < text.size(); offset += 8) {
+    uint64_t found = BytesEqual(LoadWord(text.data() + offset), '\\');
+    if (found != 0) return offset + std::countr_zero(found) / 8 < text.size();
+  }
+  return false;
+}
+
+// Return whether `a` and `b`, of one size of at least 8 bytes, agree past their first 8 bytes.
+bool SameTail(std::string_view a, std::string_view b) {
+  size_t size = a.size();
+  for (size_t offset = 8; offset + 8 < size; offset += 8) {
+    if (LoadWord(a.data() + offset) != LoadWord(b.data() + offset)) return false;
+  }
+  return LoadWord(a.data() + size - 8) == LoadWord(b.data() + size - 8);
+}
+
+// Return the string `value` as written when it has no escape (the usual case): a view into the
+// input, without the copy and the call into simdjson that get_string costs. The value is left
+// unread, so the object's iteration skips it.
+bool ReadUnescaped(od::value& value, std::string_view* text) {
+  std::string_view token = value.raw_json_token();
+  // The token runs up to the next structural character, so it may end in whitespace.
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
+                            token.back() == '\t')) {
+    token.remove_suffix(1);
+  }
+  if (token.size() < 2 || token.front() != '"' || token.back() != '"') return false;
+  token = token.substr(1, token.size() - 2);
+  if (HasBackslash(token)) return false;
+  *text = token;
+  return true;
+}
+
 // Read a string; null leaves *out missing.
 Status ReadText(od::value value, const FieldPath& path, std::optional<std::string_view>* out) {
+  std::string_view text;
+  if (ReadUnescaped(value, &text)) {
+    *out = text;
+    return Status::OK();
+  }
+  // A failed get_string leaves the value unread, so the type check may follow.
+  auto error = value.get_string().get(text);
+  if (error == simdjson::SUCCESS) {
+    *out = text;
+    return Status::OK();
+  }
+  if (error != simdjson::INCORRECT_TYPE) return InvalidJson(error);
   json_type type{};
   ADXM_RETURN_IF_ERROR(GetType(value, &type));
   if (type == json_type::null) return Status::OK();
-  if (type != json_type::string) return WrongType(path, "string", JsonTypeName(type));
-  std::string_view text;
-  if (auto error = value.get_string().get(text)) return InvalidJson(error);
-  *out = text;
-  return Status::OK();
+  return WrongType(path, "string", JsonTypeName(type));
 }
 
 // Convert an integral double; false if it has a fraction or does not fit.
@@ -83,10 +145,15 @@ Status ReadIntegralNumber(od::value& value, const FieldPath& path, int64_t* out)
 
 // Read an integer written as a JSON integer, an integral float or a decimal string.
 Status ReadCount(od::value value, const FieldPath& path, std::optional<int64_t>* out) {
+  // Fast path: a JSON integer. A failed get_int64 leaves the value unread.
+  int64_t integer = 0;
+  if (value.get_int64().get(integer) == simdjson::SUCCESS) {
+    *out = integer;
+    return Status::OK();
+  }
   json_type type{};
   ADXM_RETURN_IF_ERROR(GetType(value, &type));
   if (type == json_type::null) return Status::OK();
-  int64_t integer = 0;
   if (type == json_type::number) {
     ADXM_RETURN_IF_ERROR(ReadIntegralNumber(value, path, &integer));
   } else if (type == json_type::string) {
@@ -102,6 +169,12 @@ Status ReadCount(od::value value, const FieldPath& path, std::optional<int64_t>*
 
 // Read a boolean written as true/false or "true"/"false".
 Status ReadFlag(od::value value, const FieldPath& path, std::optional<bool>* out) {
+  // Fast path: true or false. A failed get_bool leaves the value unread.
+  bool fast_flag = false;
+  if (value.get_bool().get(fast_flag) == simdjson::SUCCESS) {
+    *out = fast_flag;
+    return Status::OK();
+  }
   json_type type{};
   ADXM_RETURN_IF_ERROR(GetType(value, &type));
   if (type == json_type::null) return Status::OK();
@@ -134,13 +207,72 @@ Status ReadListType(od::value value, const FieldPath& path, RecordFields* fields
 
 enum class FieldKind { kText, kCount, kFlag, kListType, kObject, kResources };
 
+class FieldTable;
+
 // A field the parser reads, and where it goes.
 struct FieldSpec {
   std::string_view key;
   FieldKind kind;
-  int slot = 0;                              // kText: ColumnId or TextSlot; kCount: ColumnId;
-                                             // kFlag: FlagSlot.
-  std::span<const FieldSpec> children = {};  // kObject: the fields read inside.
+  int slot = 0;                           // kText: ColumnId or TextSlot; kCount: ColumnId;
+                                          // kFlag: FlagSlot.
+  const FieldTable* children = nullptr;  // kObject: the fields read inside.
+};
+
+// A field's key with its first 8 bytes as a little-endian word, zero past the key's end: one
+// compare rejects most other keys, and the word hashes the key without a loop over its bytes.
+struct Key {
+  std::string_view text;
+  uint64_t prefix = 0;
+};
+
+constexpr uint64_t KeyPrefix(std::string_view text) {
+  uint64_t prefix = 0;
+  for (size_t index = 0; index < text.size() && index < 8; ++index) {
+    prefix |= uint64_t{static_cast<unsigned char>(text[index])} << (8 * index);
+  }
+  return prefix;
+}
+
+// Finds the FieldSpec of a key in one hash probe and compare (usually), instead of comparing
+// the key with every spec: every field of every record goes through here, most of them unread.
+class FieldTable {
+ public:
+  template <size_t N>
+  constexpr explicit FieldTable(const FieldSpec (&specs)[N]) {
+    static_assert(N <= kSlots / 2, "keep the table sparse so that probes stay short");
+    for (const FieldSpec& spec : specs) {
+      Key key{spec.key, KeyPrefix(spec.key)};
+      size_t slot = Hash(key);
+      while (slots_[slot].spec != nullptr) slot = (slot + 1) % kSlots;
+      slots_[slot] = Slot{key.prefix, &spec};
+    }
+  }
+
+  // Return the spec for `key`, or nullptr when the key is not read.
+  const FieldSpec* Find(const Key& key) const {
+    for (size_t slot = Hash(key);; slot = (slot + 1) % kSlots) {
+      const Slot& entry = slots_[slot];
+      if (entry.spec == nullptr) return nullptr;
+      if (entry.prefix == key.prefix && entry.spec->key.size() == key.text.size() &&
+          (key.text.size() <= 8 || SameTail(entry.spec->key, key.text))) {
+        return entry.spec;
+      }
+    }
+  }
+
+ private:
+  static constexpr size_t kSlots = 64;
+
+  struct Slot {
+    uint64_t prefix = 0;
+    const FieldSpec* spec = nullptr;  // nullptr: empty.
+  };
+
+  static constexpr size_t Hash(const Key& key) {
+    return ((key.prefix ^ key.text.size()) * 0x9E3779B97F4A7C15ull) >> 58;  // Top 6 bits.
+  }
+
+  std::array<Slot, kSlots> slots_{};
 };
 
 constexpr FieldSpec kUserIdentityFields[] = {
@@ -160,6 +292,10 @@ constexpr FieldSpec kAdditionalEventDataFields[] = {
     {"bytesTransferredIn", FieldKind::kCount, kBytesIn},
 };
 constexpr FieldSpec kTlsDetailsFields[] = {{"tlsVersion", FieldKind::kText, kTlsVersion}};
+constexpr FieldTable kUserIdentityTable(kUserIdentityFields);
+constexpr FieldTable kRequestParametersTable(kRequestParametersFields);
+constexpr FieldTable kAdditionalEventDataTable(kAdditionalEventDataFields);
+constexpr FieldTable kTlsDetailsTable(kTlsDetailsFields);
 constexpr FieldSpec kRecordFields[] = {
     {"eventID", FieldKind::kText, kEventId},
     {"eventTime", FieldKind::kText, kEventTime},
@@ -169,10 +305,10 @@ constexpr FieldSpec kRecordFields[] = {
     {"readOnly", FieldKind::kFlag, RecordFields::kReadOnlyFlag},
     {"managementEvent", FieldKind::kFlag, RecordFields::kManagementEventFlag},
     {"resources", FieldKind::kResources},
-    {"userIdentity", FieldKind::kObject, 0, kUserIdentityFields},
-    {"requestParameters", FieldKind::kObject, 0, kRequestParametersFields},
-    {"additionalEventData", FieldKind::kObject, 0, kAdditionalEventDataFields},
-    {"tlsDetails", FieldKind::kObject, 0, kTlsDetailsFields},
+    {"userIdentity", FieldKind::kObject, 0, &kUserIdentityTable},
+    {"requestParameters", FieldKind::kObject, 0, &kRequestParametersTable},
+    {"additionalEventData", FieldKind::kObject, 0, &kAdditionalEventDataTable},
+    {"tlsDetails", FieldKind::kObject, 0, &kTlsDetailsTable},
     {"awsRegion", FieldKind::kText, kProviderBucketRegion},
     {"sourceIPAddress", FieldKind::kText, kSubscriberIpAddress},
     {"userAgent", FieldKind::kText, kSubscriberUserAgent},
@@ -181,49 +317,90 @@ constexpr FieldSpec kRecordFields[] = {
     {"vpcEndpointId", FieldKind::kText, kVpcEndpointId},
     {"recipientAccountId", FieldKind::kText, kRecipientAccountId},
 };
+constexpr FieldTable kRecordTable(kRecordFields);
 
-const FieldSpec* FindField(std::span<const FieldSpec> specs, std::string_view key) {
-  for (const FieldSpec& spec : specs) {
-    if (spec.key == key) return &spec;
+// Read the key starting at `begin` (after its opening quote) as written; false if it has an
+// escape. Scans 8 bytes at a time for the closing quote: stage 1 has checked that every string
+// is closed, and reading up to 7 bytes past the quote stays within the input's padding.
+bool ReadRawKey(const char* begin, Key* key) {
+  for (const char* word_start = begin;; word_start += 8) {
+    uint64_t word = LoadWord(word_start);
+    uint64_t escapes = BytesEqual(word, '\\');
+    uint64_t ends = BytesEqual(word, '"') | escapes;
+    if (word_start == begin) key->prefix = word;
+    if (ends == 0) continue;
+    // The lowest bit of `ends` is exact, so it tells a backslash from the closing quote.
+    if ((ends & -ends & escapes) != 0) return false;
+    key->text = std::string_view(begin, word_start + std::countr_zero(ends) / 8 - begin);
+    if (key->text.size() < 8) key->prefix &= (uint64_t{1} << (8 * key->text.size())) - 1;
+    return true;
   }
-  return nullptr;
 }
 
-// Call `visit(key, value)` for each field of the object `value`; fields it does not read are
-// skipped unread.
+// Return the key of `field`: the bytes as written when it has no escape (the usual case; no
+// copy, no call into simdjson), else the unescaped key.
+Status FieldKey(od::field& field, Key* key) {
+  if (ReadRawKey(field.key().raw(), key)) return Status::OK();
+  if (auto error = field.unescaped_key().get(key->text)) return InvalidJson(error);
+  key->prefix = KeyPrefix(key->text);
+  return Status::OK();
+}
+
+// Call `visit(key, value)` for each field of `object`; fields it does not read are skipped
+// unread.
 template <typename Visit>
-Status ForEachField(od::value value, Visit visit) {
-  od::object object;
-  if (auto error = value.get_object().get(object)) return InvalidJson(error);
+Status ForEachField(od::object& object, Visit visit) {
   for (auto field_result : object) {
-    od::field field;
-    if (auto error = std::move(field_result).get(field)) return InvalidJson(error);
-    std::string_view key;
-    if (auto error = field.unescaped_key().get(key)) return InvalidJson(error);
+    if (auto error = field_result.error()) return InvalidJson(error);
+    // Used in place: moving it out costs a store-forwarding stall on every field.
+    od::field& field = field_result.value_unsafe();
+    Key key;
+    if (!ReadRawKey(field.key().raw(), &key)) ADXM_RETURN_IF_ERROR(FieldKey(field, &key));
     ADXM_RETURN_IF_ERROR(visit(key, field.value()));
   }
   return Status::OK();
 }
 
-// Check that `value` has JSON type `expected` (null yields *present == false).
-Status Expect(od::value& value, const FieldPath& path, json_type expected, bool* present) {
+// Handle `error` from opening `value` as a container of type `expected`: null is missing
+// (*present == false), another type is an error naming `path`.
+Status NotOpened(od::value& value, const FieldPath& path, json_type expected,
+                 simdjson::error_code error, bool* present) {
+  *present = false;
+  if (error != simdjson::INCORRECT_TYPE) return InvalidJson(error);
+  // A failed get_object/get_array leaves the value unread.
   json_type type{};
   ADXM_RETURN_IF_ERROR(GetType(value, &type));
-  *present = type != json_type::null;
-  if (*present && type != expected) return WrongType(path, JsonTypeName(expected), JsonTypeName(type));
-  return Status::OK();
+  if (type == json_type::null) return Status::OK();
+  if (type == expected) return InvalidJson(error);
+  return WrongType(path, JsonTypeName(expected), JsonTypeName(type));
 }
 
-Status ReadFields(od::value value, const FieldPath& path, std::span<const FieldSpec> specs,
+// Open the object `value` (null yields *present == false).
+Status OpenObject(od::value& value, const FieldPath& path, od::object* object, bool* present) {
+  auto error = value.get_object().get(*object);
+  *present = error == simdjson::SUCCESS;
+  return *present ? Status::OK() : NotOpened(value, path, json_type::object, error, present);
+}
+
+// Open the array `value` (null yields *present == false).
+Status OpenArray(od::value& value, const FieldPath& path, od::array* array, bool* present) {
+  auto error = value.get_array().get(*array);
+  *present = error == simdjson::SUCCESS;
+  return *present ? Status::OK() : NotOpened(value, path, json_type::array, error, present);
+}
+
+Status ReadFields(od::object& object, const FieldPath& path, const FieldTable& table,
                   RecordFields* fields);
 
 Status ReadResource(od::value value, const FieldPath& path, RecordFields* fields) {
+  od::object object;
   bool present = false;
-  ADXM_RETURN_IF_ERROR(Expect(value, path, json_type::object, &present));
+  ADXM_RETURN_IF_ERROR(OpenObject(value, path, &object, &present));
   if (!present) return Status::OK();
   std::optional<std::string_view> type;
   AccessPointRef access_point;
-  ADXM_RETURN_IF_ERROR(ForEachField(value, [&](std::string_view key, od::value child) {
+  ADXM_RETURN_IF_ERROR(ForEachField(object, [&](const Key& field_key, od::value child) {
+    std::string_view key = field_key.text;
     FieldPath child_path{path.parent, path.index, key};
     if (key == "type") return ReadText(child, child_path, &type);
     if (key == "ARN") return ReadText(child, child_path, &access_point.arn);
@@ -235,11 +412,10 @@ Status ReadResource(od::value value, const FieldPath& path, RecordFields* fields
 }
 
 Status ReadResources(od::value value, const FieldPath& path, RecordFields* fields) {
-  bool present = false;
-  ADXM_RETURN_IF_ERROR(Expect(value, path, json_type::array, &present));
-  if (!present) return Status::OK();
   od::array array;
-  if (auto error = value.get_array().get(array)) return InvalidJson(error);
+  bool present = false;
+  ADXM_RETURN_IF_ERROR(OpenArray(value, path, &array, &present));
+  if (!present) return Status::OK();
   size_t index = 0;
   for (auto element_result : array) {
     od::value element;
@@ -262,22 +438,23 @@ Status ReadField(const FieldSpec& spec, od::value value, const FieldPath& path, 
     case FieldKind::kResources:
       return ReadResources(value, path, fields);
     case FieldKind::kObject: {
+      od::object object;
       bool present = false;
-      ADXM_RETURN_IF_ERROR(Expect(value, path, json_type::object, &present));
+      ADXM_RETURN_IF_ERROR(OpenObject(value, path, &object, &present));
       if (!present) return Status::OK();
-      return ReadFields(value, FieldPath{path.key, kNoIndex, {}}, spec.children, fields);
+      return ReadFields(object, FieldPath{path.key, kNoIndex, {}}, *spec.children, fields);
     }
   }
   return Status::Internal("unhandled field kind");
 }
 
-// Read the fields of the object `value` named by `specs`; `path` names the object.
-Status ReadFields(od::value value, const FieldPath& path, std::span<const FieldSpec> specs,
+// Read the fields of `object` found in `table`; `path` names the object.
+Status ReadFields(od::object& object, const FieldPath& path, const FieldTable& table,
                   RecordFields* fields) {
-  return ForEachField(value, [&](std::string_view key, od::value child) {
-    const FieldSpec* spec = FindField(specs, key);
+  return ForEachField(object, [&](const Key& key, od::value child) {
+    const FieldSpec* spec = table.Find(key);
     if (spec == nullptr) return Status::OK();  // Unknown fields are skipped unread.
-    return ReadField(*spec, child, FieldPath{path.parent, kNoIndex, key}, fields);
+    return ReadField(*spec, child, FieldPath{path.parent, kNoIndex, key.text}, fields);
   });
 }
 
@@ -292,12 +469,18 @@ void RecordFields::Clear() {
 
 Status RecordParser::Read(od::value record) {
   fields_.Clear();
-  json_type type{};
-  ADXM_RETURN_IF_ERROR(GetType(record, &type));
-  if (type != json_type::object) {
-    return Status::InvalidArgument("expected object, got " + std::string(JsonTypeName(type)));
+  od::object object;
+  auto error = record.get_object().get(object);
+  if (error == simdjson::INCORRECT_TYPE) {
+    // A failed get_object leaves the record unread.
+    json_type type{};
+    ADXM_RETURN_IF_ERROR(GetType(record, &type));
+    if (type != json_type::object) {
+      return Status::InvalidArgument("expected object, got " + std::string(JsonTypeName(type)));
+    }
   }
-  return ReadFields(record, FieldPath{}, kRecordFields, &fields_);
+  if (error) return InvalidJson(error);
+  return ReadFields(object, FieldPath{}, kRecordTable, &fields_);
 }
 
 Status InvalidJson(simdjson::error_code error) {
