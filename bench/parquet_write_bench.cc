@@ -1,7 +1,7 @@
 // adxm_bench_parquet_write: the native ParquetFileWriter against the DuckDB COPY writer.
 //
 // Extracts every log object of a bucket once (the project's Extractor, one RowBatch per object),
-// then writes all rows to one file with (a) dataset's ParquetWriter::Write (DuckDB COPY, 1 thread)
+// then writes all rows to one file with (a) DuckDbCopyWriter::Write (DuckDB COPY, 1 thread)
 // and (b) ParquetFileWriter (row groups of 122,880 rows, like the COPY), `--runs` times each,
 // interleaved. Prints the median seconds, rows/s, output bytes and the ratio; checks both files
 // read back with the right row count.
@@ -20,7 +20,7 @@
 
 #include "cloudtrail/extractor.h"
 #include "cloudtrail/log_key.h"
-#include "dataset/parquet_writer.h"
+#include "bench/duckdb_copy_writer.h"
 #include "db/duckdb.h"
 #include "parquet/parquet_file_writer.h"
 #include "base/file_util.h"
@@ -99,7 +99,7 @@ Status Run(const std::string& root, const std::filesystem::path& out, int runs, 
   }
   ADXM_RETURN_IF_ERROR(CreateDirs(out));
   std::filesystem::path duckdb_path = out / "duckdb_copy.parquet", native_path = out / "native.parquet";
-  ADXM_ASSIGN_OR_RETURN(auto duckdb_writer, ParquetWriter::Make(/*threads=*/1));
+  ADXM_ASSIGN_OR_RETURN(auto duckdb_writer, DuckDbCopyWriter::Make(/*threads=*/1));
   std::vector<double> duckdb_seconds, native_seconds;
   for (int run = 0; run < runs; ++run) {
     if (!native_only) {
@@ -116,7 +116,7 @@ Status Run(const std::string& root, const std::filesystem::path& out, int runs, 
     return Status::OK();
   }
   ADXM_RETURN_IF_ERROR(CheckRowCount(duckdb_path, rows.size()));
-  PrintLine("duckdb ParquetWriter::Write", Median(duckdb_seconds), rows.size(), duckdb_path);
+  PrintLine("DuckDB COPY (DuckDbCopyWriter)", Median(duckdb_seconds), rows.size(), duckdb_path);
   PrintLine("native ParquetFileWriter", Median(native_seconds), rows.size(), native_path);
   std::printf("speedup=%.2fx (best runs: %.4f vs %.4f)\n", Median(duckdb_seconds) / Median(native_seconds),
               *std::min_element(duckdb_seconds.begin(), duckdb_seconds.end()),
@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
   int runs = 5;
   bool native_only = false;
   adxm::ParquetWriteOptions options;
-  CLI::App app{"Parquet writing: DuckDB COPY (ParquetWriter) vs the native ParquetFileWriter"};
+  CLI::App app{"Parquet writing: DuckDB COPY (DuckDbCopyWriter) vs the native ParquetFileWriter"};
   app.add_option("--source", source, "Bucket root (holds AWSLogs/)")->required();
   app.add_option("--out", out, "Directory for the two output files (created)");
   app.add_option("--runs", runs, "Timed runs of each writer")->check(CLI::Range(1, 100));

@@ -3,18 +3,31 @@
 #include <fmt/format.h>
 
 #include "base/civil_time.h"
+#include "parquet/parquet_file_writer.h"
 
 namespace adxm {
+namespace {
+
+// Rows per row group are bounded by bytes: a compaction holds one row group's rows in memory.
+constexpr size_t kRowGroupBytes = 24u << 20;
+
+Status WriteFile(std::span<const RowRef> rows, const std::filesystem::path& path) {
+  ADXM_ASSIGN_OR_RETURN(auto file, ParquetFileWriter::Create(path));
+  ADXM_RETURN_IF_ERROR(file->WriteRowGroup(rows));
+  return file->Close();
+}
+
+}  // namespace
 
 std::string PartitionDir(int64_t day) {
   CivilDate date = CivilFromDays(day);
   return fmt::format("year={:04d}/month={:02d}/day={:02d}", date.year, date.month, date.day);
 }
 
-Committer::Committer(Warehouse* warehouse, ParquetWriter* writer, const IngestOptions& options,
+Committer::Committer(Warehouse* warehouse, ParquetReader* reader, const IngestOptions& options,
                      IngestReport* report)
     : warehouse_(warehouse),
-      writer_(writer),
+      reader_(reader),
       options_(options),
       report_(report),
       initial_live_files_(warehouse->manifest().live_files()) {
@@ -39,7 +52,7 @@ Result<Committer::Day*> Committer::GetDay(int64_t day) {
     for (const std::string& file : LiveFilesIn(initial_live_files_, PartitionDir(day))) {
       files.push_back(warehouse_->TablePath(file));
     }
-    ADXM_RETURN_IF_ERROR(writer_->ReadEventIds(files, &state.ids));
+    ADXM_RETURN_IF_ERROR(reader_->ReadEventIds(files, &state.ids));
     state.ids_loaded = true;
   }
   return &state;
@@ -126,7 +139,7 @@ Status Committer::RunJob(Job& job) {
   for (const auto& [day, rows] : job.days) {
     std::string relative = fmt::format("{}/part-{:010d}.parquet", PartitionDir(day), record.txn);
     auto staged = warehouse_->StagingPath(fmt::format("{:010d}-{}.parquet", record.txn, day));
-    ADXM_RETURN_IF_ERROR(writer_->Write(rows, staged));
+    ADXM_RETURN_IF_ERROR(WriteFile(rows, staged));
     rows_written += rows.size();
     files.push_back({staged, relative});
     record.added_files.push_back(relative);
@@ -148,7 +161,7 @@ Status Committer::Compact(int64_t day) {
   std::vector<std::filesystem::path> inputs;
   for (const std::string& file : live) inputs.push_back(warehouse_->TablePath(file));
   auto staged = warehouse_->StagingPath(fmt::format("{:010d}-{}.parquet", record.txn, day));
-  ADXM_RETURN_IF_ERROR(writer_->Merge(inputs, staged));
+  ADXM_RETURN_IF_ERROR(Merge(inputs, staged));
   std::string relative = fmt::format("{}/part-{:010d}.parquet", PartitionDir(day), record.txn);
   record.added_files.push_back(relative);
   record.removed_files = std::move(live);
@@ -156,6 +169,19 @@ Status Committer::Compact(int64_t day) {
   ++report_->files_written;
   ++report_->commits;
   ++report_->days_compacted;
+  return Status::OK();
+}
+
+Status Committer::Merge(const std::vector<std::filesystem::path>& inputs, const std::filesystem::path& output) {
+  ADXM_ASSIGN_OR_RETURN(auto file, ParquetFileWriter::Create(output));
+  std::vector<RowRef> refs;
+  Status status = reader_->ScanRows(inputs, kRowGroupBytes, [&](const RowBatch& rows) {
+    refs.clear();
+    for (size_t row = 0; row < rows.num_rows(); ++row) refs.push_back(RowRef{&rows, static_cast<uint32_t>(row)});
+    return file->WriteRowGroup(refs);
+  });
+  if (status.ok()) status = file->Close();
+  if (!status.ok()) return status.WithContext(output.string() + ": compact");
   return Status::OK();
 }
 

@@ -1,6 +1,7 @@
 // Committer: routes extracted rows to their day, drops eventIDs a day already holds,
 // and commits buffered rows (one Parquet file per day) together with the objects
-// they came from. Compacts days that accumulated too many files.
+// they came from. Compacts days that accumulated too many files, streaming their rows
+// through row groups of bounded size.
 //
 // Rows are not copied: a day keeps RowRefs into the extracted batches, which the
 // pending commit owns. With `background` set, commits are written on a second thread
@@ -8,7 +9,7 @@
 //
 // Thread-safety: the public methods are called from one thread.
 // Example:
-//   Committer committer(warehouse.get(), writer.get(), options, &report);
+//   Committer committer(warehouse.get(), &reader, options, &report);
 //   ADXM_RETURN_IF_ERROR(committer.Add(object, std::move(extracted)));
 //   ADXM_RETURN_IF_ERROR(committer.Finish());
 #pragma once
@@ -26,7 +27,7 @@
 #include "dataset/event_id_set.h"
 #include "dataset/extract_pool.h"
 #include "dataset/ingest.h"
-#include "dataset/parquet_writer.h"
+#include "dataset/parquet_reader.h"
 #include "dataset/warehouse.h"
 
 namespace adxm {
@@ -36,7 +37,7 @@ std::string PartitionDir(int64_t day);
 
 class Committer {
  public:
-  Committer(Warehouse* warehouse, ParquetWriter* writer, const IngestOptions& options, IngestReport* report);
+  Committer(Warehouse* warehouse, ParquetReader* reader, const IngestOptions& options, IngestReport* report);
   ~Committer();
   Committer(const Committer&) = delete;
   Committer& operator=(const Committer&) = delete;
@@ -67,9 +68,10 @@ class Committer {
   Status RunJob(Job& job);
   void WriterLoop();
   Status Compact(int64_t day);
+  Status Merge(const std::vector<std::filesystem::path>& inputs, const std::filesystem::path& output);
 
   Warehouse* warehouse_;
-  ParquetWriter* writer_;
+  ParquetReader* reader_;
   const IngestOptions& options_;
   IngestReport* report_;
   const std::set<std::string> initial_live_files_;  // Snapshot: dedup loads only from these.

@@ -11,7 +11,7 @@
 #include "cloudtrail/log_key.h"
 #include "dataset/committer.h"
 #include "dataset/extract_pool.h"
-#include "dataset/parquet_writer.h"
+#include "dataset/parquet_reader.h"
 #include "dataset/warehouse.h"
 
 namespace adxm {
@@ -97,8 +97,8 @@ Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& ware
   report.orphans_removed = warehouse->orphans_removed();
   std::vector<ObjectInfo> todo;
   ADXM_RETURN_IF_ERROR(PlanObjects(source, warehouse->manifest(), &report, &todo));
-  ADXM_ASSIGN_OR_RETURN(auto writer, ParquetWriter::Make(/*threads=*/1));
-  Committer committer(warehouse.get(), writer.get(), options, &report);
+  ParquetReader reader(/*threads=*/1);
+  Committer committer(warehouse.get(), &reader, options, &report);
   ProgressLine progress(options.progress, todo.size());
   {
     ExtractPool pool(source, todo, options.extract, options.threads);

@@ -1,4 +1,4 @@
-#include "dataset/parquet_writer.h"
+#include "bench/duckdb_copy_writer.h"
 
 #include <algorithm>
 #include <string>
@@ -62,7 +62,7 @@ void InitRows(duckdb_init_info info) {
 
 // Emit the next vector-size slice of the source's rows.
 void ScanRows(duckdb_function_info info, duckdb_data_chunk output) {
-  auto* source = static_cast<ParquetWriter::ScanSource*>(duckdb_function_get_extra_info(info));
+  auto* source = static_cast<DuckDbCopyWriter::ScanSource*>(duckdb_function_get_extra_info(info));
   auto* position = static_cast<size_t*>(duckdb_function_get_init_data(info));
   size_t count = std::min<size_t>(duckdb_vector_size(), source->rows.size() - *position);
   auto slice = source->rows.subspan(*position, count);
@@ -73,7 +73,7 @@ void ScanRows(duckdb_function_info info, duckdb_data_chunk output) {
   *position += count;
 }
 
-Status RegisterScan(Connection* conn, ParquetWriter::ScanSource* source) {
+Status RegisterScan(Connection* conn, DuckDbCopyWriter::ScanSource* source) {
   duckdb_table_function function = duckdb_create_table_function();
   duckdb_table_function_set_name(function, kScanFunction);
   duckdb_table_function_set_extra_info(function, source, nullptr);
@@ -87,61 +87,26 @@ Status RegisterScan(Connection* conn, ParquetWriter::ScanSource* source) {
 
 }  // namespace
 
-std::string PathListSql(const std::vector<std::filesystem::path>& files) {
-  std::string sql = "[";
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (i > 0) sql += ", ";
-    sql += SqlQuote(files[i].string());
-  }
-  sql += "]";
-  return sql;
-}
-
-Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Make(int threads) {
+Result<std::unique_ptr<DuckDbCopyWriter>> DuckDbCopyWriter::Make(int threads) {
   DatabaseOptions options;
   options.threads = threads;
   ADXM_ASSIGN_OR_RETURN(auto db, Database::Open(options));
   ADXM_ASSIGN_OR_RETURN(auto write_conn, db->Connect());
-  ADXM_ASSIGN_OR_RETURN(auto read_conn, db->Connect());
   // Rows are ours and already deduplicated; insertion order need not be preserved.
   ADXM_RETURN_IF_ERROR(write_conn->Execute("SET preserve_insertion_order = false"));
-  std::unique_ptr<ParquetWriter> writer(
-      new ParquetWriter(std::move(db), std::move(write_conn), std::move(read_conn)));
+  std::unique_ptr<DuckDbCopyWriter> writer(
+      new DuckDbCopyWriter(std::move(db), std::move(write_conn)));
   ADXM_RETURN_IF_ERROR(RegisterScan(writer->write_conn_.get(), &writer->source_));
   return writer;
 }
 
-Status ParquetWriter::Write(std::span<const RowRef> rows, const std::filesystem::path& path) {
+Status DuckDbCopyWriter::Write(std::span<const RowRef> rows, const std::filesystem::path& path) {
   source_.rows = rows;
   std::string copy = std::string("COPY (SELECT * FROM ") + kScanFunction + "()) TO " + SqlQuote(path.string()) +
                      " " + kCopyOptions;
   Status status = write_conn_->Execute(copy);
   source_.rows = {};
   if (!status.ok()) return status.WithContext(path.string() + ": write parquet");
-  return Status::OK();
-}
-
-Status ParquetWriter::ReadEventIds(const std::vector<std::filesystem::path>& files, EventIdSet* ids) {
-  if (files.empty()) return Status::OK();
-  ADXM_ASSIGN_OR_RETURN(QueryResult result,
-                        read_conn_->Query("SELECT eventID FROM read_parquet(" + PathListSql(files) + ")"));
-  for (DataChunk chunk = result.Fetch(); chunk.valid(); chunk = result.Fetch()) {
-    duckdb_vector vector = chunk.column(0);
-    auto* data = static_cast<duckdb_string_t*>(duckdb_vector_get_data(vector));
-    uint64_t* validity = duckdb_vector_get_validity(vector);
-    for (size_t row = 0; row < chunk.size(); ++row) {
-      if (validity != nullptr && !duckdb_validity_row_is_valid(validity, row)) continue;
-      ids->Insert(std::string_view(duckdb_string_t_data(&data[row]), duckdb_string_t_length(data[row])));
-    }
-  }
-  return Status::OK();
-}
-
-Status ParquetWriter::Merge(const std::vector<std::filesystem::path>& inputs, const std::filesystem::path& output) {
-  std::string sql = "COPY (SELECT * FROM read_parquet(" + PathListSql(inputs) +
-                    ", hive_partitioning = false)) TO " + SqlQuote(output.string()) + " " + kCopyOptions;
-  Status status = write_conn_->Execute(sql);
-  if (!status.ok()) return status.WithContext(output.string() + ": compact parquet");
   return Status::OK();
 }
 
