@@ -129,7 +129,7 @@ Status Run(const std::string& root, const std::filesystem::path& out, int runs, 
 
 int main(int argc, char** argv) {
   std::string source;
-  std::string out = "parquet-write-bench";
+  std::string out = "build/bench-work/parquet-write";
   int runs = 5;
   bool native_only = false;
   adxm::ParquetWriteOptions options;

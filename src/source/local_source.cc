@@ -1,5 +1,6 @@
+#include <sys/stat.h>
+
 #include <algorithm>
-#include <chrono>
 #include <system_error>
 
 #include "base/file_util.h"
@@ -26,12 +27,12 @@ class LocalSource final : public LogSource {
       ObjectInfo info;
       // A string strip, not fs::relative: that one stats and resolves every path.
       info.key = it->path().generic_string().substr(prefix.size());
-      info.size = it->file_size(entry_ec);
-      auto mtime = it->last_write_time(entry_ec);
-      // file_clock's epoch is not the Unix epoch: convert, so the version reads as Unix ns.
-      auto unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-          std::chrono::file_clock::to_sys(mtime).time_since_epoch());
-      info.version = "mtime-" + std::to_string(unix_ns.count());
+      // One stat for size and mtime (directory_entry would stat once for each).
+      struct stat st;
+      if (::stat(it->path().c_str(), &st) != 0) continue;  // Vanished while listing.
+      info.size = static_cast<uint64_t>(st.st_size);
+      int64_t unix_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+      info.version = "mtime-" + std::to_string(unix_ns);
       objects->push_back(std::move(info));
     }
     if (ec) return Status::IoError(root_.string() + ": list failed: " + ec.message());
