@@ -1,12 +1,31 @@
 #include "dataset/event_id_set.h"
 
+#include <array>
+
 namespace adxm {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;  // Uppercase is not canonical: kept as a string so its text round-trips exactly.
+// Nibble value of a lowercase hex digit, 0xFF for anything else. Uppercase is not canonical:
+// such ids are kept as strings so their text round-trips exactly.
+constexpr std::array<uint8_t, 256> kHexValue = [] {
+  std::array<uint8_t, 256> table{};
+  for (auto& value : table) value = 0xFF;
+  for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<uint8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) table[c] = static_cast<uint8_t>(c - 'a' + 10);
+  return table;
+}();
+
+// Parse `count` hex digits at `text`; false if one is not a lowercase hex digit.
+bool ParseHex(const char* text, int count, uint64_t* out) {
+  uint64_t value = 0;
+  uint8_t invalid = 0;
+  for (int i = 0; i < count; ++i) {
+    uint8_t nibble = kHexValue[static_cast<unsigned char>(text[i])];
+    invalid |= nibble;  // Only 0xFF has bit 7 set.
+    value = (value << 4) | (nibble & 0x0F);
+  }
+  *out = (*out << (4 * count)) | value;
+  return (invalid & 0x80) == 0;
 }
 
 size_t SlotOf(uint64_t high, uint64_t low, size_t mask) {
@@ -17,23 +36,16 @@ size_t SlotOf(uint64_t high, uint64_t low, size_t mask) {
 }  // namespace
 
 bool EventIdSet::ParseUuid(std::string_view text, Uuid* uuid) {
-  if (text.size() != 36) return false;
-  uint64_t parts[2] = {0, 0};
-  int nibbles = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (text[i] != '-') return false;
-      continue;
-    }
-    int value = HexValue(text[i]);
-    if (value < 0) return false;
-    uint64_t& part = parts[nibbles / 16];
-    part = (part << 4) | static_cast<uint64_t>(value);
-    ++nibbles;
-  }
-  uuid->high = parts[0];
-  uuid->low = parts[1];
-  return true;
+  // xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx: dashes at 8, 13, 18 and 23.
+  if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') return false;
+  const char* p = text.data();
+  uint64_t high = 0;
+  uint64_t low = 0;
+  bool ok = ParseHex(p, 8, &high) & ParseHex(p + 9, 4, &high) & ParseHex(p + 14, 4, &high) &
+            ParseHex(p + 19, 4, &low) & ParseHex(p + 24, 12, &low);
+  uuid->high = high;
+  uuid->low = low;
+  return ok;
 }
 
 void EventIdSet::Grow() {

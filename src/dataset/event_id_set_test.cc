@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <string>
 
 namespace adxm {
 namespace {
@@ -33,6 +34,31 @@ TEST(EventIdSetTest, NilUuidAndManyIdsThroughGrowth) {
     ASSERT_FALSE(ids.Insert(text)) << text;
   }
   EXPECT_EQ(ids.size(), 50001u);
+}
+
+TEST(EventIdSetTest, EveryCharacterOfAUuidCounts) {
+  const std::string base = "6e1b3c9a-4f1d-4e55-9a7b-2f0c1d2e3f40";
+  EventIdSet ids;
+  ASSERT_TRUE(ids.Insert(base));
+  size_t expected = 1;
+  for (size_t i = 0; i < base.size(); ++i) {
+    std::string changed = base;
+    if (base[i] == '-') {
+      changed[i] = '0';  // A UUID without that dash is not canonical: kept as its own string.
+      EXPECT_TRUE(ids.Insert(changed)) << changed;
+      ++expected;
+      continue;
+    }
+    for (char replacement : {'f', 'g', 'G', 'F', '/', ':', '`', '\xff'}) {
+      if (replacement == base[i]) continue;
+      changed[i] = replacement;
+      EXPECT_TRUE(ids.Insert(changed)) << changed;  // Each nibble position is distinct; non-hex too.
+      EXPECT_FALSE(ids.Insert(changed)) << changed;
+      ++expected;
+    }
+  }
+  EXPECT_FALSE(ids.Insert(base));
+  EXPECT_EQ(ids.size(), expected);
 }
 
 }  // namespace

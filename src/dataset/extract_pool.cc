@@ -4,7 +4,7 @@ namespace adxm {
 
 ExtractPool::ExtractPool(LogSource* source, const std::vector<ObjectInfo>& objects, const ExtractOptions& options,
                          int threads)
-    : source_(source), objects_(objects), window_(static_cast<size_t>(threads) * 4 + 2) {
+    : source_(source), objects_(objects), window_(static_cast<size_t>(threads) * 16 + 2) {
   results_.resize(objects.size());
   int worker_count = std::max(threads, 1);
   for (int i = 0; i < worker_count; ++i) workers_.push_back(std::make_unique<Worker>(options));
