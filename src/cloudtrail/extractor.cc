@@ -60,7 +60,7 @@ class Extractor::Impl {
   // Return the access point through which the last record read qualifies, or nullptr.
   const AccessPointRef* QualifyingAccessPoint() const;
   // Append the last record read as a row; it must have an eventID and a valid eventTime.
-  Status AppendRow(const AccessPointRef& access_point, RowBatch* out) const;
+  Status AppendRow(const AccessPointRef& access_point, RowBatch* out);
 
   ExtractOptions options_;
   GzipDecoder gzip_;
@@ -68,8 +68,10 @@ class Extractor::Impl {
   od::parser parser_;
   RecordParser record_parser_;
   // The object being extracted.
+  static constexpr size_t kNoRow = static_cast<size_t>(-1);
   std::string_view source_key_;
   std::string_view log_region_;
+  size_t first_row_ = kNoRow;  // Its first row in `out`, which holds its key and region.
 };
 
 Status Extractor::Impl::ExtractObject(std::string_view gz_bytes, std::string_view source_key,
@@ -85,6 +87,7 @@ Status Extractor::Impl::ExtractJson(simdjson::padded_string_view json, std::stri
                                     ExtractStats* stats) {
   source_key_ = source_key;
   log_region_ = log_region;
+  first_row_ = kNoRow;
   od::document document;
   if (auto error = parser_.iterate(json).get(document)) return InvalidJson(error);
   ExtractStats counts;
@@ -162,7 +165,7 @@ const AccessPointRef* Extractor::Impl::QualifyingAccessPoint() const {
   return nullptr;
 }
 
-Status Extractor::Impl::AppendRow(const AccessPointRef& access_point, RowBatch* out) const {
+Status Extractor::Impl::AppendRow(const AccessPointRef& access_point, RowBatch* out) {
   const RecordFields& fields = record_parser_.fields();
   if (!fields.text[kEventId]) return Status::InvalidArgument("qualifying record has no eventID");
   if (!fields.text[kEventTime]) return Status::InvalidArgument("qualifying record has no eventTime");
@@ -183,8 +186,16 @@ Status Extractor::Impl::AppendRow(const AccessPointRef& access_point, RowBatch* 
   out->SetInt(kEventTime, *event_time);
   if (access_point.arn) out->SetString(kAccessPointArn, *access_point.arn);
   if (access_point.account_id) out->SetString(kAccessPointAccountId, *access_point.account_id);
-  out->SetString(kSourceLogFile, source_key_);
-  if (!log_region_.empty()) out->SetString(kLogRegion, log_region_);
+  // The object's key and region are the same on every row: store them once per object.
+  size_t row = out->num_rows() - 1;
+  if (first_row_ == kNoRow) {
+    first_row_ = row;
+    out->SetString(kSourceLogFile, source_key_);
+    if (!log_region_.empty()) out->SetString(kLogRegion, log_region_);
+  } else {
+    out->ShareStringFrom(kSourceLogFile, first_row_);
+    if (!log_region_.empty()) out->ShareStringFrom(kLogRegion, first_row_);
+  }
   return Status::OK();
 }
 

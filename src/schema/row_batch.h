@@ -38,6 +38,11 @@ class RowBatch {
     cells_[column].back() = cell;
   }
 
+  /// Set a VARCHAR cell of the last row to the value of row `row` in the same column, sharing
+  /// its bytes (for values repeated on every row of an object, like its key).
+  /// Precondition: `row` is an earlier row.
+  void ShareStringFrom(ColumnId column, size_t row) { cells_[column].back() = cells_[column][row]; }
+
   /// Set a BIGINT or TIMESTAMP cell of the last row.
   void SetInt(ColumnId column, int64_t value) {
     cells_[column].back() = Cell{static_cast<uint32_t>(value), static_cast<uint32_t>(
