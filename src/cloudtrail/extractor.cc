@@ -69,6 +69,7 @@ class Extractor::Impl {
   RecordParser record_parser_;
   // The object being extracted.
   static constexpr size_t kNoRow = static_cast<size_t>(-1);
+  static constexpr size_t kTypicalRecordBytes = 1536;
   std::string_view source_key_;
   std::string_view log_region_;
   size_t first_row_ = kNoRow;  // Its first row in `out`, which holds its key and region.
@@ -78,6 +79,9 @@ Status Extractor::Impl::ExtractObject(std::string_view gz_bytes, std::string_vie
                                       std::string_view log_region, RowBatch* out,
                                       ExtractStats* stats) {
   ADXM_RETURN_IF_ERROR(gzip_.Decode(gz_bytes, &json_));
+  // CloudTrail data events run ~1.5-2.5 KB of JSON each, of which ~20% lands in the row:
+  // reserving for that saves growing 50 vectors step by step.
+  out->Reserve(json_.size() / kTypicalRecordBytes + 1, json_.size() / 5);
   simdjson::padded_string_view json(json_.data(), json_.size(), json_.capacity());
   return ExtractJson(json, source_key, log_region, out, stats);
 }

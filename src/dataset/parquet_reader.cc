@@ -74,8 +74,8 @@ Result<std::unique_ptr<Connection>> ParquetReader::Connect() {
 Status ParquetReader::ReadEventIds(const std::vector<std::filesystem::path>& files, EventIdSet* ids) {
   if (files.empty()) return Status::OK();
   ADXM_ASSIGN_OR_RETURN(auto conn, Connect());
-  ADXM_ASSIGN_OR_RETURN(QueryResult result,
-                        conn->Query("SELECT eventID FROM read_parquet(" + PathListSql(files) + ")"));
+  ADXM_ASSIGN_OR_RETURN(auto statement, conn->Prepare("SELECT eventID FROM read_parquet(" + PathListSql(files) + ")"));
+  ADXM_ASSIGN_OR_RETURN(QueryResult result, statement->ExecuteStreaming());
   for (DataChunk chunk = result.Fetch(); chunk.valid(); chunk = result.Fetch()) {
     duckdb_vector vector = chunk.column(0);
     auto* data = static_cast<duckdb_string_t*>(duckdb_vector_get_data(vector));
@@ -92,7 +92,10 @@ Status ParquetReader::ScanRows(const std::vector<std::filesystem::path>& files, 
                                const std::function<Status(const RowBatch&)>& consume) {
   if (files.empty()) return Status::OK();
   ADXM_ASSIGN_OR_RETURN(auto conn, Connect());
-  ADXM_ASSIGN_OR_RETURN(QueryResult result, conn->Query(SelectColumnsSql(files)));
+  // Row order does not matter to a merge; not preserving it lets DuckDB stream.
+  ADXM_RETURN_IF_ERROR(conn->Execute("SET preserve_insertion_order = false"));
+  ADXM_ASSIGN_OR_RETURN(auto statement, conn->Prepare(SelectColumnsSql(files)));
+  ADXM_ASSIGN_OR_RETURN(QueryResult result, statement->ExecuteStreaming());
   RowBatch batch;
   for (DataChunk chunk = result.Fetch(); chunk.valid(); chunk = result.Fetch()) {
     AppendChunk(chunk, &batch);

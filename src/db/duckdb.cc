@@ -90,6 +90,25 @@ Result<QueryResult> PreparedStatement::Execute() {
   return QueryResult(result);
 }
 
+Result<QueryResult> PreparedStatement::ExecuteStreaming() {
+  duckdb_pending_result pending;
+  if (duckdb_pending_prepared_streaming(stmt_, &pending) == DuckDBError) {
+    const char* error = duckdb_pending_error(pending);
+    std::string msg = error != nullptr ? error : "duckdb: cannot start a streaming query";
+    duckdb_destroy_pending(&pending);
+    return Status::InvalidArgument(std::move(msg));
+  }
+  duckdb_result result;
+  duckdb_state state = duckdb_execute_pending(pending, &result);
+  duckdb_destroy_pending(&pending);
+  if (state == DuckDBError) {
+    std::string msg = ResultError(&result, "prepared statement");
+    duckdb_destroy_result(&result);
+    return Status::InvalidArgument(std::move(msg));
+  }
+  return QueryResult(result);
+}
+
 Connection::~Connection() { duckdb_disconnect(&conn_); }
 
 Result<QueryResult> Connection::Query(std::string_view sql) {

@@ -107,6 +107,9 @@ class PreparedStatement {
   Status BindInt64(size_t index, int64_t value);
   /// Execute and return the result.
   Result<QueryResult> Execute();
+  /// Execute and return a streaming result: chunks are produced as Fetch() asks for them, so
+  /// memory does not grow with the result. The statement must outlive the result.
+  Result<QueryResult> ExecuteStreaming();
 
  private:
   duckdb_prepared_statement stmt_;

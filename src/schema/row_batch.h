@@ -97,6 +97,16 @@ class RowBatch {
   /// Approximate heap bytes held, for flush thresholds.
   size_t ByteSize() const { return arena_.size() + num_rows_ * (kNumColumns * sizeof(Cell) + 2); }
 
+  /// Make room for `rows` more rows holding `string_bytes` more string bytes, so appending
+  /// them does not reallocate (an estimate; exceeding it only costs reallocations).
+  void Reserve(size_t rows, size_t string_bytes) {
+    for (int column = 0; column < kNumColumns; ++column) {
+      cells_[column].reserve(num_rows_ + rows);
+      if (kColumns[column].type != ColumnType::kVarchar) null_ints_[column].reserve(num_rows_ + rows);
+    }
+    arena_.reserve(arena_.size() + string_bytes);
+  }
+
   /// Remove all rows, keeping capacity.
   void Clear() {
     for (auto& column : cells_) column.clear();
