@@ -9,12 +9,14 @@ namespace adxm {
 namespace {
 
 // Rows per row group are bounded by bytes: a compaction holds one row group's rows in memory.
-constexpr size_t kRowGroupBytes = 24u << 20;
+constexpr size_t kRowGroupBytes = 8u << 20;
 
-Status WriteFile(std::span<const RowRef> rows, const std::filesystem::path& path) {
+// Write `rows` to a new file at `path`; return its row groups (for compaction by copying).
+Result<std::vector<RowGroupInfo>> WriteFile(std::span<const RowRef> rows, const std::filesystem::path& path) {
   ADXM_ASSIGN_OR_RETURN(auto file, ParquetFileWriter::Create(path));
   ADXM_RETURN_IF_ERROR(file->WriteRowGroup(rows));
-  return file->Close();
+  ADXM_RETURN_IF_ERROR(file->Close());
+  return file->row_groups();
 }
 
 }  // namespace
@@ -135,17 +137,23 @@ Status Committer::RunJob(Job& job) {
   CommitRecord record;
   record.txn = warehouse_->manifest().next_txn();
   std::vector<StagedFile> files;
+  std::vector<std::pair<std::string, std::vector<RowGroupInfo>>> written;
   uint64_t rows_written = 0;
   for (const auto& [day, rows] : job.days) {
     std::string relative = fmt::format("{}/part-{:010d}.parquet", PartitionDir(day), record.txn);
     auto staged = warehouse_->StagingPath(fmt::format("{:010d}-{}.parquet", record.txn, day));
-    ADXM_RETURN_IF_ERROR(WriteFile(rows, staged));
+    ADXM_ASSIGN_OR_RETURN(std::vector<RowGroupInfo> groups, WriteFile(rows, staged));
+    written.emplace_back(relative, std::move(groups));
     rows_written += rows.size();
     files.push_back({staged, relative});
     record.added_files.push_back(relative);
   }
   record.objects = std::move(job.objects);
   ADXM_RETURN_IF_ERROR(warehouse_->Commit(files, record));
+  {
+    std::lock_guard<std::mutex> lock(written_mu_);
+    for (auto& [relative, groups] : written) written_groups_[relative] = std::move(groups);
+  }
   report_->objects_ingested += record.objects.size();
   report_->rows_written += rows_written;
   report_->files_written += files.size();
@@ -158,10 +166,8 @@ Status Committer::Compact(int64_t day) {
   if (live.size() <= options_.max_files_per_day) return Status::OK();
   CommitRecord record;
   record.txn = warehouse_->manifest().next_txn();
-  std::vector<std::filesystem::path> inputs;
-  for (const std::string& file : live) inputs.push_back(warehouse_->TablePath(file));
   auto staged = warehouse_->StagingPath(fmt::format("{:010d}-{}.parquet", record.txn, day));
-  ADXM_RETURN_IF_ERROR(Merge(inputs, staged));
+  ADXM_RETURN_IF_ERROR(Merge(live, staged));
   std::string relative = fmt::format("{}/part-{:010d}.parquet", PartitionDir(day), record.txn);
   record.added_files.push_back(relative);
   record.removed_files = std::move(live);
@@ -172,14 +178,36 @@ Status Committer::Compact(int64_t day) {
   return Status::OK();
 }
 
-Status Committer::Merge(const std::vector<std::filesystem::path>& inputs, const std::filesystem::path& output) {
+Status Committer::Merge(const std::vector<std::string>& inputs, const std::filesystem::path& output) {
+  // Files this run wrote are appended row group by row group as bytes; older files (whose
+  // layout this run does not know) are decoded and re-encoded, streaming.
+  std::vector<std::pair<std::filesystem::path, std::vector<RowGroupInfo>>> copies;
+  std::vector<std::filesystem::path> rewrites;
+  {
+    std::lock_guard<std::mutex> lock(written_mu_);
+    for (const std::string& input : inputs) {
+      auto it = written_groups_.find(input);
+      if (it != written_groups_.end()) {
+        copies.emplace_back(warehouse_->TablePath(input), it->second);
+      } else {
+        rewrites.push_back(warehouse_->TablePath(input));
+      }
+    }
+  }
   ADXM_ASSIGN_OR_RETURN(auto file, ParquetFileWriter::Create(output));
+  Status status;
+  for (const auto& [path, groups] : copies) {
+    status = file->CopyRowGroups(path, groups);
+    if (!status.ok()) break;
+  }
   std::vector<RowRef> refs;
-  Status status = reader_->ScanRows(inputs, kRowGroupBytes, [&](const RowBatch& rows) {
-    refs.clear();
-    for (size_t row = 0; row < rows.num_rows(); ++row) refs.push_back(RowRef{&rows, static_cast<uint32_t>(row)});
-    return file->WriteRowGroup(refs);
-  });
+  if (status.ok()) {
+    status = reader_->ScanRows(rewrites, kRowGroupBytes, [&](const RowBatch& rows) {
+      refs.clear();
+      for (size_t row = 0; row < rows.num_rows(); ++row) refs.push_back(RowRef{&rows, static_cast<uint32_t>(row)});
+      return file->WriteRowGroup(refs);
+    });
+  }
   if (status.ok()) status = file->Close();
   if (!status.ok()) return status.WithContext(output.string() + ": compact");
   return Status::OK();

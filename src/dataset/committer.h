@@ -28,6 +28,7 @@
 #include "dataset/extract_pool.h"
 #include "dataset/ingest.h"
 #include "dataset/parquet_reader.h"
+#include "parquet/metadata.h"
 #include "dataset/warehouse.h"
 
 namespace adxm {
@@ -68,7 +69,7 @@ class Committer {
   Status RunJob(Job& job);
   void WriterLoop();
   Status Compact(int64_t day);
-  Status Merge(const std::vector<std::filesystem::path>& inputs, const std::filesystem::path& output);
+  Status Merge(const std::vector<std::string>& inputs, const std::filesystem::path& output);
 
   Warehouse* warehouse_;
   ParquetReader* reader_;
@@ -76,6 +77,9 @@ class Committer {
   IngestReport* report_;
   const std::set<std::string> initial_live_files_;  // Snapshot: dedup loads only from these.
   std::map<int64_t, Day> days_;
+  std::mutex written_mu_;
+  // Row groups of the files this run committed, by table-relative path. Guarded by written_mu_.
+  std::map<std::string, std::vector<RowGroupInfo>> written_groups_;
   std::set<int64_t> touched_days_;
   Job pending_;
   size_t pending_bytes_ = 0;

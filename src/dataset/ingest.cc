@@ -1,5 +1,6 @@
 #include "dataset/ingest.h"
 
+#include <malloc.h>
 #include <simdjson.h>
 #include <unistd.h>
 
@@ -113,6 +114,8 @@ Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& ware
       progress.Update(index + 1, report.events_read, report.bytes_read);
     }
   }
+  // Extraction is over: hand its threads' free memory back before compaction allocates its own.
+  malloc_trim(0);
   ADXM_RETURN_IF_ERROR(committer.Finish());
   report.seconds = SecondsSince(start);
   return report;

@@ -132,6 +132,45 @@ void ParquetFileWriter::GatherSlice(std::span<const RowRef> slice) {
   }
 }
 
+Status ParquetFileWriter::CopyRowGroups(const std::filesystem::path& source, std::span<const RowGroupInfo> groups) {
+  if (fd_ < 0) return Status::Internal(path_.string() + ": CopyRowGroups after Close");
+  ADXM_RETURN_IF_ERROR(failed_);
+  int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return ErrnoStatus(source, "open parquet file");
+  std::string buffer;
+  Status status;
+  for (const RowGroupInfo& group : groups) {
+    // A group's column chunks lie back to back from its first page.
+    const int64_t begin = group.file_offset;
+    const int64_t size = group.total_compressed_size;
+    const int64_t shift = offset_ - begin;
+    buffer.resize(static_cast<size_t>(size));
+    int64_t done = 0;
+    while (done < size) {
+      ssize_t got = ::pread(in, buffer.data() + done, static_cast<size_t>(size - done), begin + done);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        status = got < 0 ? ErrnoStatus(source, "read") : Status::Corruption(source.string() + ": row group past the end");
+        break;
+      }
+      done += got;
+    }
+    if (!status.ok()) break;
+    status = Append(buffer);
+    if (!status.ok()) break;
+    RowGroupInfo moved = group;
+    moved.file_offset += shift;
+    for (ColumnChunkInfo& chunk : moved.columns) {
+      chunk.data_page_offset += shift;
+      if (chunk.dictionary_page_offset) *chunk.dictionary_page_offset += shift;
+    }
+    rows_written_ += static_cast<uint64_t>(moved.num_rows);
+    row_groups_.push_back(std::move(moved));
+  }
+  ::close(in);
+  return status;
+}
+
 Status ParquetFileWriter::Close() {
   if (fd_ < 0) return Status::Internal(path_.string() + ": Close called twice");
   ADXM_RETURN_IF_ERROR(failed_);

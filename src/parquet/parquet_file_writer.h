@@ -51,6 +51,14 @@ class ParquetFileWriter {
   /// Write `rows` (curated schema, kColumns order) as one row group; an empty span writes nothing.
   Status WriteRowGroup(std::span<const RowRef> rows);
 
+  /// Append row groups of another file by copying their bytes (no decoding, no re-encoding).
+  /// `groups` must be that file's row groups as its ParquetFileWriter reported them
+  /// (row_groups()); compaction uses this for files written earlier in the same run.
+  Status CopyRowGroups(const std::filesystem::path& source, std::span<const RowGroupInfo> groups);
+
+  /// Row groups written so far, with their offsets in this file.
+  const std::vector<RowGroupInfo>& row_groups() const { return row_groups_; }
+
   /// Write the footer and close the file. No fsync: the caller's commit protocol syncs.
   Status Close();
 

@@ -416,5 +416,42 @@ TEST_F(ParquetFileWriterTest, CountsRowsAndRejectsUseAfterClose) {
   EXPECT_FALSE((*writer)->Close().ok());
 }
 
+TEST_F(ParquetFileWriterTest, CopiedRowGroupsReadBackAfterTheWrittenOnes) {
+  Fixture fixture;
+  RowBatch fresh = RandomBatch(3, 500);
+  auto write = [&](const fs::path& path, const std::vector<std::vector<RowRef>>& groups) {
+    auto writer = ParquetFileWriter::Create(path);
+    EXPECT_TRUE(writer.ok());
+    for (const auto& group : groups) EXPECT_TRUE((*writer)->WriteRowGroup(group).ok());
+    EXPECT_TRUE((*writer)->Close().ok());
+    return (*writer)->row_groups();
+  };
+  fs::path a = dir_.path() / "a.parquet", b = dir_.path() / "b.parquet", merged = dir_.path() / "merged.parquet";
+  std::vector<RowGroupInfo> a_groups = write(a, {fixture.groups[0], fixture.groups[1]});
+  std::vector<RowGroupInfo> b_groups = write(b, {fixture.groups[2]});
+
+  auto writer = ParquetFileWriter::Create(merged);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->WriteRowGroup(RefsTo(fresh)).ok());  // Offsets of the copies shift.
+  ASSERT_TRUE((*writer)->CopyRowGroups(a, a_groups).ok());
+  ASSERT_TRUE((*writer)->CopyRowGroups(b, b_groups).ok());
+  ASSERT_TRUE((*writer)->Close().ok());
+  EXPECT_EQ((*writer)->rows_written(), fresh.num_rows() + fixture.groups[0].size() + fixture.groups[1].size() +
+                                           fixture.groups[2].size());
+  ExpectSameRows(ReadBack(merged), Expected({RefsTo(fresh), fixture.groups[0], fixture.groups[1], fixture.groups[2]}));
+  Rows groups = Query(conn_.get(), "SELECT count(DISTINCT row_group_id) FROM parquet_metadata(" +
+                                       SqlQuote(merged.string()) + ")");
+  EXPECT_EQ(groups.at(0).at(0), "4");
+
+  // Row groups that are not in the file are an error naming it, not a short copy.
+  RowGroupInfo beyond = b_groups.at(0);
+  beyond.file_offset += 1 << 20;
+  auto other = ParquetFileWriter::Create(dir_.path() / "other.parquet");
+  ASSERT_TRUE(other.ok());
+  Status status = (*other)->CopyRowGroups(b, std::vector<RowGroupInfo>{beyond});
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find(b.string()), std::string::npos) << status.ToString();
+}
+
 }  // namespace
 }  // namespace adxm
