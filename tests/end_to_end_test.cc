@@ -198,6 +198,29 @@ TEST_F(EndToEndIntegrationTest, CompactionAcrossRunsKeepsEveryRowOnce) {
   EXPECT_EQ(CountRows(warehouse()), LoadGroundTruth(bucket())["qualifying_events"].get<int64_t>());
 }
 
+// Dropping a day's eventID set and reloading it from the dataset changes nothing: the dataset
+// equals the one built with every set in memory, lineage included.
+TEST_F(EndToEndIntegrationTest, DedupWithOneDayInMemoryEqualsAllDays) {
+  // A copy of an early log file, delivered last: by then its day's set has been dropped, so
+  // only a reload can tell that all its events are already in.
+  ScratchDir scratch;
+  auto source = scratch.path() / "b";
+  std::filesystem::copy(bucket(), source, std::filesystem::copy_options::recursive);
+  std::string early = LogKeys(source).at(0);
+  auto late_dir = source / "AWSLogs/111122223333/CloudTrail/us-east-1/2099/12/31";
+  std::filesystem::create_directories(late_dir);
+  std::filesystem::copy_file(source / early,
+                             late_dir / "111122223333_CloudTrail_us-east-1_20991231T2355Z_ZZZZcopy00000000.json.gz");
+  ASSERT_EQ(IngestCli(source, warehouse(), {"--max-files-per-day", "1000"}).exit_code, 0);
+  CommandResult tight = IngestCli(source, scratch.path() / "wh",
+                                  {"--max-files-per-day", "1000", "--max-loaded-days", "1", "--commit-objects", "7"});
+  ASSERT_EQ(tight.exit_code, 0) << tight.err;
+  EXPECT_NE(tight.out.find("reloaded"), std::string::npos) << tight.out;
+  nlohmann::json truth = LoadGroundTruth(bucket());
+  EXPECT_EQ(CountRows(scratch.path() / "wh"), truth["qualifying_events"].get<int64_t>());
+  EXPECT_TRUE(DumpDataset(scratch.path() / "wh") == DumpDataset(warehouse())) << "datasets differ";
+}
+
 TEST_F(EndToEndIntegrationTest, SecondConcurrentIngestFailsFastAndChangesNothing) {
   ASSERT_EQ(IngestCli(bucket(), warehouse(), {"--max-files-per-day", "100"}).exit_code, 0);
   std::string before = DumpDataset(warehouse());

@@ -62,6 +62,9 @@ std::function<int()> SetupIngest(CLI::App* app) {
   app->add_option("--max-files-per-day", args->options.max_files_per_day,
                   "Compact a day holding more Parquet files than this")
       ->check(CLI::Range(1, 100000));
+  app->add_option("--max-loaded-days", args->options.max_loaded_days,
+                  "Days whose eventIDs are kept in memory for dedup (16 bytes per event); others reload on demand")
+      ->check(CLI::Range(1, 100000));
   return [args] { return RunIngest(*args); };
 }
 

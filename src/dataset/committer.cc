@@ -47,17 +47,45 @@ Committer::~Committer() {
 
 Result<Committer::Day*> Committer::GetDay(int64_t day) {
   Day& state = days_[day];
-  if (!state.ids_loaded) {
+  state.last_use = ++use_clock_;
+  if (state.ids_loaded) return &state;
+  std::vector<std::filesystem::path> files;
+  if (!state.evicted) {
     // First row for this day in this run: learn which eventIDs the dataset already holds.
     // Files this run commits hold only ids already in the set, so the snapshot suffices.
-    std::vector<std::filesystem::path> files;
     for (const std::string& file : LiveFilesIn(initial_live_files_, PartitionDir(day))) {
       files.push_back(warehouse_->TablePath(file));
     }
-    ADXM_RETURN_IF_ERROR(reader_->ReadEventIds(files, &state.ids));
-    state.ids_loaded = true;
+  } else {
+    // Evicted earlier in this run: its ids are all in committed files once the commit in
+    // flight (which may hold its last rows) is done. Nothing pending holds its rows.
+    ADXM_RETURN_IF_ERROR(WaitIdle());
+    for (const std::string& file : LiveFilesIn(warehouse_->manifest().live_files(), PartitionDir(day))) {
+      files.push_back(warehouse_->TablePath(file));
+    }
+    ++report_->days_reloaded;
   }
+  ADXM_RETURN_IF_ERROR(reader_->ReadEventIds(files, &state.ids));
+  state.ids_loaded = true;
+  ++loaded_days_;
+  EvictIdleDays(day);
   return &state;
+}
+
+void Committer::EvictIdleDays(int64_t keep) {
+  // Least recently used first; a day with buffered rows stays (its ids are not on disk yet).
+  while (loaded_days_ > options_.max_loaded_days) {
+    Day* victim = nullptr;
+    for (auto& [day, state] : days_) {
+      if (day == keep || !state.ids_loaded || !state.rows.empty()) continue;
+      if (victim == nullptr || state.last_use < victim->last_use) victim = &state;
+    }
+    if (victim == nullptr) return;
+    victim->ids = EventIdSet();
+    victim->ids_loaded = false;
+    victim->evicted = true;
+    --loaded_days_;
+  }
 }
 
 Status Committer::Add(const ObjectInfo& object, std::unique_ptr<ExtractedObject> extracted) {

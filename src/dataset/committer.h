@@ -52,7 +52,9 @@ class Committer {
  private:
   struct Day {
     bool ids_loaded = false;
-    EventIdSet ids;             // eventIDs committed or buffered for this day.
+    bool evicted = false;       // Its ids were dropped to save memory; reload from all live files.
+    uint64_t last_use = 0;      // use_clock_ when a row last came for this day.
+    EventIdSet ids;             // eventIDs committed or buffered for this day (when loaded).
     std::vector<RowRef> rows;   // Buffered rows not yet committed.
   };
   // Everything one commit writes; owns the batches its rows point into.
@@ -63,6 +65,7 @@ class Committer {
   };
 
   Result<Day*> GetDay(int64_t day);
+  void EvictIdleDays(int64_t keep);
   Status Flush();
   Status Submit(Job job);
   Status WaitIdle();
@@ -77,6 +80,8 @@ class Committer {
   IngestReport* report_;
   const std::set<std::string> initial_live_files_;  // Snapshot: dedup loads only from these.
   std::map<int64_t, Day> days_;
+  size_t loaded_days_ = 0;   // Days whose ids are in memory.
+  uint64_t use_clock_ = 0;
   std::mutex written_mu_;
   // Row groups of the files this run committed, by table-relative path. Guarded by written_mu_.
   std::map<std::string, std::vector<RowGroupInfo>> written_groups_;

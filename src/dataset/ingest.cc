@@ -130,6 +130,9 @@ std::string FormatIngestReport(const IngestReport& report) {
       report.objects_listed, report.events_read, report.events_qualifying - report.duplicates_dropped,
       report.duplicates_dropped, report.rows_written, report.files_written, report.commits,
       report.days_compacted);
+  if (report.days_reloaded > 0) {
+    out += fmt::format("\ndedup:   {} day eventID sets reloaded (see --max-loaded-days)", report.days_reloaded);
+  }
   if (report.orphans_removed > 0) {
     out += fmt::format("\nrecovered: removed {} files left by an interrupted run", report.orphans_removed);
   }

@@ -31,6 +31,10 @@ struct IngestOptions {
   size_t commit_bytes = 16u << 20;      // Commit when buffered rows exceed this many bytes.
   size_t max_objects_per_commit = 0;    // Also commit after this many objects; 0 = no limit.
   size_t max_files_per_day = 8;         // Compact a day holding more live files than this.
+  // eventID sets (16 bytes per event) kept in memory for at most this many days; the least
+  // recently used day without buffered rows is dropped and reloaded from its files if needed.
+  // Delivery order brings each day's events together, so reloads are rare.
+  size_t max_loaded_days = 4;
   bool progress = false;                // Draw a progress line on stderr.
 };
 
@@ -55,6 +59,7 @@ struct IngestReport {
   uint64_t files_written = 0;      // Parquet files published (including compaction output).
   uint64_t commits = 0;            // Manifest records appended.
   uint64_t days_compacted = 0;
+  uint64_t days_reloaded = 0;      // eventID sets read back after being dropped (max_loaded_days).
   uint64_t orphans_removed = 0;    // Files of an interrupted run deleted at start.
   double seconds = 0;
 };
