@@ -91,6 +91,12 @@ int WaitCommand(int pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+std::string Bytes(std::initializer_list<int> bytes) {
+  std::string out;
+  for (int byte : bytes) out.push_back(static_cast<char>(byte));
+  return out;
+}
+
 std::string Gzip(std::string_view data, int level) {
   libdeflate_compressor* compressor = libdeflate_alloc_compressor(level);
   std::string out(libdeflate_gzip_compress_bound(compressor, data.size()), '\0');

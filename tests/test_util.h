@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,9 @@ int WaitCommand(int pid);
 
 /// Run the adxmetrics CLI built alongside the tests with `args`.
 CommandResult RunCli(const std::vector<std::string>& args, const std::string& stdin_data = "");
+
+/// Return a string of the given byte values (0-255), for exact-encoding expectations.
+std::string Bytes(std::initializer_list<int> bytes);
 
 /// Return `data` gzip-compressed (libdeflate, `level` 1..12), for building test log objects.
 std::string Gzip(std::string_view data, int level = 6);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "db/duckdb.h"
+#include "duckdb_fixture.h"
 #include "test_util.h"
 
 namespace adxm {
@@ -131,17 +132,8 @@ void WriteFile(const fs::path& path, const std::vector<std::vector<RowRef>>& gro
   ASSERT_TRUE((*writer)->Close().ok());
 }
 
-class ParquetFileWriterTest : public ::testing::Test {
+class ParquetFileWriterTest : public testing::DuckDbTest {
  protected:
-  void SetUp() override {
-    auto db = Database::Open();
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
-    auto conn = db_->Connect();
-    ASSERT_TRUE(conn.ok());
-    conn_ = std::move(*conn);
-  }
-
   // Every row of `path` in file order, all columns.
   Rows ReadBack(const fs::path& path) {
     return Query(conn_.get(), "SELECT * EXCLUDE (file_row_number) FROM read_parquet(" + SqlQuote(path.string()) +
@@ -161,8 +153,6 @@ class ParquetFileWriterTest : public ::testing::Test {
   }
 
   adxm::testing::ScratchDir dir_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<Connection> conn_;
 };
 
 

@@ -5,14 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "test_util.h"
+
 namespace adxm {
 namespace {
 
-std::string Bytes(std::initializer_list<int> bytes) {
-  std::string out;
-  for (int byte : bytes) out.push_back(static_cast<char>(byte));
-  return out;
-}
+using testing::Bytes;
 
 TEST(RleEncoderTest, RunOfEightOrMoreIsOneRleRun) {
   std::vector<uint32_t> values(300, 5);

@@ -4,14 +4,12 @@
 
 #include <string>
 
+#include "test_util.h"
+
 namespace adxm {
 namespace {
 
-std::string Bytes(std::initializer_list<int> bytes) {
-  std::string out;
-  for (int byte : bytes) out.push_back(static_cast<char>(byte));
-  return out;
-}
+using testing::Bytes;
 
 TEST(ThriftCompactTest, ShortFieldDeltasShareTheTypeByte) {
   std::string out;

@@ -4,20 +4,13 @@
 
 #include <string>
 
+#include "duckdb_fixture.h"
+
 namespace adxm {
 namespace {
 
-class ReadOnlyTest : public ::testing::Test {
+class ReadOnlyTest : public testing::DuckDbTest {
  protected:
-  void SetUp() override {
-    auto db = Database::Open();
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
-    auto conn = db_->Connect();
-    ASSERT_TRUE(conn.ok());
-    conn_ = std::move(*conn);
-  }
-
   // Prepare `sql` and apply the policy.
   Status Check(const std::string& sql) {
     auto statements = conn_->PrepareAll(sql);
@@ -25,8 +18,6 @@ class ReadOnlyTest : public ::testing::Test {
     return CheckReadOnly(conn_.get(), sql, *statements);
   }
 
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<Connection> conn_;
 };
 
 TEST_F(ReadOnlyTest, SelectLikeStatementsPass) {
