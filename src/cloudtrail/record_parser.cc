@@ -1,5 +1,9 @@
 #include "cloudtrail/record_parser.h"
 
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -51,17 +55,55 @@ uint64_t LoadWord(const char* bytes) {
 
 // Return `word` with the high bit set in each byte equal to `byte`; exact up to the first such
 // byte (bits above it may be spurious).
-uint64_t BytesEqual(uint64_t word, char byte) {
+[[maybe_unused]] uint64_t BytesEqual(uint64_t word, char byte) {
   uint64_t diff = word ^ (kEveryByte * static_cast<unsigned char>(byte));
   return (diff - kEveryByte) & ~diff & (kEveryByte << 7);
 }
 
-// Return whether `text` holds a backslash. `text` lies in the padded input: reading up to 7
-// bytes past its end is safe.
+// The bytes of one block that are a quote or a backslash, as a bit per byte (bit 0 = first byte).
+// Blocks are as wide as the target's vectors: most keys and many values fit in one.
+struct BlockMatches {
+  uint64_t quotes;
+  uint64_t backslashes;
+};
+
+#if defined(__AVX2__)
+constexpr size_t kBlockBytes = 32;
+BlockMatches MatchBlock(const char* bytes) {
+  __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes));
+  auto quotes = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(block, _mm256_set1_epi8('"'))));
+  auto backslashes =
+      static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(block, _mm256_set1_epi8('\\'))));
+  return {quotes, backslashes};
+}
+#elif defined(__SSE2__)
+constexpr size_t kBlockBytes = 16;
+BlockMatches MatchBlock(const char* bytes) {
+  __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
+  auto quotes = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8('"'))));
+  auto backslashes = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8('\\'))));
+  return {quotes, backslashes};
+}
+#else
+constexpr size_t kBlockBytes = 8;
+// Bit 8i+7 marks byte i; only bits up to the first match are exact.
+BlockMatches MatchBlock(const char* bytes) {
+  uint64_t word = LoadWord(bytes);
+  return {BytesEqual(word, '"'), BytesEqual(word, '\\')};
+}
+#endif
+
+// Byte index within its block of the lowest match in `bits`.
+size_t FirstMatch(uint64_t bits) {
+  return kBlockBytes == 8 ? std::countr_zero(bits) / 8 : std::countr_zero(bits);
+}
+
+// Return whether `text` holds a backslash. `text` lies in the padded input: reading up to a
+// block (at most 31 bytes) past its end is safe.
 bool HasBackslash(std::string_view text) {
-  for (size_t offset = 0; offset < text.size(); offset += 8) {
-    uint64_t found = BytesEqual(LoadWord(text.data() + offset), '\\');
-    if (found != 0) return offset + std::countr_zero(found) / 8 < text.size();
+  for (size_t offset = 0; offset < text.size(); offset += kBlockBytes) {
+    uint64_t found = MatchBlock(text.data() + offset).backslashes;
+    if (found != 0) return offset + FirstMatch(found) < text.size();
   }
   return false;
 }
@@ -320,18 +362,17 @@ constexpr FieldSpec kRecordFields[] = {
 constexpr FieldTable kRecordTable(kRecordFields);
 
 // Read the key starting at `begin` (after its opening quote) as written; false if it has an
-// escape. Scans 8 bytes at a time for the closing quote: stage 1 has checked that every string
-// is closed, and reading up to 7 bytes past the quote stays within the input's padding.
+// escape. Scans a block at a time for the closing quote: stage 1 has checked that every string
+// is closed, and reading up to a block past the quote stays within the input's padding.
 bool ReadRawKey(const char* begin, Key* key) {
-  for (const char* word_start = begin;; word_start += 8) {
-    uint64_t word = LoadWord(word_start);
-    uint64_t escapes = BytesEqual(word, '\\');
-    uint64_t ends = BytesEqual(word, '"') | escapes;
-    if (word_start == begin) key->prefix = word;
+  key->prefix = LoadWord(begin);
+  for (const char* block_start = begin;; block_start += kBlockBytes) {
+    BlockMatches matches = MatchBlock(block_start);
+    uint64_t ends = matches.quotes | matches.backslashes;
     if (ends == 0) continue;
     // The lowest bit of `ends` is exact, so it tells a backslash from the closing quote.
-    if ((ends & -ends & escapes) != 0) return false;
-    key->text = std::string_view(begin, word_start + std::countr_zero(ends) / 8 - begin);
+    if ((ends & -ends & matches.backslashes) != 0) return false;
+    key->text = std::string_view(begin, block_start + FirstMatch(ends) - begin);
     if (key->text.size() < 8) key->prefix &= (uint64_t{1} << (8 * key->text.size())) - 1;
     return true;
   }

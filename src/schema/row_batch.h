@@ -1,8 +1,8 @@
-// RowBatch: rows of the curated table in columnar form, the hand-off between
-// extraction (cloudtrail) and the Parquet writer (dataset).
+// RowBatch: rows of the curated table, the hand-off between extraction (cloudtrail) and the
+// Parquet writer (dataset).
 //
-// Strings live in one arena per batch; a cell stores offset and length, so
-// appending a row costs no allocation beyond amortized vector growth.
+// Cells are stored row by row; strings live in one arena per batch (a cell stores offset and
+// length), so appending a row costs no allocation beyond amortized vector growth.
 // Timestamps are microseconds since the Unix epoch (UTC).
 //
 // Thread-safety: none; one batch per thread.
@@ -27,7 +27,8 @@ class RowBatch {
  public:
   /// Append a row whose cells are all NULL; return its index.
   size_t AddRow() {
-    for (auto& column : cells_) column.push_back(kNullCell);
+    cells_.resize(cells_.size() + kNumColumns, kNullCell);
+    int_valid_.push_back(0);
     return num_rows_++;
   }
 
@@ -35,36 +36,35 @@ class RowBatch {
   void SetString(ColumnId column, std::string_view value) {
     Cell cell{static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(value.size())};
     arena_.append(value);
-    cells_[column].back() = cell;
+    LastRowCell(column) = cell;
   }
 
   /// Set a VARCHAR cell of the last row to the value of row `row` in the same column, sharing
   /// its bytes (for values repeated on every row of an object, like its key).
   /// Precondition: `row` is an earlier row.
-  void ShareStringFrom(ColumnId column, size_t row) { cells_[column].back() = cells_[column][row]; }
+  void ShareStringFrom(ColumnId column, size_t row) { LastRowCell(column) = CellAt(column, row); }
 
   /// Set a BIGINT or TIMESTAMP cell of the last row.
   void SetInt(ColumnId column, int64_t value) {
-    cells_[column].back() = Cell{static_cast<uint32_t>(value), static_cast<uint32_t>(
-                                                                   static_cast<uint64_t>(value) >> 32)};
-    null_ints_[column].resize(num_rows_, 0);
-    null_ints_[column].back() = 1;
+    LastRowCell(column) =
+        Cell{static_cast<uint32_t>(value), static_cast<uint32_t>(static_cast<uint64_t>(value) >> 32)};
+    int_valid_.back() |= uint32_t{1} << column;
   }
 
   bool IsNull(ColumnId column, size_t row) const {
-    if (kColumns[column].type == ColumnType::kVarchar) return cells_[column][row].length == kNullLength;
-    return row >= null_ints_[column].size() || null_ints_[column][row] == 0;
+    if (kColumns[column].type == ColumnType::kVarchar) return CellAt(column, row).length == kNullLength;
+    return (int_valid_[row] & (uint32_t{1} << column)) == 0;
   }
 
   /// Precondition: the cell is a non-NULL VARCHAR.
   std::string_view GetString(ColumnId column, size_t row) const {
-    const Cell& cell = cells_[column][row];
+    const Cell& cell = CellAt(column, row);
     return std::string_view(arena_.data() + cell.offset, cell.length);
   }
 
   /// Precondition: the cell is a non-NULL BIGINT/TIMESTAMP.
   int64_t GetInt(ColumnId column, size_t row) const {
-    const Cell& cell = cells_[column][row];
+    const Cell& cell = CellAt(column, row);
     return static_cast<int64_t>(static_cast<uint64_t>(cell.offset) |
                                 (static_cast<uint64_t>(cell.length) << 32));
   }
@@ -85,32 +85,30 @@ class RowBatch {
 
   /// Drop the last row (used when a record turns out not to qualify after all).
   void PopRow() {
-    for (auto& column : cells_) column.pop_back();
-    for (auto& column : null_ints_) {
-      if (column.size() > num_rows_ - 1) column.resize(num_rows_ - 1);
-    }
+    cells_.resize(cells_.size() - kNumColumns);
+    int_valid_.pop_back();
     --num_rows_;
   }
 
   size_t num_rows() const { return num_rows_; }
 
   /// Approximate heap bytes held, for flush thresholds.
-  size_t ByteSize() const { return arena_.size() + num_rows_ * (kNumColumns * sizeof(Cell) + 2); }
+  size_t ByteSize() const {
+    return arena_.size() + num_rows_ * (kNumColumns * sizeof(Cell) + sizeof(uint32_t));
+  }
 
   /// Make room for `rows` more rows holding `string_bytes` more string bytes, so appending
   /// them does not reallocate (an estimate; exceeding it only costs reallocations).
   void Reserve(size_t rows, size_t string_bytes) {
-    for (int column = 0; column < kNumColumns; ++column) {
-      cells_[column].reserve(num_rows_ + rows);
-      if (kColumns[column].type != ColumnType::kVarchar) null_ints_[column].reserve(num_rows_ + rows);
-    }
+    cells_.reserve((num_rows_ + rows) * kNumColumns);
+    int_valid_.reserve(num_rows_ + rows);
     arena_.reserve(arena_.size() + string_bytes);
   }
 
   /// Remove all rows, keeping capacity.
   void Clear() {
-    for (auto& column : cells_) column.clear();
-    for (auto& column : null_ints_) column.clear();
+    cells_.clear();
+    int_valid_.clear();
     arena_.clear();
     num_rows_ = 0;
   }
@@ -122,10 +120,16 @@ class RowBatch {
   };
   static constexpr uint32_t kNullLength = 0xFFFFFFFFu;
   static constexpr Cell kNullCell{0, kNullLength};
+  static_assert(kNumColumns <= 32, "int_valid_ holds a bit per column");
 
-  std::array<std::vector<Cell>, kNumColumns> cells_;
-  // Integer columns: 1 where set; shorter than num_rows_ means NULL past the end.
-  std::array<std::vector<uint8_t>, kNumColumns> null_ints_;
+  const Cell& CellAt(ColumnId column, size_t row) const { return cells_[row * kNumColumns + column]; }
+  Cell& LastRowCell(ColumnId column) { return cells_[(num_rows_ - 1) * kNumColumns + column]; }
+
+  // Row-major: a row's cells lie together, as extraction writes them and the Parquet writer
+  // gathers them (one row at a time, every column).
+  std::vector<Cell> cells_;
+  // Per row, bit c set when integer column c is non-NULL.
+  std::vector<uint32_t> int_valid_;
   std::string arena_;
   size_t num_rows_ = 0;
 };
