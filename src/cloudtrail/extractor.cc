@@ -64,7 +64,7 @@ class Extractor::Impl {
 
   ExtractOptions options_;
   GzipDecoder gzip_;
-  std::string json_;  // Decompressed object; capacity reused.
+  ByteBuffer json_;  // Decompressed object; capacity reused.
   od::parser parser_;
   RecordParser record_parser_;
   // The object being extracted.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 namespace adxm {
 namespace {
@@ -40,24 +41,33 @@ GzipDecoder::GzipDecoder(size_t padding)
 GzipDecoder::~GzipDecoder() = default;
 
 Status GzipDecoder::Decode(std::string_view compressed, std::string* out) {
+  ByteBuffer buffer;
+  ADXM_RETURN_IF_ERROR(Decode(compressed, &buffer));
+  out->reserve(buffer.size() + padding_);
+  out->assign(buffer.data(), buffer.size());
+  return Status::OK();
+}
+
+Status GzipDecoder::Decode(std::string_view compressed, ByteBuffer* out) {
   if (compressed.empty()) return Status::Corruption("empty object (0 bytes)");
   if (!HasGzipMagic(compressed)) return Status::Corruption("not gzip (bad magic)");
   if (compressed.size() < kMinMemberSize) return Truncated();
   if (decompressor_ == nullptr) return Status::Internal("cannot allocate a libdeflate decompressor");
   // The last member's ISIZE is the whole size for the usual single-member object. It is
   // untrusted, hence the cap; a wrong guess only costs a retry.
-  Grow(out, std::min(TrailerSize(compressed), compressed.size() * kMaxExpansion));
+  out->Resize(std::min(TrailerSize(compressed), compressed.size() * kMaxExpansion), padding_);
   size_t in_pos = 0;
   size_t out_pos = 0;
   while (in_pos < compressed.size()) {
     ADXM_RETURN_IF_ERROR(DecodeMember(compressed, &in_pos, &out_pos, out));
   }
-  out->resize(out_pos);
+  out->Resize(out_pos, padding_);
+  std::memset(out->data() + out_pos, 0, padding_);  // Defined bytes for readers that run past the end.
   return Status::OK();
 }
 
 Status GzipDecoder::DecodeMember(std::string_view compressed, size_t* in_pos, size_t* out_pos,
-                                 std::string* out) {
+                                 ByteBuffer* out) {
   std::string_view member = compressed.substr(*in_pos);
   if (!HasGzipMagic(member)) return Status::Corruption("corrupt gzip data: garbage after member");
   if (member.size() < kMinMemberSize) return Truncated();
@@ -77,7 +87,7 @@ Status GzipDecoder::DecodeMember(std::string_view compressed, size_t* in_pos, si
       return LooksTruncated(member, out->data() + *out_pos, available) ? Truncated() : Damaged();
     }
     if (out->size() >= kMaxOutputSize) return Status::Corruption("corrupt gzip data: expands beyond 4 GiB");
-    Grow(out, std::min(std::max<size_t>(2 * out->size(), 4096), kMaxOutputSize));
+    out->Resize(std::min(std::max<size_t>(2 * out->size(), 4096), kMaxOutputSize), padding_);
   }
 }
 
@@ -109,11 +119,6 @@ bool GzipDecoder::LooksTruncated(std::string_view member, char* scratch, size_t 
   if (short_member) return true;
   if (gets_past(member.substr(0, member.size() - kTruncationProbe), low)) return false;  // Failed early.
   return announced < high / 2 || announced > high * 2;
-}
-
-void GzipDecoder::Grow(std::string* out, size_t size) const {
-  if (out->capacity() < size + padding_) out->reserve(size + padding_);
-  out->resize(size);
 }
 
 Status Gunzip(std::string_view compressed, std::string* out, size_t padding) {

@@ -1,13 +1,14 @@
 // Gzip decoding of CloudTrail log objects with libdeflate (whole-buffer, no streaming).
 //
 // A GzipDecoder owns one libdeflate decompressor and is reused for every object a worker
-// thread decodes; the output string's capacity is reused too, so a warmed-up decoder does not
-// allocate. Multi-member streams (concatenated gzip files) decode to the concatenation.
+// thread decodes; the output buffer's capacity is reused too (and never zero-filled), so a
+// warmed-up decoder does not allocate. Multi-member streams (concatenated gzip files) decode to
+// the concatenation.
 //
 // Thread-safety: none; one GzipDecoder per thread.
 // Example:
 //   GzipDecoder decoder(simdjson::SIMDJSON_PADDING);
-//   std::string json;
+//   ByteBuffer json;
 //   ADXM_RETURN_IF_ERROR(decoder.Decode(gz_bytes, &json));
 #pragma once
 
@@ -16,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/byte_buffer.h"
 #include "base/status.h"
 
 struct libdeflate_decompressor;
@@ -32,9 +34,11 @@ class GzipDecoder {
   GzipDecoder& operator=(const GzipDecoder&) = delete;
 
   /// Replace `*out` with the decompressed bytes of `compressed`.
-  /// Afterwards out->capacity() >= out->size() + padding. On failure returns Corruption with
-  /// one of: "empty object (0 bytes)", "not gzip (bad magic)", "truncated gzip stream",
-  /// "corrupt gzip data"; `*out` is then unspecified.
+  /// Afterwards out->capacity() >= out->size() + padding, and the padding bytes are zero. On
+  /// failure returns Corruption with one of: "empty object (0 bytes)", "not gzip (bad magic)",
+  /// "truncated gzip stream", "corrupt gzip data"; `*out` is then unspecified.
+  Status Decode(std::string_view compressed, ByteBuffer* out);
+  /// As above, into a string (a copy: for one-off use).
   Status Decode(std::string_view compressed, std::string* out);
 
  private:
@@ -43,12 +47,10 @@ class GzipDecoder {
   };
 
   // Decode the gzip member at compressed[*in_pos...] to (*out)[*out_pos...], growing `out`.
-  Status DecodeMember(std::string_view compressed, size_t* in_pos, size_t* out_pos, std::string* out);
+  Status DecodeMember(std::string_view compressed, size_t* in_pos, size_t* out_pos, ByteBuffer* out);
   // Tell a cut-short member from damaged data after libdeflate failed on it with `capacity`
   // bytes of output space at `scratch`.
   bool LooksTruncated(std::string_view member, char* scratch, size_t capacity);
-  // Make out->size() at least `size` while keeping `padding_` spare capacity.
-  void Grow(std::string* out, size_t size) const;
 
   size_t padding_;
   std::unique_ptr<libdeflate_decompressor, Deleter> decompressor_;
