@@ -33,8 +33,9 @@ std::string PlainInt(int64_t value) {
 
 }  // namespace
 
-ColumnChunkWriter::ColumnChunkWriter(const ParquetWriteOptions& options, ZstdCompressor* zstd)
-    : options_(options), zstd_(zstd) {
+ColumnChunkWriter::ColumnChunkWriter(const ParquetWriteOptions& options, ZstdCompressor* zstd,
+                                     ZstdCompressor* distinct_zstd)
+    : options_(options), zstd_(zstd), distinct_zstd_(distinct_zstd) {
   options_.page_bytes = std::max<size_t>(options_.page_bytes, 1);
   options_.max_dictionary_bytes = std::min(options_.max_dictionary_bytes, kDictionaryBytesCap);
 }
@@ -42,6 +43,7 @@ ColumnChunkWriter::ColumnChunkWriter(const ParquetWriteOptions& options, ZstdCom
 void ColumnChunkWriter::Begin(ColumnId column) {
   column_ = column;
   mode_ = kColumns[column].type == ColumnType::kVarchar ? Mode::kSampling : Mode::kPlain;
+  distinct_ = false;
   dictionary_.Clear();
   wrote_dictionary_pages_ = false;
   wrote_plain_pages_ = false;
@@ -92,6 +94,7 @@ Result<size_t> ColumnChunkWriter::EncodeDictionary(std::span<const std::string_v
     if (mode_ == Mode::kSampling && (page_full || indices_.size() >= kSampleValues)) {
       if (!DictionaryPays()) {
         SwitchSampleToPlain();
+        distinct_ = true;
         return position + 1;
       }
       mode_ = Mode::kDictionary;
@@ -209,7 +212,8 @@ Status ColumnChunkWriter::AppendPage(PageHeaderInfo page, std::string_view body,
   if (body.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
     return Status::InvalidArgument("page of " + std::to_string(body.size()) + " bytes exceeds Parquet's 2 GiB");
   }
-  ADXM_ASSIGN_OR_RETURN(std::string_view compressed, zstd_->Compress(body));
+  ZstdCompressor* zstd = distinct_ && !page.dictionary ? distinct_zstd_ : zstd_;
+  ADXM_ASSIGN_OR_RETURN(std::string_view compressed, zstd->Compress(body));
   page.uncompressed_size = static_cast<int32_t>(body.size());
   page.compressed_size = static_cast<int32_t>(compressed.size());
   size_t header_start = out->size();
@@ -223,7 +227,10 @@ Status ColumnChunkWriter::AppendPage(PageHeaderInfo page, std::string_view body,
 
 Status ColumnChunkWriter::Finish(int64_t file_offset, ColumnChunkInfo* info) {
   // A chunk too short to finish sampling decides now.
-  if (mode_ == Mode::kSampling && !DictionaryPays()) SwitchSampleToPlain();
+  if (mode_ == Mode::kSampling && !DictionaryPays()) {
+    SwitchSampleToPlain();
+    distinct_ = true;
+  }
   if (!levels_.empty()) ADXM_RETURN_IF_ERROR(FlushPage());
   if (wrote_dictionary_pages_) {
     PageHeaderInfo page;

@@ -4,7 +4,7 @@
 //
 // String chunks start dictionary-encoded and sample the first kSampleValues values: mostly
 // distinct values (eventID, request_id) switch to PLAIN before paying for much hashing (the
-// sample is re-encoded from the dictionary). A dictionary outgrowing max_dictionary_bytes ends
+// sample is re-encoded from the dictionary), and their pages get the faster zstd level. A dictionary outgrowing max_dictionary_bytes ends
 // it: the chunk's later pages are PLAIN. Integer chunks are PLAIN.
 //
 // Cells arrive in slices, already gathered out of the RowBatches by the file writer; string
@@ -44,8 +44,9 @@ class ColumnChunkWriter {
   /// Longest string min/max stored in statistics; longer ones are omitted, not truncated.
   static constexpr size_t kMaxStatisticsBytes = 64;
 
-  /// Make a writer with `options`' page size and dictionary limit, compressing with `zstd`.
-  ColumnChunkWriter(const ParquetWriteOptions& options, ZstdCompressor* zstd);
+  /// Make a writer with `options`' page size and dictionary limit, compressing with `zstd`, or
+  /// with `distinct_zstd` the PLAIN pages of a string chunk whose sample was mostly distinct.
+  ColumnChunkWriter(const ParquetWriteOptions& options, ZstdCompressor* zstd, ZstdCompressor* distinct_zstd);
 
   /// Start a chunk of `column`.
   void Begin(ColumnId column);
@@ -75,10 +76,12 @@ class ColumnChunkWriter {
 
   ParquetWriteOptions options_;
   ZstdCompressor* zstd_;
+  ZstdCompressor* distinct_zstd_;
 
   // The chunk being encoded.
   ColumnId column_ = kEventId;
   Mode mode_ = Mode::kPlain;
+  bool distinct_ = false;  // The sample was mostly distinct values: PLAIN pages use distinct_zstd_.
   StringDictionary dictionary_;
   bool wrote_dictionary_pages_ = false;
   bool wrote_plain_pages_ = false;

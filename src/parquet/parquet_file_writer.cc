@@ -27,18 +27,25 @@ Status ErrnoStatus(const std::filesystem::path& path, std::string_view op) {
 Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Create(const std::filesystem::path& path,
                                                                      const ParquetWriteOptions& options) {
   ADXM_ASSIGN_OR_RETURN(auto zstd, ZstdCompressor::Make(options.zstd_level));
+  ADXM_ASSIGN_OR_RETURN(auto distinct_zstd,
+                        ZstdCompressor::Make(options.distinct_zstd_level, /*entropy_code_literals=*/true));
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoStatus(path, "create parquet file");
-  std::unique_ptr<ParquetFileWriter> writer(new ParquetFileWriter(path, fd, options, std::move(zstd)));
+  std::unique_ptr<ParquetFileWriter> writer(new ParquetFileWriter(path, fd, options, std::move(zstd), std::move(distinct_zstd)));
   ADXM_RETURN_IF_ERROR(writer->Append(kMagic));
   return writer;
 }
 
 ParquetFileWriter::ParquetFileWriter(std::filesystem::path path, int fd, ParquetWriteOptions options,
-                                     std::unique_ptr<ZstdCompressor> zstd)
-    : path_(std::move(path)), fd_(fd), options_(std::move(options)), zstd_(std::move(zstd)) {
+                                     std::unique_ptr<ZstdCompressor> zstd,
+                                     std::unique_ptr<ZstdCompressor> distinct_zstd)
+    : path_(std::move(path)),
+      fd_(fd),
+      options_(std::move(options)),
+      zstd_(std::move(zstd)),
+      distinct_zstd_(std::move(distinct_zstd)) {
   chunk_writers_.reserve(kNumColumns);
-  for (int column = 0; column < kNumColumns; ++column) chunk_writers_.emplace_back(options_, zstd_.get());
+  for (int column = 0; column < kNumColumns; ++column) chunk_writers_.emplace_back(options_, zstd_.get(), distinct_zstd_.get());
 }
 
 ParquetFileWriter::~ParquetFileWriter() {

@@ -32,7 +32,11 @@ class ZstdCompressor;
 
 /// How a ParquetFileWriter encodes its pages.
 struct ParquetWriteOptions {
-  int zstd_level = 1;                       // zstd level of every page (negative: faster, larger).
+  int zstd_level = 1;                       // zstd level of pages (negative: faster, larger).
+  // zstd level of the PLAIN pages of string chunks whose values are mostly distinct (eventID,
+  // request_id): they hold no repeats for zstd's match finder to find, only hex-like text that
+  // entropy coding halves, so a fast level (literals still Huffman-coded) loses little size.
+  int distinct_zstd_level = -5;
   size_t page_bytes = 1 << 20;              // A data page is cut after ~this many uncompressed value bytes.
   size_t max_dictionary_bytes = 1 << 20;    // Past this, a chunk's remaining pages switch to PLAIN.
   std::string created_by = "adxmetrics";    // FileMetaData.created_by.
@@ -69,7 +73,7 @@ class ParquetFileWriter {
 
  private:
   ParquetFileWriter(std::filesystem::path path, int fd, ParquetWriteOptions options,
-                    std::unique_ptr<ZstdCompressor> zstd);
+                    std::unique_ptr<ZstdCompressor> zstd, std::unique_ptr<ZstdCompressor> distinct_zstd);
   Status EncodeRowGroup(std::span<const RowRef> rows);
   void GatherSlice(std::span<const RowRef> slice);
   Status Append(std::string_view data);
@@ -77,7 +81,8 @@ class ParquetFileWriter {
   std::filesystem::path path_;
   int fd_;  // -1 once closed.
   ParquetWriteOptions options_;
-  std::unique_ptr<ZstdCompressor> zstd_;        // Shared by the chunk writers.
+  std::unique_ptr<ZstdCompressor> zstd_;           // Shared by the chunk writers.
+  std::unique_ptr<ZstdCompressor> distinct_zstd_;  // Shared: pages of mostly distinct strings.
   std::vector<ColumnChunkWriter> chunk_writers_;  // One per column, in kColumns order.
   // The slice of rows being encoded, gathered column by column.
   std::array<std::vector<std::string_view>, kNumColumns> slice_strings_;  // VARCHAR columns.

@@ -1,12 +1,13 @@
 #include "parquet/zstd_compressor.h"
 
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_c_literalCompressionMode (stable in the shared library's ABI).
 #include <zstd.h>
 
 #include <algorithm>
 
 namespace adxm {
 
-Result<std::unique_ptr<ZstdCompressor>> ZstdCompressor::Make(int level) {
+Result<std::unique_ptr<ZstdCompressor>> ZstdCompressor::Make(int level, bool entropy_code_literals) {
   ZSTD_CCtx* context = ZSTD_createCCtx();
   if (context == nullptr) return Status::Internal("zstd: create compression context failed");
   std::unique_ptr<ZstdCompressor> compressor(new ZstdCompressor(context));
@@ -14,6 +15,10 @@ Result<std::unique_ptr<ZstdCompressor>> ZstdCompressor::Make(int level) {
   if (ZSTD_isError(code)) {
     return Status::InvalidArgument("zstd: compression level " + std::to_string(level) + ": " +
                                    ZSTD_getErrorName(code));
+  }
+  if (entropy_code_literals) {
+    code = ZSTD_CCtx_setParameter(context, ZSTD_c_literalCompressionMode, ZSTD_ps_enable);
+    if (ZSTD_isError(code)) return Status::Internal(std::string("zstd: literal compression: ") + ZSTD_getErrorName(code));
   }
   return compressor;
 }

@@ -19,7 +19,9 @@ namespace adxm {
 class ZstdCompressor {
  public:
   /// Make a compressor at zstd `level` (negative levels are faster, 1 is the usual default).
-  static Result<std::unique_ptr<ZstdCompressor>> Make(int level);
+  /// Negative levels leave literals raw unless `entropy_code_literals`: then they are still
+  /// Huffman-coded, which keeps most of the gain on text without repeats (hex ids).
+  static Result<std::unique_ptr<ZstdCompressor>> Make(int level, bool entropy_code_literals = false);
   ~ZstdCompressor();
   ZstdCompressor(const ZstdCompressor&) = delete;
   ZstdCompressor& operator=(const ZstdCompressor&) = delete;

@@ -15,10 +15,12 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/byte_buffer.h"
 #include "schema/schema.h"
 
 namespace adxm {
@@ -34,9 +36,10 @@ class RowBatch {
 
   /// Set a VARCHAR cell of the last row (copies `value` into the arena).
   void SetString(ColumnId column, std::string_view value) {
-    Cell cell{static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(value.size())};
-    arena_.append(value);
-    LastRowCell(column) = cell;
+    size_t offset = arena_.size();
+    arena_.Resize(offset + value.size());
+    if (!value.empty()) std::memcpy(arena_.data() + offset, value.data(), value.size());
+    LastRowCell(column) = Cell{static_cast<uint32_t>(offset), static_cast<uint32_t>(value.size())};
   }
 
   /// Set a VARCHAR cell of the last row to the value of row `row` in the same column, sharing
@@ -102,14 +105,14 @@ class RowBatch {
   void Reserve(size_t rows, size_t string_bytes) {
     cells_.reserve((num_rows_ + rows) * kNumColumns);
     int_valid_.reserve(num_rows_ + rows);
-    arena_.reserve(arena_.size() + string_bytes);
+    arena_.Resize(arena_.size(), string_bytes);
   }
 
   /// Remove all rows, keeping capacity.
   void Clear() {
     cells_.clear();
     int_valid_.clear();
-    arena_.clear();
+    arena_.Resize(0);
     num_rows_ = 0;
   }
 
@@ -130,7 +133,7 @@ class RowBatch {
   std::vector<Cell> cells_;
   // Per row, bit c set when integer column c is non-NULL.
   std::vector<uint32_t> int_valid_;
-  std::string arena_;
+  ByteBuffer arena_;
   size_t num_rows_ = 0;
 };
 
