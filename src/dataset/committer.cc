@@ -33,7 +33,9 @@ Committer::Committer(Warehouse* warehouse, ParquetReader* reader, const IngestOp
       options_(options),
       report_(report),
       initial_live_files_(warehouse->manifest().live_files()) {
-  if (options_.threads > 1) writer_thread_ = std::thread([this] { WriterLoop(); });
+  // Up to two threads, the ingest thread writes commits itself while the extraction pool keeps
+  // the other core busy; more threads add a background writer so commits overlap routing.
+  if (options_.threads > 2) writer_thread_ = std::thread([this] { WriterLoop(); });
 }
 
 Committer::~Committer() {

@@ -4,12 +4,14 @@ namespace adxm {
 
 ExtractPool::ExtractPool(LogSource* source, const std::vector<ObjectInfo>& objects, const ExtractOptions& options,
                          int threads)
-    : source_(source), objects_(objects), window_(static_cast<size_t>(threads) * 16 + 2) {
+    : source_(source), objects_(objects) {
   results_.resize(objects.size());
   int worker_count = std::max(threads, 1);
   for (int i = 0; i < worker_count; ++i) workers_.push_back(std::make_unique<Worker>(options));
-  if (threads <= 1) return;  // Inline mode.
-  for (auto& worker : workers_) threads_.emplace_back([this, w = worker.get()] { WorkerLoop(w); });
+  // workers_[0] belongs to the consumer; the others get a thread each.
+  for (size_t i = 1; i < workers_.size(); ++i) {
+    threads_.emplace_back([this, worker = workers_[i].get()] { WorkerLoop(worker); });
+  }
 }
 
 ExtractPool::~ExtractPool() {
@@ -32,20 +34,26 @@ std::unique_ptr<ExtractedObject> ExtractPool::Extract(size_t index, Worker* work
   return result;
 }
 
+bool ExtractPool::MayClaim() const {
+  return next_claim_ < objects_.size() && next_claim_ < next_consume_ + kMaxWindowObjects &&
+         window_bytes_ < kWindowBytes;
+}
+
+void ExtractPool::Finish(size_t index, std::unique_ptr<ExtractedObject> result) {
+  window_bytes_ += result->rows.ByteSize();
+  results_[index] = std::move(result);
+}
+
 void ExtractPool::WorkerLoop(Worker* worker) {
+  std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    size_t index;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      space_cv_.wait(lock, [&] { return stopping_ || next_claim_ < next_consume_ + window_; });
-      if (stopping_ || next_claim_ >= objects_.size()) return;
-      index = next_claim_++;
-    }
+    space_cv_.wait(lock, [&] { return stopping_ || next_claim_ >= objects_.size() || MayClaim(); });
+    if (stopping_ || next_claim_ >= objects_.size()) return;
+    size_t index = next_claim_++;
+    lock.unlock();
     auto result = Extract(index, worker);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      results_[index] = std::move(result);
-    }
+    lock.lock();
+    Finish(index, std::move(result));
     ready_cv_.notify_all();
   }
 }
@@ -55,9 +63,23 @@ std::unique_ptr<ExtractedObject> ExtractPool::Next() {
   std::unique_ptr<ExtractedObject> result;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    ready_cv_.wait(lock, [&] { return results_[next_consume_] != nullptr; });
+    while (results_[next_consume_] == nullptr) {
+      // Rather than wait idle, extract an unclaimed object (the one needed next, if no worker
+      // has taken it). When the window is full, the next object is being extracted by a worker
+      // (an unclaimed next object means nothing unconsumed is finished), so waiting is safe.
+      if (MayClaim()) {
+        size_t index = next_claim_++;
+        lock.unlock();
+        auto extracted = Extract(index, workers_[0].get());
+        lock.lock();
+        Finish(index, std::move(extracted));
+        continue;
+      }
+      ready_cv_.wait(lock);
+    }
     result = std::move(results_[next_consume_]);
     ++next_consume_;
+    window_bytes_ -= result->rows.ByteSize();
   }
   space_cv_.notify_all();
   return result;

@@ -1,13 +1,16 @@
 // ExtractPool: extracts log objects on worker threads and hands results back in input order.
 //
-// Workers run at most `window` objects ahead of the consumer, so memory stays bounded
-// whatever the number of objects. With threads == 1 no thread is started: Next()
-// extracts inline, which keeps single-threaded runs free of hand-off costs.
+// `threads` threads extract in all: threads - 1 workers plus the consumer, which extracts an
+// unclaimed object itself whenever the result it needs next is not ready (so exactly `threads`
+// threads are busy, and the consumer's own work, such as writing a commit, does not leave a
+// core idle or oversubscribe one). Workers run ahead of the consumer by at most
+// `max_window_objects` objects and `window_bytes` of finished, unconsumed rows, so memory stays
+// bounded whatever the number or size of objects. With threads == 1 no thread is started.
 //
 // Thread-safety: Next() from one consumer thread; workers are internal.
 // Example:
 //   ExtractPool pool(source, objects, options, /*threads=*/2);
-//   for (size_t i = 0; i < objects.size(); ++i) { ExtractedObject result = pool.Next(); ... }
+//   for (size_t i = 0; i < objects.size(); ++i) { std::unique_ptr<ExtractedObject> result = pool.Next(); ... }
 #pragma once
 
 #include <condition_variable>
@@ -32,6 +35,12 @@ struct ExtractedObject {
 
 class ExtractPool {
  public:
+  /// Objects workers may run ahead of the consumer.
+  static constexpr size_t kMaxWindowObjects = 512;
+  /// Bytes of extracted rows (RowBatch::ByteSize) finished but not yet consumed, past which
+  /// workers wait. Enough for a worker to keep busy while the consumer writes a commit.
+  static constexpr size_t kWindowBytes = 16u << 20;
+
   /// Extract `objects` from `source`; `objects` must outlive the pool.
   ExtractPool(LogSource* source, const std::vector<ObjectInfo>& objects, const ExtractOptions& options,
               int threads);
@@ -49,21 +58,25 @@ class ExtractPool {
     std::string buffer;  // Compressed bytes, reused across objects.
   };
   std::unique_ptr<ExtractedObject> Extract(size_t index, Worker* worker);
+  // Whether another object may be claimed now. Requires mu_.
+  bool MayClaim() const;
+  // Store a finished result. Requires mu_.
+  void Finish(size_t index, std::unique_ptr<ExtractedObject> result);
   void WorkerLoop(Worker* worker);
 
   LogSource* source_;
   const std::vector<ObjectInfo>& objects_;
-  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<Worker>> workers_;  // workers_[0] is the consumer's.
   std::vector<std::thread> threads_;
-  size_t window_;
 
   std::mutex mu_;
   std::condition_variable ready_cv_;  // A result arrived.
   std::condition_variable space_cv_;  // The consumer advanced or the pool is stopping.
   std::vector<std::unique_ptr<ExtractedObject>> results_;  // Guarded by mu_.
-  size_t next_claim_ = 0;   // Guarded by mu_: next index a worker may take.
-  size_t next_consume_ = 0; // Guarded by mu_: next index Next() returns.
-  bool stopping_ = false;   // Guarded by mu_.
+  size_t next_claim_ = 0;     // Guarded by mu_: next index to extract.
+  size_t next_consume_ = 0;   // Guarded by mu_: next index Next() returns.
+  size_t window_bytes_ = 0;   // Guarded by mu_: row bytes of finished, unconsumed results.
+  bool stopping_ = false;     // Guarded by mu_.
 };
 
 }  // namespace adxm
