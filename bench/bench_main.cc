@@ -68,6 +68,11 @@ Status RunBench(const BenchArgs& args) {
       sizes.push_back(figures);
     }
     PrintIngestScaling(sizes);
+    if (sizes.size() >= 2) {
+      ADXM_ASSIGN_OR_RETURN(IngestFigures long_bucket,
+                            RunLongBucketBench(context, args.events.front(), args.events.back()));
+      PrintLongBucketScaling(sizes.front(), long_bucket, LongBucketDays(args.events.front(), args.events.back()));
+    }
   }
   if (wanted("smallfiles")) ADXM_RETURN_IF_ERROR(RunSmallFilesBench(context));
   if (wanted("queries")) ADXM_RETURN_IF_ERROR(RunQueryBench(context));

@@ -188,6 +188,58 @@ Result<IngestFigures> RunIngestBench(const BenchContext& context, unsigned long 
   return figures;
 }
 
+int LongBucketDays(unsigned long long base_events, unsigned long long events) {
+  return static_cast<int>(BulkBucketOptions(base_events).days * std::max(1ull, events / base_events));
+}
+
+Result<IngestFigures> RunLongBucketBench(const BenchContext& context, unsigned long long base_events,
+                                         unsigned long long events) {
+  GenerateOptions options = BulkBucketOptions(base_events);
+  options.days = LongBucketDays(base_events, events);
+  PrintSection("Ingest: ~" + Thousands(events) + " qualifying events over " + std::to_string(options.days) +
+               " days (the daily volume of the ~" + Thousands(base_events) + " bucket)");
+  ADXM_ASSIGN_OR_RETURN(Bucket bucket,
+                        EnsureBucket(context.work / ("bucket-" + std::to_string(events) + "-" +
+                                                     std::to_string(options.days) + "d"),
+                                     options));
+  const GenerateSummary& summary = bucket.summary;
+  std::printf("  bucket: %s log objects, %s qualifying events, %.1f MB JSON; median of %d runs\n",
+              Thousands(summary.files).c_str(), Thousands(summary.qualifying_events).c_str(),
+              summary.json_bytes / 1e6, context.runs);
+  std::vector<Contender> contenders;
+  for (const Contender& contender : MakeContenders(context, bucket)) {
+    if (contender.kind == Kind::kIngest) contenders.push_back(contender);
+  }
+  ADXM_RETURN_IF_ERROR(MeasureAll(context, &contenders));
+  IngestFigures figures;
+  figures.events = summary.qualifying_events;
+  Table table({"program", "threads", "median s", "min s", "CPU s", "events/s", "peak RSS MB", "rows"});
+  for (const Contender& ingest : contenders) {
+    figures.rss_mb[ingest.threads - 1] = ingest.samples.PeakRssMb();
+    figures.seconds[ingest.threads - 1] = ingest.samples.MedianSeconds();
+    table.AddRow({KindName(ingest.kind), std::to_string(ingest.threads), Fixed(ingest.samples.MedianSeconds(), 3),
+                  Fixed(ingest.samples.MinSeconds(), 3), Fixed(ingest.samples.MedianCpuSeconds(), 2),
+                  Thousands(static_cast<unsigned long long>(figures.events / ingest.samples.MedianSeconds())),
+                  Fixed(ingest.samples.PeakRssMb(), 0), Thousands(ingest.rows)});
+    if (ingest.rows != figures.events) {
+      std::printf("  !!!!! WARNING: %d thread(s) wrote %s rows, ground truth %s !!!!!\n", ingest.threads,
+                  Thousands(ingest.rows).c_str(), Thousands(figures.events).c_str());
+    }
+  }
+  table.Print();
+  return figures;
+}
+
+void PrintLongBucketScaling(const IngestFigures& base, const IngestFigures& long_bucket, int days) {
+  for (int threads : {1, 2}) {
+    std::printf("  RSS growth %s -> %s events at one daily volume (%d days), %d thread(s): %.0f -> %.0f MB, %.2fx for %.1fx the data\n",
+                Thousands(base.events).c_str(), Thousands(long_bucket.events).c_str(), days, threads,
+                base.rss_mb[threads - 1], long_bucket.rss_mb[threads - 1],
+                long_bucket.rss_mb[threads - 1] / base.rss_mb[threads - 1],
+                static_cast<double>(long_bucket.events) / static_cast<double>(base.events));
+  }
+}
+
 void PrintIngestScaling(const std::vector<IngestFigures>& sizes) {
   if (sizes.size() < 2) return;
   PrintSection("Ingest scaling across bucket sizes (peak RSS should stay nearly flat)");

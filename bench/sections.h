@@ -26,6 +26,17 @@ Result<IngestFigures> RunIngestBench(const BenchContext& context, unsigned long 
 /// Print how peak RSS and time grow across bucket sizes (needs two or more sizes).
 void PrintIngestScaling(const std::vector<IngestFigures>& sizes);
 
+/// Ingest alone (1 and 2 threads) on a bucket of ~`events` spread over more days at the daily
+/// volume (and log object size) of the `base_events` bucket: memory should match that bucket's.
+Result<IngestFigures> RunLongBucketBench(const BenchContext& context, unsigned long long base_events,
+                                         unsigned long long events);
+
+/// Days of the long bucket: the base bucket's days times events / base_events.
+int LongBucketDays(unsigned long long base_events, unsigned long long events);
+
+/// Compare the long bucket's peak RSS with the base bucket's.
+void PrintLongBucketScaling(const IngestFigures& base, const IngestFigures& long_bucket, int days);
+
 /// Ingest of ~20,000 small objects, a no-op rerun, and manifest lookups at 20k vs 200k objects.
 Status RunSmallFilesBench(const BenchContext& context);
 

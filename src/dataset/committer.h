@@ -4,8 +4,9 @@
 // through row groups of bounded size.
 //
 // Rows are not copied: a day keeps RowRefs into the extracted batches, which the
-// pending commit owns. With `background` set, commits are written on a second thread
-// while routing goes on (one commit in flight; commits stay in order).
+// pending commit owns. With more than two threads, commits are written on a background thread
+// while routing goes on (one commit in flight; commits stay in order); otherwise Add() writes
+// them inline while the extraction pool's workers run ahead.
 //
 // Thread-safety: the public methods are called from one thread.
 // Example:

@@ -26,7 +26,7 @@
 namespace adxm {
 
 struct IngestOptions {
-  int threads = 1;                      // Extraction threads (more than one also writes in the background).
+  int threads = 1;                      // Busy threads: extraction workers plus the ingest thread.
   ExtractOptions extract;               // Which records qualify.
   size_t commit_bytes = 16u << 20;      // Commit when buffered rows exceed this many bytes.
   size_t max_objects_per_commit = 0;    // Also commit after this many objects; 0 = no limit.
