@@ -87,7 +87,8 @@ Result<fs::path> EnsureQueryWarehouse(const BenchContext& context, const fs::pat
                                       unsigned long long events) {
   // The stamp lives beside the warehouse, whose directory holds only the dataset.
   fs::path stamp_path = dir.string() + "." + kStampName;
-  json params = {{"events", events}, {"days", 90}};
+  // "model" 2: a GetObject transfers its object's size (as in src/generate), not a random count.
+  json params = {{"events", events}, {"days", 90}, {"model", 2}};
   if (MatchingStamp(stamp_path, params)) return dir;
   std::printf("  synthesizing %s (%s rows, 90 days; takes a minute or two) ...\n", dir.string().c_str(),
               Thousands(events).c_str());

@@ -3,7 +3,7 @@
 //   synth --warehouse W [--events 10000000] [--days 90]
 //     Writes a curated dataset of synthetic events straight through DuckDB SQL (generating and
 //     ingesting 10M CloudTrail events would take 17 GB of JSON): ~50 subscribers with skewed
-//     activity, 3% anonymous, the sample's eventName mix, bytes for GetObject, days from
+//     activity, 3% anonymous, the sample's eventName mix, bytes for GetObject (the object's size, fixed per key), days from
 //     2023-04-01, one zstd Parquet file per day in the Hive layout, and a manifest naming them.
 //   run --warehouse W [--runs 5]
 //     Opens a QueryEngine on W and times each bench query (median of --runs, after one warm-up);
@@ -46,7 +46,8 @@ constexpr std::string_view kSynthColumns = R"sql(
   'acme-data-' || region AS provider_bucket_name,
   CASE WHEN h1 // 1000 % 10 < 9 THEN 'requester' END AS x_amz_request_payer,
   CASE WHEN pick >= 75 AND pick < 93 AND h1 // 100 % 2 = 0 THEN 'fx-rates/2023/' END AS prefix,
-  CASE WHEN pick < 55 THEN CAST(h3 // 1000 % 50000000 AS BIGINT) END AS bytes_accessed,
+  CASE WHEN pick < 55 THEN CAST((h2 // 1000 % 365 * 10 + h3 % 10) * 2654435761 % 50000000 + 1000 AS BIGINT)
+       END AS bytes_accessed,
   'arn:aws:s3:' || region || ':330489627928:accesspoint/adx-' || (sub % 4) AS access_point_arn,
   'TLSv1.3' AS tls_version,
   CASE WHEN pick < 75 OR pick >= 93 THEN 'fx-rates/2023/' || lpad(CAST(h2 // 1000 % 365 AS VARCHAR), 3, '0')
