@@ -51,7 +51,8 @@ std::function<int()> SetupIngest(CLI::App* app) {
       ->required();
   app->add_option("--warehouse", args->warehouse, "Directory of the curated dataset (created if missing)")
       ->required();
-  app->add_option("--threads", args->options.threads, "Extraction threads (default: number of cores)")
+  app->add_option("--threads", args->options.threads,
+                  "Threads to use: extraction workers plus the ingest thread (default: number of cores)")
       ->check(CLI::Range(1, 256));
   app->add_option("--adx-accounts", args->adx_accounts,
                   "Comma-separated access-point owner accounts that count as ADX (replaces the built-in list)");
