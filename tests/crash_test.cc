@@ -15,7 +15,8 @@
 namespace adxm::testing {
 namespace {
 
-const std::vector<std::string> kIngestFlags = {"--threads", "2", "--commit-objects", "40",
+// Three threads: commits run on the background writer, the path with the most to get wrong.
+const std::vector<std::string> kIngestFlags = {"--threads", "3", "--commit-objects", "40",
                                                "--max-files-per-day", "3"};
 
 std::vector<std::string> IngestArgv(const std::filesystem::path& source, const std::filesystem::path& warehouse) {

@@ -13,11 +13,24 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 namespace adxm {
 
 class ByteBuffer {
  public:
+  ByteBuffer() = default;
+  ByteBuffer(ByteBuffer&& other) noexcept
+      : data_(std::move(other.data_)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {}
+  ByteBuffer& operator=(ByteBuffer&& other) noexcept {
+    data_ = std::move(other.data_);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+    return *this;
+  }
+
   /// Make size() `size` and capacity() at least `size + padding`, keeping the first
   /// min(size, size()) bytes; bytes past them are uninitialized. data() is never null after.
   void Resize(size_t size, size_t padding = 0) {

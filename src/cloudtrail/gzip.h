@@ -38,7 +38,7 @@ class GzipDecoder {
   /// failure returns Corruption with one of: "empty object (0 bytes)", "not gzip (bad magic)",
   /// "truncated gzip stream", "corrupt gzip data"; `*out` is then unspecified.
   Status Decode(std::string_view compressed, ByteBuffer* out);
-  /// As above, into a string (a copy: for one-off use).
+  /// As above, into a string (a copy, for one-off use); its padding is spare capacity only.
   Status Decode(std::string_view compressed, std::string* out);
 
  private:

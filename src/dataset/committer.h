@@ -90,7 +90,7 @@ class Committer {
   Job pending_;
   size_t pending_bytes_ = 0;
 
-  // Background commit writer (only when options_.threads > 1).
+  // Background commit writer (only when options_.threads > 2).
   std::thread writer_thread_;
   std::mutex mu_;
   std::condition_variable cv_;

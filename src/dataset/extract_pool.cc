@@ -40,7 +40,7 @@ bool ExtractPool::MayClaim() const {
 }
 
 void ExtractPool::Finish(size_t index, std::unique_ptr<ExtractedObject> result) {
-  window_bytes_ += result->rows.ByteSize();
+  window_bytes_ += result->rows.CapacityBytes();
   results_[index] = std::move(result);
 }
 
@@ -79,7 +79,7 @@ std::unique_ptr<ExtractedObject> ExtractPool::Next() {
     }
     result = std::move(results_[next_consume_]);
     ++next_consume_;
-    window_bytes_ -= result->rows.ByteSize();
+    window_bytes_ -= result->rows.CapacityBytes();
   }
   space_cv_.notify_all();
   return result;

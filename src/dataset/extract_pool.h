@@ -1,10 +1,10 @@
 // ExtractPool: extracts log objects on worker threads and hands results back in input order.
 //
 // `threads` threads extract in all: threads - 1 workers plus the consumer, which extracts an
-// unclaimed object itself whenever the result it needs next is not ready (so exactly `threads`
-// threads are busy, and the consumer's own work, such as writing a commit, does not leave a
-// core idle or oversubscribe one). Workers run ahead of the consumer by at most
-// `max_window_objects` objects and `window_bytes` of finished, unconsumed rows, so memory stays
+// unclaimed object itself whenever the result it needs next is not ready (so at two threads
+// exactly two are busy, and the consumer's own work, such as writing a commit, neither leaves a
+// core idle nor oversubscribes one). Workers run ahead of the consumer by at most
+// kMaxWindowObjects objects and kWindowBytes of finished, unconsumed rows, so memory stays
 // bounded whatever the number or size of objects. With threads == 1 no thread is started.
 //
 // Thread-safety: Next() from one consumer thread; workers are internal.
@@ -37,8 +37,8 @@ class ExtractPool {
  public:
   /// Objects workers may run ahead of the consumer.
   static constexpr size_t kMaxWindowObjects = 512;
-  /// Bytes of extracted rows (RowBatch::ByteSize) finished but not yet consumed, past which
-  /// workers wait. Enough for a worker to keep busy while the consumer writes a commit.
+  /// Bytes held by extracted rows (RowBatch::CapacityBytes: reserved for every record of an
+  /// object, not only the kept ones) finished but not yet consumed, past which workers wait. Enough for a worker to keep busy while the consumer writes a commit.
   static constexpr size_t kWindowBytes = 16u << 20;
 
   /// Extract `objects` from `source`; `objects` must outlive the pool.

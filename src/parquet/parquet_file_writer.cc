@@ -27,11 +27,13 @@ Status ErrnoStatus(const std::filesystem::path& path, std::string_view op) {
 Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Create(const std::filesystem::path& path,
                                                                      const ParquetWriteOptions& options) {
   ADXM_ASSIGN_OR_RETURN(auto zstd, ZstdCompressor::Make(options.zstd_level));
-  ADXM_ASSIGN_OR_RETURN(auto distinct_zstd,
-                        ZstdCompressor::Make(options.distinct_zstd_level, /*entropy_code_literals=*/true));
+  // The literal mode is an experimental zstd parameter: a library without it gets the usual level.
+  auto distinct_zstd = ZstdCompressor::Make(options.distinct_zstd_level, /*entropy_code_literals=*/true);
+  if (!distinct_zstd.ok()) distinct_zstd = ZstdCompressor::Make(options.zstd_level);
+  if (!distinct_zstd.ok()) return distinct_zstd.status();
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoStatus(path, "create parquet file");
-  std::unique_ptr<ParquetFileWriter> writer(new ParquetFileWriter(path, fd, options, std::move(zstd), std::move(distinct_zstd)));
+  std::unique_ptr<ParquetFileWriter> writer(new ParquetFileWriter(path, fd, options, std::move(zstd), std::move(*distinct_zstd)));
   ADXM_RETURN_IF_ERROR(writer->Append(kMagic));
   return writer;
 }

@@ -1,6 +1,6 @@
 #include "parquet/zstd_compressor.h"
 
-#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_c_literalCompressionMode (stable in the shared library's ABI).
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_c_literalCompressionMode (experimental; Make() reports if rejected).
 #include <zstd.h>
 
 #include <algorithm>

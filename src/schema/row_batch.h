@@ -35,6 +35,7 @@ class RowBatch {
   }
 
   /// Set a VARCHAR cell of the last row (copies `value` into the arena).
+  /// Precondition: `value` does not point into this batch (the arena may move).
   void SetString(ColumnId column, std::string_view value) {
     size_t offset = arena_.size();
     arena_.Resize(offset + value.size());
@@ -72,7 +73,7 @@ class RowBatch {
                                 (static_cast<uint64_t>(cell.length) << 32));
   }
 
-  /// Append a copy of `other`'s row `row`.
+  /// Append a copy of `other`'s row `row`. Precondition: `other` is another batch.
   void AppendRowFrom(const RowBatch& other, size_t row) {
     AddRow();
     for (int column = 0; column < kNumColumns; ++column) {
@@ -98,6 +99,11 @@ class RowBatch {
   /// Approximate heap bytes held, for flush thresholds.
   size_t ByteSize() const {
     return arena_.size() + num_rows_ * (kNumColumns * sizeof(Cell) + sizeof(uint32_t));
+  }
+
+  /// Heap bytes reserved (used or not), for memory bounds.
+  size_t CapacityBytes() const {
+    return arena_.capacity() + cells_.capacity() * sizeof(Cell) + int_valid_.capacity() * sizeof(uint32_t);
   }
 
   /// Make room for `rows` more rows holding `string_bytes` more string bytes, so appending
