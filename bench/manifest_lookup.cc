@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "base/file_util.h"
-#include "dataset/manifest.h"
+#include "warehouse/manifest.h"
 
 namespace adxm {
 namespace {

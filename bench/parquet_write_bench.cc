@@ -51,7 +51,7 @@ Status ExtractAll(const std::string& root, std::vector<std::unique_ptr<RowBatch>
 }
 
 Status WriteNative(std::span<const RowRef> rows, const std::filesystem::path& path, const ParquetWriteOptions& options) {
-  ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(path, options));
+  ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::CreateLocal(path, options));
   for (size_t start = 0; start < rows.size(); start += kRowGroupRows) {
     ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows.subspan(start, std::min(kRowGroupRows, rows.size() - start))));
   }

@@ -22,8 +22,9 @@
 
 #include "base/file_util.h"
 #include "bench/bench_queries.h"
-#include "dataset/manifest.h"
-#include "dataset/warehouse_layout.h"
+#include "warehouse/manifest.h"
+#include "warehouse/layout.h"
+#include "warehouse/local_store.h"
 #include "db/duckdb.h"
 #include "query/query_engine.h"
 
@@ -93,18 +94,22 @@ std::vector<std::string> ListDataFiles(const fs::path& table_dir) {
 }
 
 Status Synthesize(const fs::path& warehouse, long long events, int days) {
-  WarehouseLayout layout(warehouse);
+  const fs::path table_dir = warehouse / std::string(WarehouseLayout::kTablePrefix);
   if (fs::exists(warehouse)) return Status::AlreadyExists(warehouse.string() + ": already exists");
   ADXM_ASSIGN_OR_RETURN(auto database, Database::Open());
   ADXM_ASSIGN_OR_RETURN(auto connection, database->Connect());
   ADXM_RETURN_IF_ERROR(connection->Execute("SET preserve_insertion_order = false"));
-  ADXM_RETURN_IF_ERROR(CreateDirs(layout.meta_dir()));
+  ADXM_ASSIGN_OR_RETURN(auto store, LocalStore::Open(warehouse));
   auto start = std::chrono::steady_clock::now();
-  ADXM_ASSIGN_OR_RETURN(QueryResult result, connection->Query(SynthSql(events, days, layout.table_dir())));
-  ADXM_ASSIGN_OR_RETURN(auto manifest, Manifest::Load(layout.manifest_path()));
+  ADXM_ASSIGN_OR_RETURN(QueryResult result, connection->Query(SynthSql(events, days, table_dir)));
+  ADXM_ASSIGN_OR_RETURN(auto manifest, Manifest::Open(store.get()));
   CommitRecord record;
   record.txn = manifest->next_txn();
-  record.added_files = ListDataFiles(layout.table_dir());
+  record.added_files = ListDataFiles(table_dir);
+  // Committed files have a stable copy (a hard link) that snapshots read.
+  for (const std::string& file : record.added_files) {
+    ADXM_RETURN_IF_ERROR(store->Link(WarehouseLayout::VisibleKey(file), WarehouseLayout::DataKey(file)));
+  }
   ADXM_RETURN_IF_ERROR(manifest->Commit(record));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("rows=%zu files=%zu seconds=%.1f\n", result.rows_changed(), record.added_files.size(), seconds);

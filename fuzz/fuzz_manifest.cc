@@ -19,7 +19,7 @@
 #include <string_view>
 
 #include "base/file_util.h"
-#include "dataset/manifest.h"
+#include "warehouse/legacy_manifest.h"
 #include "fuzz_check.h"
 
 namespace {
@@ -35,7 +35,7 @@ struct State {
   bool operator==(const State&) const = default;
 };
 
-State Snapshot(const adxm::Manifest& manifest) {
+State Snapshot(const adxm::LegacyManifest& manifest) {
   return State{manifest.object_count(), manifest.live_files(), manifest.next_txn(), manifest.committed_size()};
 }
 
@@ -72,9 +72,9 @@ std::string FixCrcs(std::string data) {
 }
 
 // Write `content` as the manifest file and load it; `what` names the expectation that it loads.
-std::unique_ptr<adxm::Manifest> LoadOk(std::string_view content, const char* what) {
+std::unique_ptr<adxm::LegacyManifest> LoadOk(std::string_view content, const char* what) {
   Require(adxm::WriteFile(ManifestPath(), content, /*sync=*/false).ok(), "write the manifest file");
-  auto manifest = adxm::Manifest::Load(ManifestPath());
+  auto manifest = adxm::LegacyManifest::Load(ManifestPath());
   Require(manifest.ok(), what);
   return std::move(*manifest);
 }
@@ -85,7 +85,7 @@ State Applied(State before, const adxm::CommitRecord& record, bool key_known) {
   for (const std::string& file : record.removed_files) before.live_files.erase(file);
   for (const std::string& file : record.added_files) before.live_files.insert(file);
   before.next_txn += 1;
-  before.committed_size += adxm::Manifest::EncodeLine(record).size();
+  before.committed_size += adxm::LegacyManifest::EncodeLine(record).size();
   return before;
 }
 
@@ -96,13 +96,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string content(reinterpret_cast<const char*>(data) + 1, size - 1);
   if (data[0] & 1) content = FixCrcs(std::move(content));
   Require(adxm::WriteFile(ManifestPath(), content, /*sync=*/false).ok(), "write the manifest file");
-  auto loaded = adxm::Manifest::Load(ManifestPath());
+  auto loaded = adxm::LegacyManifest::Load(ManifestPath());
   if (!loaded.ok()) {
     Require(loaded.status().code() == adxm::StatusCode::kCorruption, "Load fails only with Corruption");
     Require(!loaded.status().message().empty(), "an error has a message");
     return 0;
   }
-  std::unique_ptr<adxm::Manifest> manifest = std::move(*loaded);
+  std::unique_ptr<adxm::LegacyManifest> manifest = std::move(*loaded);
   State before = Snapshot(*manifest);
   Require(before.committed_size <= content.size(), "the committed prefix lies in the file");
   Require(before.committed_size == 0 || content[before.committed_size - 1] == '\n',
@@ -129,7 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Require(committed.ok(), "Commit succeeds");
   State expected = Applied(before, record, key_known);
   Require(Snapshot(*manifest) == expected, "Commit applies the record");
-  auto reloaded = adxm::Manifest::Load(ManifestPath());
+  auto reloaded = adxm::LegacyManifest::Load(ManifestPath());
   Require(reloaded.ok(), "the manifest loads after a Commit");
   Require(Snapshot(**reloaded) == expected, "a reload sees the commit");
   Require((*reloaded)->Contains(key), "the committed key round-trips");

@@ -9,7 +9,6 @@
 #include <random>
 #include <thread>
 
-#include "dataset/warehouse_layout.h"
 #include "dataset_checks.h"
 
 namespace adxm::testing {
@@ -58,7 +57,6 @@ TEST(CrashSafetySlowTest, KillAtRandomMomentsThenRerunEqualsCleanRun) {
     ASSERT_EQ(rerun.exit_code, 0) << "round " << round << "\n" << rerun.out << rerun.err;
     EXPECT_EQ(DumpDataset(warehouse), clean_dump) << "round " << round;
     EXPECT_EQ(DataFilesOnDisk(warehouse), LiveFiles(warehouse)) << "round " << round << ": stray files";
-    EXPECT_TRUE(std::filesystem::is_empty(WarehouseLayout(warehouse).staging_dir()));
     std::filesystem::remove_all(warehouse);
   }
   EXPECT_GE(kills, 20) << "too few runs were still going when killed";

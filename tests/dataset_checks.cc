@@ -5,8 +5,10 @@
 #include <algorithm>
 
 #include "base/file_util.h"
-#include "dataset/manifest.h"
-#include "dataset/warehouse_layout.h"
+#include "warehouse/layout.h"
+#include "warehouse/local_store.h"
+#include "warehouse/manifest.h"
+#include "warehouse/warehouse.h"
 
 namespace adxm::testing {
 
@@ -51,25 +53,46 @@ nlohmann::json LoadGroundTruth(const std::filesystem::path& bucket) {
 }
 
 std::vector<std::string> DataFilesOnDisk(const std::filesystem::path& warehouse) {
-  WarehouseLayout layout(warehouse);
+  // Files replaced by a compaction stay for the retention window as empty Parquet files.
+  static const std::string kEmpty = EmptyDataFileBytes();
+  std::filesystem::path table = TableDir(warehouse);
   std::vector<std::string> files;
   std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(layout.table_dir(), ec);
+  for (auto it = std::filesystem::recursive_directory_iterator(table, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file()) {
-      files.push_back(std::filesystem::relative(it->path(), layout.table_dir()).generic_string());
-    }
+    if (!it->is_regular_file()) continue;
+    std::string relative = std::filesystem::relative(it->path(), table).generic_string();
+    if (WarehouseLayout::IsHidden(relative)) continue;
+    if (it->file_size() == kEmpty.size() && *ReadFile(it->path()) == kEmpty) continue;
+    files.push_back(relative);
   }
   std::sort(files.begin(), files.end());
   return files;
 }
 
 std::vector<std::string> LiveFiles(const std::filesystem::path& warehouse) {
-  auto manifest = Manifest::Load(WarehouseLayout(warehouse).manifest_path());
+  auto store = LocalStore::Open(warehouse);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return {};
+  auto manifest = Manifest::Open(store->get());
   EXPECT_TRUE(manifest.ok()) << manifest.status().ToString();
   if (!manifest.ok()) return {};
-  const auto& live = (*manifest)->live_files();
+  const auto& live = (*manifest)->state().live_files;
   return std::vector<std::string>(live.begin(), live.end());
+}
+
+std::filesystem::path TableDir(const std::filesystem::path& warehouse) { return warehouse / "adx_for_s3_metrics"; }
+
+std::vector<std::string> ManifestFiles(const std::filesystem::path& warehouse) {
+  std::vector<std::string> files;
+  for (const char* folder : {"_adxmetrics/log", "_adxmetrics/checkpoint", "_adxmetrics/objects"}) {
+    if (!std::filesystem::exists(warehouse / folder)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(warehouse / folder)) {
+      files.push_back(std::filesystem::relative(entry.path(), warehouse).generic_string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 std::vector<std::string> LogKeys(const std::filesystem::path& bucket) {

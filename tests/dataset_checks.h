@@ -30,11 +30,18 @@ std::string DumpDataset(const std::filesystem::path& warehouse);
 /// Load ground_truth.json written by the generator.
 nlohmann::json LoadGroundTruth(const std::filesystem::path& bucket);
 
-/// Files under the table directory, relative to it, sorted.
+/// Visible data files under the table directory that hold rows (not the empty placeholders of
+/// replaced files), relative to it, sorted.
 std::vector<std::string> DataFilesOnDisk(const std::filesystem::path& warehouse);
 
 /// Live data files named by the manifest, sorted.
 std::vector<std::string> LiveFiles(const std::filesystem::path& warehouse);
+
+/// The table folder of a warehouse directory.
+std::filesystem::path TableDir(const std::filesystem::path& warehouse);
+
+/// The manifest's files (log entries, checkpoints, object index parts), relative to the warehouse.
+std::vector<std::string> ManifestFiles(const std::filesystem::path& warehouse);
 
 /// All log object keys (.json.gz outside digest folders) under a bucket, sorted.
 std::vector<std::string> LogKeys(const std::filesystem::path& bucket);

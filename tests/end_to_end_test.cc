@@ -6,7 +6,8 @@
 #include <set>
 
 #include "base/file_util.h"
-#include "dataset/warehouse.h"
+#include "warehouse/local_store.h"
+#include "warehouse/warehouse.h"
 #include "dataset_checks.h"
 
 namespace adxm::testing {
@@ -224,16 +225,18 @@ TEST_F(EndToEndIntegrationTest, DedupWithOneDayInMemoryEqualsAllDays) {
 TEST_F(EndToEndIntegrationTest, SecondConcurrentIngestFailsFastAndChangesNothing) {
   ASSERT_EQ(IngestCli(bucket(), warehouse(), {"--max-files-per-day", "100"}).exit_code, 0);
   std::string before = DumpDataset(warehouse());
-  auto manifest_before = ReadFile(WarehouseLayout(warehouse()).manifest_path());
+  auto manifest_before = ManifestFiles(warehouse());
   // This process holds the warehouse the way a running ingest does.
-  auto holder = Warehouse::OpenForWrite(warehouse());
+  auto store = LocalStore::Open(warehouse());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto holder = Warehouse::OpenForWrite(store->get(), {});
   ASSERT_TRUE(holder.ok()) << holder.status().ToString();
   CommandResult second = IngestCli(bucket(), warehouse());
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_NE(second.err.find("another ingest holds this warehouse"), std::string::npos) << second.err;
   EXPECT_NE(second.err.find("pid " + std::to_string(::getpid())), std::string::npos) << second.err;
   holder->reset();
-  EXPECT_EQ(*ReadFile(WarehouseLayout(warehouse()).manifest_path()), *manifest_before);
+  EXPECT_EQ(ManifestFiles(warehouse()), manifest_before);
   EXPECT_EQ(DumpDataset(warehouse()), before);
 }
 

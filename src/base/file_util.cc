@@ -189,3 +189,57 @@ std::string DescribeThisProcess() {
 }
 
 }  // namespace adxm
+
+namespace adxm {
+namespace {
+
+class PosixWritableFile : public WritableFile {
+ public:
+  PosixWritableFile(fs::path path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Append(std::string_view data) override { return WriteAll(fd_, path_, data); }
+  Status Sync() override {
+    if (::fsync(fd_) != 0) return ErrnoStatus(path_, "fsync");
+    return Status::OK();
+  }
+  Status Close() override {
+    int fd = fd_;
+    fd_ = -1;
+    if (fd >= 0 && ::close(fd) != 0) return ErrnoStatus(path_, "close");
+    return Status::OK();
+  }
+
+ private:
+  fs::path path_;
+  int fd_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<WritableFile>> NewLocalWritableFile(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoStatus(path, "create");
+  return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));
+}
+
+Status ReadFileRange(const fs::path& path, uint64_t offset, uint64_t size, std::string* out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(path, "open");
+  out->resize(size);
+  uint64_t done = 0;
+  Status status;
+  while (done < size) {
+    ssize_t got = ::pread(fd, out->data() + done, size - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) status = ErrnoStatus(path, "read");
+    if (got <= 0) break;
+    done += static_cast<uint64_t>(got);
+  }
+  ::close(fd);
+  out->resize(done);
+  return status;
+}
+
+}  // namespace adxm

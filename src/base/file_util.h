@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "base/writable_file.h"
 
 namespace adxm {
 
@@ -84,5 +85,15 @@ class LockFile {
 
 /// Describe this process for a lock file: "pid 123 on host, started 2023-05-01T12:00:00Z".
 std::string DescribeThisProcess();
+
+}  // namespace adxm
+
+namespace adxm {
+
+/// Create or truncate the local file `path` and return it as a WritableFile.
+Result<std::unique_ptr<WritableFile>> NewLocalWritableFile(const fs::path& path);
+
+/// Read `size` bytes at `offset` of the local file `path` into `out` (fewer only at its end).
+Status ReadFileRange(const fs::path& path, uint64_t offset, uint64_t size, std::string* out);
 
 }  // namespace adxm

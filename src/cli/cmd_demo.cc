@@ -10,7 +10,7 @@
 #include "base/file_util.h"
 #include "cli/cli_util.h"
 #include "cli/commands.h"
-#include "dataset/ingest.h"
+#include "ingest/ingest.h"
 #include "generate/generator.h"
 #include "query/format.h"
 #include "query/query_engine.h"

@@ -7,7 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/cli_util.h"
-#include "dataset/ingest.h"
+#include "ingest/ingest.h"
 #include "source/log_source.h"
 
 namespace adxm {

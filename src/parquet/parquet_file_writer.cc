@@ -1,11 +1,8 @@
 #include "parquet/parquet_file_writer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include <algorithm>
 
-#include <cerrno>
-#include <cstring>
-
+#include "base/file_util.h"
 #include "parquet/column_chunk_writer.h"
 
 namespace adxm {
@@ -16,33 +13,33 @@ constexpr std::string_view kMagic = "PAR1";
 // by column while they are still in cache.
 constexpr size_t kSliceRows = 1024;
 
-Status ErrnoStatus(const std::filesystem::path& path, std::string_view op) {
-  std::string msg = path.string() + ": " + std::string(op) + " failed: " + std::strerror(errno);
-  if (errno == ENOENT) return Status::NotFound(std::move(msg));
-  return Status::IoError(std::move(msg));
-}
-
 }  // namespace
 
-Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Create(const std::filesystem::path& path,
+Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Create(std::unique_ptr<WritableFile> file,
+                                                                     std::string name,
                                                                      const ParquetWriteOptions& options) {
   ADXM_ASSIGN_OR_RETURN(auto zstd, ZstdCompressor::Make(options.zstd_level));
   // The literal mode is an experimental zstd parameter: a library without it gets the usual level.
   auto distinct_zstd = ZstdCompressor::Make(options.distinct_zstd_level, /*entropy_code_literals=*/true);
   if (!distinct_zstd.ok()) distinct_zstd = ZstdCompressor::Make(options.zstd_level);
   if (!distinct_zstd.ok()) return distinct_zstd.status();
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoStatus(path, "create parquet file");
-  std::unique_ptr<ParquetFileWriter> writer(new ParquetFileWriter(path, fd, options, std::move(zstd), std::move(*distinct_zstd)));
+  std::unique_ptr<ParquetFileWriter> writer(
+      new ParquetFileWriter(std::move(name), std::move(file), options, std::move(zstd), std::move(*distinct_zstd)));
   ADXM_RETURN_IF_ERROR(writer->Append(kMagic));
   return writer;
 }
 
-ParquetFileWriter::ParquetFileWriter(std::filesystem::path path, int fd, ParquetWriteOptions options,
+Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::CreateLocal(const std::filesystem::path& path,
+                                                                          const ParquetWriteOptions& options) {
+  ADXM_ASSIGN_OR_RETURN(auto file, NewLocalWritableFile(path));
+  return Create(std::move(file), path.string(), options);
+}
+
+ParquetFileWriter::ParquetFileWriter(std::string name, std::unique_ptr<WritableFile> file, ParquetWriteOptions options,
                                      std::unique_ptr<ZstdCompressor> zstd,
                                      std::unique_ptr<ZstdCompressor> distinct_zstd)
-    : path_(std::move(path)),
-      fd_(fd),
+    : path_(std::move(name)),
+      file_(std::move(file)),
       options_(std::move(options)),
       zstd_(std::move(zstd)),
       distinct_zstd_(std::move(distinct_zstd)) {
@@ -50,31 +47,25 @@ ParquetFileWriter::ParquetFileWriter(std::filesystem::path path, int fd, Parquet
   for (int column = 0; column < kNumColumns; ++column) chunk_writers_.emplace_back(options_, zstd_.get(), distinct_zstd_.get());
 }
 
-ParquetFileWriter::~ParquetFileWriter() {
-  if (fd_ >= 0) ::close(fd_);
-}
+ParquetFileWriter::~ParquetFileWriter() = default;
 
 Status ParquetFileWriter::Append(std::string_view data) {
-  while (!data.empty()) {
-    ssize_t written = ::write(fd_, data.data(), data.size());
-    if (written < 0 && errno == EINTR) continue;
-    if (written < 0) {
-      failed_ = ErrnoStatus(path_, "write");
-      return failed_;
-    }
-    data.remove_prefix(static_cast<size_t>(written));
-    offset_ += written;
+  Status status = file_->Append(data);
+  if (!status.ok()) {
+    failed_ = status.WithContext(path_);
+    return failed_;
   }
+  offset_ += static_cast<int64_t>(data.size());
   return Status::OK();
 }
 
 Status ParquetFileWriter::WriteRowGroup(std::span<const RowRef> rows) {
-  if (fd_ < 0) return Status::Internal(path_.string() + ": write row group after Close");
+  if (!file_) return Status::Internal(path_ + ": write row group after Close");
   ADXM_RETURN_IF_ERROR(failed_);
   if (rows.empty()) return Status::OK();
   Status status = EncodeRowGroup(rows);
   if (!status.ok()) {
-    failed_ = status.WithContext(path_.string() + ": encode");
+    failed_ = status.WithContext(path_ + ": encode");
     return failed_;
   }
   RowGroupInfo group;
@@ -86,7 +77,7 @@ Status ParquetFileWriter::WriteRowGroup(std::span<const RowRef> rows) {
     ColumnChunkInfo& chunk = group.columns[column];
     status = writer.Finish(offset_, &chunk);
     if (!status.ok()) {
-      failed_ = status.WithContext(path_.string() + ": encode");
+      failed_ = status.WithContext(path_ + ": encode");
       return failed_;
     }
     ADXM_RETURN_IF_ERROR(Append(writer.dictionary_page()));
@@ -141,11 +132,10 @@ void ParquetFileWriter::GatherSlice(std::span<const RowRef> slice) {
   }
 }
 
-Status ParquetFileWriter::CopyRowGroups(const std::filesystem::path& source, std::span<const RowGroupInfo> groups) {
-  if (fd_ < 0) return Status::Internal(path_.string() + ": CopyRowGroups after Close");
+Status ParquetFileWriter::CopyRowGroups(const ReadRangeFn& read, std::string_view source,
+                                        std::span<const RowGroupInfo> groups) {
+  if (!file_) return Status::Internal(path_ + ": CopyRowGroups after Close");
   ADXM_RETURN_IF_ERROR(failed_);
-  int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return ErrnoStatus(source, "open parquet file");
   std::string buffer;
   Status status;
   for (const RowGroupInfo& group : groups) {
@@ -153,16 +143,9 @@ Status ParquetFileWriter::CopyRowGroups(const std::filesystem::path& source, std
     const int64_t begin = group.file_offset;
     const int64_t size = group.total_compressed_size;
     const int64_t shift = offset_ - begin;
-    buffer.resize(static_cast<size_t>(size));
-    int64_t done = 0;
-    while (done < size) {
-      ssize_t got = ::pread(in, buffer.data() + done, static_cast<size_t>(size - done), begin + done);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) {
-        status = got < 0 ? ErrnoStatus(source, "read") : Status::Corruption(source.string() + ": row group past the end");
-        break;
-      }
-      done += got;
+    status = read(static_cast<uint64_t>(begin), static_cast<uint64_t>(size), &buffer);
+    if (status.ok() && buffer.size() != static_cast<size_t>(size)) {
+      status = Status::Corruption(std::string(source) + ": row group past the end");
     }
     if (!status.ok()) break;
     status = Append(buffer);
@@ -176,12 +159,11 @@ Status ParquetFileWriter::CopyRowGroups(const std::filesystem::path& source, std
     rows_written_ += static_cast<uint64_t>(moved.num_rows);
     row_groups_.push_back(std::move(moved));
   }
-  ::close(in);
   return status;
 }
 
 Status ParquetFileWriter::Close() {
-  if (fd_ < 0) return Status::Internal(path_.string() + ": Close called twice");
+  if (!file_) return Status::Internal(path_ + ": Close called twice");
   ADXM_RETURN_IF_ERROR(failed_);
   std::string footer = SerializeFileMetaData(row_groups_, options_.created_by);
   auto length = static_cast<uint32_t>(footer.size());
@@ -190,10 +172,9 @@ Status ParquetFileWriter::Close() {
   footer.append(length_bytes, 4);
   footer.append(kMagic);
   ADXM_RETURN_IF_ERROR(Append(footer));
-  int fd = fd_;
-  fd_ = -1;
-  if (::close(fd) != 0) return ErrnoStatus(path_, "close");
-  return Status::OK();
+  std::unique_ptr<WritableFile> file = std::move(file_);
+  ADXM_RETURN_IF_ERROR(file->Sync().WithContext(path_));
+  return file->Close().WithContext(path_);
 }
 
 }  // namespace adxm

@@ -6,7 +6,7 @@
 //
 // Thread-safety: none; one writer per thread. Writers for different files are independent.
 // Example:
-//   ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(staging / "part.parquet"));
+//   ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(std::move(file), "day=01/part.parquet"));
 //   ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows));
 //   ADXM_RETURN_IF_ERROR(writer->Close());
 #pragma once
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "base/writable_file.h"
 #include "parquet/metadata.h"
 #include "schema/row_batch.h"
 
@@ -44,10 +45,13 @@ struct ParquetWriteOptions {
 
 class ParquetFileWriter {
  public:
-  /// Create or truncate `path` and write the leading "PAR1" magic.
-  static Result<std::unique_ptr<ParquetFileWriter>> Create(const std::filesystem::path& path,
+  /// Write a Parquet file into `file` (named `name` in messages), starting with the "PAR1" magic.
+  static Result<std::unique_ptr<ParquetFileWriter>> Create(std::unique_ptr<WritableFile> file, std::string name,
                                                            const ParquetWriteOptions& options = {});
-  /// Close the file descriptor; without Close() the file is incomplete (no footer).
+  /// Write a Parquet file at the local `path` (created or truncated).
+  static Result<std::unique_ptr<ParquetFileWriter>> CreateLocal(const std::filesystem::path& path,
+                                                                const ParquetWriteOptions& options = {});
+  /// Without Close() the file is incomplete (no footer).
   ~ParquetFileWriter();
   ParquetFileWriter(const ParquetFileWriter&) = delete;
   ParquetFileWriter& operator=(const ParquetFileWriter&) = delete;
@@ -58,12 +62,13 @@ class ParquetFileWriter {
   /// Append row groups of another file by copying their bytes (no decoding, no re-encoding).
   /// `groups` must be that file's row groups as its ParquetFileWriter reported them
   /// (row_groups()); compaction uses this for files written earlier in the same run.
-  Status CopyRowGroups(const std::filesystem::path& source, std::span<const RowGroupInfo> groups);
+  /// `read` reads the source file; `source` names it in messages.
+  Status CopyRowGroups(const ReadRangeFn& read, std::string_view source, std::span<const RowGroupInfo> groups);
 
   /// Row groups written so far, with their offsets in this file.
   const std::vector<RowGroupInfo>& row_groups() const { return row_groups_; }
 
-  /// Write the footer and close the file. No fsync: the caller's commit protocol syncs.
+  /// Write the footer, sync and close the file: it is durable when Close returns.
   Status Close();
 
   /// Rows written so far.
@@ -72,14 +77,14 @@ class ParquetFileWriter {
   uint64_t bytes_written() const { return static_cast<uint64_t>(offset_); }
 
  private:
-  ParquetFileWriter(std::filesystem::path path, int fd, ParquetWriteOptions options,
+  ParquetFileWriter(std::string name, std::unique_ptr<WritableFile> file, ParquetWriteOptions options,
                     std::unique_ptr<ZstdCompressor> zstd, std::unique_ptr<ZstdCompressor> distinct_zstd);
   Status EncodeRowGroup(std::span<const RowRef> rows);
   void GatherSlice(std::span<const RowRef> slice);
   Status Append(std::string_view data);
 
-  std::filesystem::path path_;
-  int fd_;  // -1 once closed.
+  std::string path_;                   // The file's name, for messages.
+  std::unique_ptr<WritableFile> file_;  // Null once closed.
   ParquetWriteOptions options_;
   std::unique_ptr<ZstdCompressor> zstd_;           // Shared by the chunk writers.
   std::unique_ptr<ZstdCompressor> distinct_zstd_;  // Shared: pages of mostly distinct strings.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/file_util.h"
 #include "db/duckdb.h"
 #include "duckdb_fixture.h"
 #include "test_util.h"
@@ -118,6 +119,10 @@ RowBatch RandomBatch(uint64_t seed, size_t rows) {
   return batch;
 }
 
+ReadRangeFn LocalReader(const fs::path& path) {
+  return [path](uint64_t offset, uint64_t size, std::string* out) { return ReadFileRange(path, offset, size, out); };
+}
+
 std::vector<RowRef> RefsTo(const RowBatch& batch) {
   std::vector<RowRef> refs;
   for (size_t row = 0; row < batch.num_rows(); ++row) refs.push_back(RowRef{&batch, static_cast<uint32_t>(row)});
@@ -126,7 +131,7 @@ std::vector<RowRef> RefsTo(const RowBatch& batch) {
 
 void WriteFile(const fs::path& path, const std::vector<std::vector<RowRef>>& groups,
                const ParquetWriteOptions& options = {}) {
-  auto writer = ParquetFileWriter::Create(path, options);
+  auto writer = ParquetFileWriter::CreateLocal(path, options);
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
   for (const auto& group : groups) ASSERT_TRUE((*writer)->WriteRowGroup(group).ok());
   ASSERT_TRUE((*writer)->Close().ok());
@@ -362,7 +367,7 @@ TEST_F(ParquetFileWriterTest, SingleRowFile) {
 
 TEST_F(ParquetFileWriterTest, CloseRightAfterCreateGivesAnEmptyTypedFile) {
   fs::path path = dir_.path() / "empty.parquet";
-  auto writer = ParquetFileWriter::Create(path);
+  auto writer = ParquetFileWriter::CreateLocal(path);
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
   ASSERT_TRUE((*writer)->WriteRowGroup({}).ok());  // An empty span writes nothing.
   ASSERT_TRUE((*writer)->Close().ok());
@@ -380,7 +385,7 @@ TEST_F(ParquetFileWriterTest, CloseRightAfterCreateGivesAnEmptyTypedFile) {
 
 TEST_F(ParquetFileWriterTest, CreateInAMissingDirectoryFailsNamingThePath) {
   fs::path path = dir_.path() / "no-such-dir" / "x.parquet";
-  auto writer = ParquetFileWriter::Create(path);
+  auto writer = ParquetFileWriter::CreateLocal(path);
   ASSERT_FALSE(writer.ok());
   EXPECT_EQ(writer.status().code(), StatusCode::kNotFound);
   EXPECT_NE(writer.status().message().find(path.string()), std::string::npos) << writer.status().ToString();
@@ -388,7 +393,7 @@ TEST_F(ParquetFileWriterTest, CreateInAMissingDirectoryFailsNamingThePath) {
 
 TEST_F(ParquetFileWriterTest, WriteErrorsAreReported) {
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
-  auto writer = ParquetFileWriter::Create("/dev/full");
+  auto writer = ParquetFileWriter::CreateLocal("/dev/full");
   ASSERT_FALSE(writer.ok());  // Even the 4-byte magic does not fit.
   EXPECT_NE(writer.status().message().find("/dev/full"), std::string::npos) << writer.status().ToString();
 }
@@ -396,7 +401,7 @@ TEST_F(ParquetFileWriterTest, WriteErrorsAreReported) {
 TEST_F(ParquetFileWriterTest, CountsRowsAndRejectsUseAfterClose) {
   RowBatch batch = RandomBatch(5, 300);
   std::vector<RowRef> rows = RefsTo(batch);
-  auto writer = ParquetFileWriter::Create(dir_.path() / "count.parquet");
+  auto writer = ParquetFileWriter::CreateLocal(dir_.path() / "count.parquet");
   ASSERT_TRUE(writer.ok());
   ASSERT_TRUE((*writer)->WriteRowGroup(rows).ok());
   ASSERT_TRUE((*writer)->WriteRowGroup(std::span<const RowRef>(rows).first(10)).ok());
@@ -410,7 +415,7 @@ TEST_F(ParquetFileWriterTest, CopiedRowGroupsReadBackAfterTheWrittenOnes) {
   Fixture fixture;
   RowBatch fresh = RandomBatch(3, 500);
   auto write = [&](const fs::path& path, const std::vector<std::vector<RowRef>>& groups) {
-    auto writer = ParquetFileWriter::Create(path);
+    auto writer = ParquetFileWriter::CreateLocal(path);
     EXPECT_TRUE(writer.ok());
     for (const auto& group : groups) EXPECT_TRUE((*writer)->WriteRowGroup(group).ok());
     EXPECT_TRUE((*writer)->Close().ok());
@@ -420,11 +425,11 @@ TEST_F(ParquetFileWriterTest, CopiedRowGroupsReadBackAfterTheWrittenOnes) {
   std::vector<RowGroupInfo> a_groups = write(a, {fixture.groups[0], fixture.groups[1]});
   std::vector<RowGroupInfo> b_groups = write(b, {fixture.groups[2]});
 
-  auto writer = ParquetFileWriter::Create(merged);
+  auto writer = ParquetFileWriter::CreateLocal(merged);
   ASSERT_TRUE(writer.ok());
   ASSERT_TRUE((*writer)->WriteRowGroup(RefsTo(fresh)).ok());  // Offsets of the copies shift.
-  ASSERT_TRUE((*writer)->CopyRowGroups(a, a_groups).ok());
-  ASSERT_TRUE((*writer)->CopyRowGroups(b, b_groups).ok());
+  ASSERT_TRUE((*writer)->CopyRowGroups(LocalReader(a), a.string(), a_groups).ok());
+  ASSERT_TRUE((*writer)->CopyRowGroups(LocalReader(b), b.string(), b_groups).ok());
   ASSERT_TRUE((*writer)->Close().ok());
   EXPECT_EQ((*writer)->rows_written(), fresh.num_rows() + fixture.groups[0].size() + fixture.groups[1].size() +
                                            fixture.groups[2].size());
@@ -436,9 +441,9 @@ TEST_F(ParquetFileWriterTest, CopiedRowGroupsReadBackAfterTheWrittenOnes) {
   // Row groups that are not in the file are an error naming it, not a short copy.
   RowGroupInfo beyond = b_groups.at(0);
   beyond.file_offset += 1 << 20;
-  auto other = ParquetFileWriter::Create(dir_.path() / "other.parquet");
+  auto other = ParquetFileWriter::CreateLocal(dir_.path() / "other.parquet");
   ASSERT_TRUE(other.ok());
-  Status status = (*other)->CopyRowGroups(b, std::vector<RowGroupInfo>{beyond});
+  Status status = (*other)->CopyRowGroups(LocalReader(b), b.string(), std::vector<RowGroupInfo>{beyond});
   EXPECT_FALSE(status.ok());
   EXPECT_NE(status.message().find(b.string()), std::string::npos) << status.ToString();
 }

@@ -5,8 +5,8 @@
 #include <system_error>
 #include <vector>
 
-#include "dataset/manifest.h"
-#include "dataset/warehouse_layout.h"
+#include "warehouse/local_store.h"
+#include "warehouse/snapshot.h"
 #include "query/read_only.h"
 #include "schema/schema.h"
 
@@ -41,12 +41,12 @@ Status CheckRelative(const std::string& file) {
   return Status::OK();
 }
 
-// The live data files as absolute paths.
-Result<std::vector<std::string>> DataFiles(const fs::path& table_dir, const std::set<std::string>& files) {
+// The snapshot's data files as paths DuckDB reads.
+Result<std::vector<std::string>> DataFiles(const Snapshot& snapshot) {
   std::vector<std::string> paths;
-  for (const std::string& file : files) {
-    ADXM_RETURN_IF_ERROR(CheckRelative(file));
-    paths.push_back((table_dir / file).string());
+  for (const SnapshotFile& file : snapshot.files()) {
+    ADXM_RETURN_IF_ERROR(CheckRelative(file.relative));
+    paths.push_back(file.reader_path);
   }
   return paths;
 }
@@ -95,9 +95,9 @@ Result<fs::path> ResolveWarehouse(const fs::path& warehouse) {
 Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(const fs::path& warehouse,
                                                        const QueryEngineOptions& options) {
   ADXM_ASSIGN_OR_RETURN(fs::path root, ResolveWarehouse(warehouse));
-  WarehouseLayout layout(root);
-  ADXM_ASSIGN_OR_RETURN(auto manifest, Manifest::Load(layout.manifest_path()));
-  ADXM_ASSIGN_OR_RETURN(std::vector<std::string> paths, DataFiles(layout.table_dir(), manifest->live_files()));
+  ADXM_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, LocalStore::Open(root));
+  ADXM_ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snapshot, Snapshot::Open(store.get()));
+  ADXM_ASSIGN_OR_RETURN(std::vector<std::string> paths, DataFiles(*snapshot));
   DatabaseOptions database_options;
   database_options.threads = options.threads;
   ADXM_ASSIGN_OR_RETURN(auto database, Database::Open(database_options));
@@ -105,7 +105,8 @@ Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(const fs::path& warehouse
   Status views = connection->Execute(ViewsSql(DataSourceSql(paths)));
   if (!views.ok()) return views.WithContext("warehouse " + root.string() + ": create views");
   ADXM_RETURN_IF_ERROR(connection->Execute(LockDownSql(paths)));
-  return std::unique_ptr<QueryEngine>(new QueryEngine(std::move(database), std::move(connection), paths.size()));
+  return std::unique_ptr<QueryEngine>(new QueryEngine(std::move(store), std::move(snapshot), std::move(database),
+                                                      std::move(connection), paths.size()));
 }
 
 Result<QueryTable> QueryEngine::Run(std::string_view sql) {

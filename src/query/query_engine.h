@@ -1,7 +1,8 @@
 // QueryEngine: read-only SQL over a warehouse's committed Parquet dataset (embedded DuckDB).
 //
-// Open() loads the manifest and defines the views adx_metrics_curated.adx_for_s3_metrics and
-// main.adx_for_s3_metrics over exactly the live files it names (never uncommitted files), with
+// Open() opens a snapshot of the warehouse (warehouse/snapshot.h) and defines the views
+// adx_metrics_curated.adx_for_s3_metrics and main.adx_for_s3_metrics over exactly its live files
+// (never uncommitted files; they stay readable while ingests commit and compact), with
 // year/month/day as VARCHAR Hive partitions, so the AWS sample's Athena queries run verbatim.
 // The engine is read-only: its DuckDB may open only those live files, its configuration is
 // locked, and Run() accepts only SELECT-like statements and EXPLAIN (see README.md).
@@ -21,6 +22,8 @@
 #include "base/status.h"
 #include "db/duckdb.h"
 #include "query/query_table.h"
+#include "warehouse/snapshot.h"
+#include "warehouse/store.h"
 
 namespace adxm {
 
@@ -46,13 +49,23 @@ class QueryEngine {
   /// The engine's connection (TimeZone UTC, configuration locked), e.g. to prepare statements.
   Connection* connection() { return connection_.get(); }
 
+  /// The commit the engine's snapshot shows.
+  uint64_t txn() const { return snapshot_->txn(); }
+
   /// Number of data files the views read.
   size_t file_count() const { return file_count_; }
 
  private:
-  QueryEngine(std::unique_ptr<Database> database, std::unique_ptr<Connection> connection, size_t file_count)
-      : database_(std::move(database)), connection_(std::move(connection)), file_count_(file_count) {}
+  QueryEngine(std::unique_ptr<Store> store, std::unique_ptr<Snapshot> snapshot, std::unique_ptr<Database> database,
+              std::unique_ptr<Connection> connection, size_t file_count)
+      : store_(std::move(store)),
+        snapshot_(std::move(snapshot)),
+        database_(std::move(database)),
+        connection_(std::move(connection)),
+        file_count_(file_count) {}
 
+  std::unique_ptr<Store> store_;        // Outlives the snapshot.
+  std::unique_ptr<Snapshot> snapshot_;  // Holds the lease on the files the views read.
   std::unique_ptr<Database> database_;  // Declared first: outlives the connection.
   std::unique_ptr<Connection> connection_;
   size_t file_count_;

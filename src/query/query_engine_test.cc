@@ -8,8 +8,7 @@
 #include <vector>
 
 #include "base/file_util.h"
-#include "dataset/manifest.h"
-#include "dataset/warehouse_layout.h"
+#include "warehouse/legacy_manifest.h"
 #include "schema/schema.h"
 #include "test_util.h"
 
@@ -56,13 +55,22 @@ void WriteParquet(const fs::path& table_dir, const std::string& relative, const 
   ASSERT_TRUE((*conn)->Execute("COPY t TO " + SqlQuote((table_dir / relative).string()) + " (FORMAT parquet)").ok());
 }
 
-void WriteManifest(const WarehouseLayout& layout, const std::vector<std::string>& files) {
+// Paths of a warehouse written with the single-file manifest of format 1 (still readable).
+struct Format1Layout {
+  explicit Format1Layout(fs::path root) : root_(std::move(root)) {}
+  fs::path table_dir() const { return root_ / "adx_for_s3_metrics"; }
+  fs::path meta_dir() const { return root_ / "_adxmetrics"; }
+  fs::path manifest_path() const { return meta_dir() / "manifest"; }
+  fs::path root_;
+};
+
+void WriteManifest(const Format1Layout& layout, const std::vector<std::string>& files) {
   CommitRecord record;
   record.txn = 1;
   record.objects.push_back({"AWSLogs/log-1.json.gz", 100, "etag", 6, 6, 0});
   record.added_files = files;
   ASSERT_TRUE(CreateDirs(layout.meta_dir()).ok());
-  ASSERT_TRUE(WriteFile(layout.manifest_path(), Manifest::EncodeLine(record), false).ok());
+  ASSERT_TRUE(WriteFile(layout.manifest_path(), LegacyManifest::EncodeLine(record), false).ok());
 }
 
 // Every path below `dir` with its content (empty for directories), for checking that nothing changed.
@@ -77,7 +85,7 @@ std::map<std::string, std::string> Snapshot(const fs::path& dir) {
 class QueryEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    WarehouseLayout layout(scratch_.path());
+    Format1Layout layout(scratch_.path());
     fs::path table = layout.table_dir();
     WriteParquet(table, "year=2023/month=05/day=01/part-1-0.parquet",
                  {{"e1", "GetObject", "2023-05-01 10:00:00", "111111111111", 100},
@@ -99,7 +107,7 @@ class QueryEngineTest : public ::testing::Test {
   }
 
   fs::path LiveFile() const {
-    return WarehouseLayout(scratch_.path()).table_dir() / "year=2023/month=05/day=01/part-1-0.parquet";
+    return Format1Layout(scratch_.path()).table_dir() / "year=2023/month=05/day=01/part-1-0.parquet";
   }
 
   QueryTable Run(std::string_view sql) {
@@ -163,7 +171,7 @@ TEST_F(QueryEngineTest, FilesNotInTheManifestAreNotRead) {
   EXPECT_EQ(engine_->file_count(), 3u);
   EXPECT_EQ(Values("SELECT count(*), sum(bytes_accessed) FROM adx_for_s3_metrics"), std::vector<std::string>{"6"});
   EXPECT_EQ(Values("SELECT count(*) FROM adx_for_s3_metrics WHERE eventID = 'e7'"), std::vector<std::string>{"0"});
-  fs::path uncommitted = WarehouseLayout(scratch_.path()).table_dir() / "year=2023/month=05/day=03/part-2-0.parquet";
+  fs::path uncommitted = Format1Layout(scratch_.path()).table_dir() / "year=2023/month=05/day=03/part-2-0.parquet";
   EXPECT_FALSE(engine_->Run("SELECT * FROM read_parquet(" + SqlQuote(uncommitted.string()) + ")").ok());
 }
 
@@ -182,7 +190,7 @@ TEST_F(QueryEngineTest, DescribeShowSummarizeAndExplainAreAllowed) {
 }
 
 TEST_F(QueryEngineTest, WritingStatementsAreRejectedBeforeAnythingRuns) {
-  std::string table_dir = SqlQuote((WarehouseLayout(scratch_.path()).table_dir() / "x").string());
+  std::string table_dir = SqlQuote((Format1Layout(scratch_.path()).table_dir() / "x").string());
   std::string live = SqlQuote(LiveFile().string());
   std::map<std::string, std::string> before = Snapshot(scratch_.path());
   for (const std::string& sql : std::vector<std::string>{
@@ -212,8 +220,8 @@ TEST_F(QueryEngineTest, RejectionNamesTheStatementType) {
 }
 
 TEST_F(QueryEngineTest, FilesOutsideTheTableDirectoryCannotBeRead) {
-  fs::path manifest = WarehouseLayout(scratch_.path()).manifest_path();
-  fs::path sneaky = WarehouseLayout(scratch_.path()).table_dir() / ".." / "_adxmetrics" / "manifest";
+  fs::path manifest = Format1Layout(scratch_.path()).manifest_path();
+  fs::path sneaky = Format1Layout(scratch_.path()).table_dir() / ".." / "_adxmetrics" / "manifest";
   for (const std::string& sql :
        std::vector<std::string>{"SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM read_text(" + SqlQuote(manifest.string()) + ")",
         "SELECT * FROM read_text(" + SqlQuote(sneaky.string()) + ")"}) {
@@ -264,7 +272,7 @@ where year='2023'and month ='05' and subscriber_account_id != 'anonymous' group 
 
 TEST(QueryEngineOpenTest, ManifestPathOutsideTheTableIsCorruption) {
   ScratchDir scratch;
-  WriteManifest(WarehouseLayout(scratch.path()), {"../_adxmetrics/manifest"});
+  WriteManifest(Format1Layout(scratch.path()), {"../_adxmetrics/manifest"});
   auto engine = QueryEngine::Open(scratch.path());
   ASSERT_FALSE(engine.ok());
   EXPECT_EQ(engine.status().code(), StatusCode::kCorruption);

@@ -1,0 +1,91 @@
+#include "ingest/commit_writer.h"
+
+#include "parquet/parquet_file_writer.h"
+#include "warehouse/layout.h"
+
+namespace adxm {
+
+CommitWriter::CommitWriter(Warehouse* warehouse, bool background, IngestReport* report)
+    : warehouse_(warehouse), report_(report) {
+  if (background) thread_ = std::thread([this] { Loop(); });
+}
+
+CommitWriter::~CommitWriter() {
+  {
+    MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Status CommitWriter::Submit(CommitJob job) {
+  if (!thread_.joinable()) return Run(job);
+  ADXM_RETURN_IF_ERROR(WaitIdle());
+  {
+    MutexLock lock(&mu_);
+    in_flight_ = std::move(job);
+  }
+  cv_.notify_all();
+  return Status::OK();
+}
+
+Status CommitWriter::WaitIdle() {
+  MutexLock lock(&mu_);
+  cv_.wait(lock, [&]() ADXM_REQUIRES(mu_) { return !in_flight_.has_value(); });
+  return status_;
+}
+
+std::map<std::string, std::vector<RowGroupInfo>> CommitWriter::WrittenGroups() const {
+  MutexLock lock(&written_mu_);
+  return written_groups_;
+}
+
+void CommitWriter::Loop() {
+  MutexLock lock(&mu_);
+  for (;;) {
+    cv_.wait(lock, [&]() ADXM_REQUIRES(mu_) { return stopping_ || in_flight_.has_value(); });
+    if (!in_flight_.has_value()) return;  // Stopping with nothing left to write.
+    CommitJob job = std::move(*in_flight_);
+    bool failed = !status_.ok();
+    lock.unlock();
+    Status status = failed ? Status::OK() : Run(job);
+    lock.lock();
+    if (status_.ok()) status_ = status;
+    in_flight_.reset();
+    cv_.notify_all();
+  }
+}
+
+Status CommitWriter::Run(CommitJob& job) {
+  CommitRecord record;
+  record.txn = warehouse_->manifest().next_txn();
+  std::vector<std::pair<std::string, std::vector<RowGroupInfo>>> written;
+  uint64_t rows_written = 0;
+  for (const auto& [day, rows] : job.days) {
+    std::string relative = WarehouseLayout::DataFileName(PartitionDir(day), record.txn);
+    ADXM_ASSIGN_OR_RETURN(auto file, warehouse_->NewDataFile(relative));
+    ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(std::move(file), relative));
+    ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows));
+    ADXM_RETURN_IF_ERROR(writer->Close());
+    written.emplace_back(relative, writer->row_groups());
+    rows_written += rows.size();
+    record.added_files.push_back(relative);
+  }
+  record.objects = std::move(job.objects);
+  record.rejects = std::move(job.rejects);
+  size_t files = record.added_files.size();
+  size_t objects = record.objects.size();
+  ADXM_RETURN_IF_ERROR(warehouse_->Commit(std::move(record)));
+  {
+    MutexLock lock(&written_mu_);
+    for (auto& [relative, groups] : written) written_groups_[relative] = std::move(groups);
+  }
+  report_->objects_ingested += objects;
+  report_->rows_written += rows_written;
+  report_->files_written += files;
+  ++report_->commits;
+  return Status::OK();
+}
+
+}  // namespace adxm

@@ -1,0 +1,65 @@
+#include "ingest/day_index.h"
+
+#include "base/civil_time.h"
+
+namespace adxm {
+
+Result<DayIndex::Day*> DayIndex::Get(int64_t day) {
+  Day& state = days_[day];
+  state.last_use = ++use_clock_;
+  if (state.loaded) return &state;
+  ADXM_RETURN_IF_ERROR(loader_(day, state.evicted, &state.ids));
+  if (state.evicted) ++reloads_;
+  state.loaded = true;
+  ++loaded_days_;
+  EvictIdle(day);
+  return &state;
+}
+
+void DayIndex::EvictIdle(int64_t keep) {
+  // Least recently used first; a day with buffered rows stays (its ids are not on disk yet).
+  while (loaded_days_ > max_loaded_days_) {
+    Day* victim = nullptr;
+    for (auto& [day, state] : days_) {
+      if (day == keep || !state.loaded || !state.rows.empty()) continue;
+      if (victim == nullptr || state.last_use < victim->last_use) victim = &state;
+    }
+    if (victim == nullptr) return;
+    victim->ids = EventIdSet();
+    victim->loaded = false;
+    victim->evicted = true;
+    --loaded_days_;
+  }
+}
+
+Result<DayIndex::Counts> DayIndex::Route(const RowBatch& rows) {
+  Counts counts;
+  Day* day = nullptr;
+  int64_t current_day = INT64_MIN;
+  for (size_t row = 0; row < rows.num_rows(); ++row) {
+    int64_t row_day = DayOfMicros(rows.GetInt(kEventTime, row));
+    if (row_day != current_day) {
+      ADXM_ASSIGN_OR_RETURN(day, Get(row_day));
+      current_day = row_day;
+      touched_days_.insert(row_day);
+    }
+    if (!day->ids.Insert(rows.GetString(kEventId, row))) {
+      ++counts.duplicates;
+      continue;
+    }
+    day->rows.push_back(RowRef{&rows, static_cast<uint32_t>(row)});
+    ++counts.kept;
+  }
+  return counts;
+}
+
+std::vector<std::pair<int64_t, std::vector<RowRef>>> DayIndex::TakeRows() {
+  std::vector<std::pair<int64_t, std::vector<RowRef>>> taken;
+  for (auto& [day, state] : days_) {
+    if (!state.rows.empty()) taken.emplace_back(day, std::move(state.rows));
+    state.rows = {};
+  }
+  return taken;
+}
+
+}  // namespace adxm

@@ -1,0 +1,70 @@
+// DayIndex: routes extracted rows to their day (from eventTime) and drops eventIDs the day already
+// holds. A day's eventID set is loaded (by the injected loader) the first time a row comes for
+// it; at most `max_loaded_days` sets stay in memory, the least recently used day without
+// buffered rows is dropped and reloaded if it comes back. Kept rows are buffered as RowRefs (no
+// copy) until TakeRows() hands them to a commit.
+//
+// Thread-safety: one thread (the ingest thread).
+// Example:
+//   DayIndex days(4, loader);
+//   ADXM_ASSIGN_OR_RETURN(RouteCounts counts, days.Route(batch));
+//   for (auto& [day, rows] : days.TakeRows()) ...
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "base/status.h"
+#include "ingest/event_id_set.h"
+#include "schema/row_batch.h"
+
+namespace adxm {
+
+class DayIndex {
+ public:
+  /// Fill `ids` with the eventIDs the dataset holds for `day`; `reload` when it was dropped before.
+  using Loader = std::function<Status(int64_t day, bool reload, EventIdSet* ids)>;
+
+  DayIndex(size_t max_loaded_days, Loader loader) : max_loaded_days_(max_loaded_days), loader_(std::move(loader)) {}
+
+  /// Rows kept and dropped as duplicates by one Route call.
+  struct Counts {
+    uint64_t kept = 0;
+    uint64_t duplicates = 0;
+  };
+
+  /// Route every row of `rows` (which must outlive the rows' commit) to its day.
+  Result<Counts> Route(const RowBatch& rows);
+
+  /// Move out the buffered rows, by day.
+  std::vector<std::pair<int64_t, std::vector<RowRef>>> TakeRows();
+
+  /// Days that received rows in this run.
+  const std::set<int64_t>& touched_days() const { return touched_days_; }
+  /// eventID sets reloaded after being dropped.
+  uint64_t reloads() const { return reloads_; }
+
+ private:
+  struct Day {
+    bool loaded = false;
+    bool evicted = false;      // Its ids were dropped to save memory; reload from the live files.
+    uint64_t last_use = 0;     // use_clock_ when a row last came for this day.
+    EventIdSet ids;            // eventIDs committed or buffered for this day (when loaded).
+    std::vector<RowRef> rows;  // Buffered rows not yet committed.
+  };
+  Result<Day*> Get(int64_t day);
+  void EvictIdle(int64_t keep);
+
+  const size_t max_loaded_days_;
+  Loader loader_;
+  std::map<int64_t, Day> days_;
+  std::set<int64_t> touched_days_;
+  size_t loaded_days_ = 0;
+  uint64_t use_clock_ = 0;
+  uint64_t reloads_ = 0;
+};
+
+}  // namespace adxm

@@ -1,0 +1,87 @@
+#include "ingest/event_id_set.h"
+
+#include <array>
+
+namespace adxm {
+namespace {
+
+// Nibble value of a lowercase hex digit, 0xFF for anything else. Uppercase is not canonical:
+// such ids are kept as strings so their text round-trips exactly.
+constexpr std::array<uint8_t, 256> kHexValue = [] {
+  std::array<uint8_t, 256> table{};
+  for (auto& value : table) value = 0xFF;
+  for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<uint8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) table[c] = static_cast<uint8_t>(c - 'a' + 10);
+  return table;
+}();
+
+// Parse `count` hex digits at `text`; false if one is not a lowercase hex digit.
+bool ParseHex(const char* text, int count, uint64_t* out) {
+  uint64_t value = 0;
+  uint8_t invalid = 0;
+  for (int i = 0; i < count; ++i) {
+    uint8_t nibble = kHexValue[static_cast<unsigned char>(text[i])];
+    invalid |= nibble;  // Only 0xFF has bit 7 set.
+    value = (value << 4) | (nibble & 0x0F);
+  }
+  *out = (*out << (4 * count)) | value;
+  return (invalid & 0x80) == 0;
+}
+
+size_t SlotOf(uint64_t high, uint64_t low, size_t mask) {
+  // UUID bits are mostly random already; the multiply spreads any structured ids.
+  return static_cast<size_t>(((high ^ (low * 0x9E3779B97F4A7C15ULL)) * 0xC2B2AE3D27D4EB4FULL) >> 20) & mask;
+}
+
+}  // namespace
+
+bool EventIdSet::ParseUuid(std::string_view text, Uuid* uuid) {
+  // xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx: dashes at 8, 13, 18 and 23.
+  if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') return false;
+  const char* p = text.data();
+  uint64_t high = 0;
+  uint64_t low = 0;
+  bool ok = ParseHex(p, 8, &high) & ParseHex(p + 9, 4, &high) & ParseHex(p + 14, 4, &high) &
+            ParseHex(p + 19, 4, &low) & ParseHex(p + 24, 12, &low);
+  uuid->high = high;
+  uuid->low = low;
+  return ok;
+}
+
+void EventIdSet::Grow() {
+  std::vector<Uuid> old = std::move(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, Uuid{0, 0});
+  uuid_count_ = 0;
+  for (const Uuid& uuid : old) {
+    if (uuid.high != 0 || uuid.low != 0) InsertUuid(uuid);
+  }
+}
+
+bool EventIdSet::InsertUuid(const Uuid& uuid) {
+  if (uuid.high == 0 && uuid.low == 0) {
+    bool inserted = !has_nil_;
+    has_nil_ = true;
+    return inserted;
+  }
+  // Keep the load factor at most 3/4: linear probing stays short, and a day of a million
+  // events takes 16 MB (2^20 slots) instead of 32.
+  if ((uuid_count_ + 1) * 4 > slots_.size() * 3) Grow();
+  const size_t mask = slots_.size() - 1;
+  for (size_t slot = SlotOf(uuid.high, uuid.low, mask);; slot = (slot + 1) & mask) {
+    Uuid& entry = slots_[slot];
+    if (entry.high == uuid.high && entry.low == uuid.low) return false;
+    if (entry.high == 0 && entry.low == 0) {
+      entry = uuid;
+      ++uuid_count_;
+      return true;
+    }
+  }
+}
+
+bool EventIdSet::Insert(std::string_view id) {
+  Uuid uuid;
+  if (ParseUuid(id, &uuid)) return InsertUuid(uuid);
+  return others_.emplace(id).second;
+}
+
+}  // namespace adxm

@@ -1,0 +1,65 @@
+#include "ingest/event_id_set.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+namespace adxm {
+namespace {
+
+TEST(EventIdSetTest, UuidsAndOtherIdsAreExact) {
+  EventIdSet ids;
+  EXPECT_TRUE(ids.Insert("6e1b3c9a-4f1d-4e55-9a7b-2f0c1d2e3f40"));
+  EXPECT_FALSE(ids.Insert("6e1b3c9a-4f1d-4e55-9a7b-2f0c1d2e3f40"));
+  EXPECT_TRUE(ids.Insert("6e1b3c9a-4f1d-4e55-9a7b-2f0c1d2e3f41"));  // Differs in the last nibble.
+  EXPECT_TRUE(ids.Insert("6E1B3C9A-4F1D-4E55-9A7B-2F0C1D2E3F40"));  // Uppercase is another string.
+  EXPECT_TRUE(ids.Insert("not-a-uuid"));
+  EXPECT_FALSE(ids.Insert("not-a-uuid"));
+  EXPECT_TRUE(ids.Insert(""));
+  EXPECT_EQ(ids.size(), 5u);
+}
+
+TEST(EventIdSetTest, NilUuidAndManyIdsThroughGrowth) {
+  EventIdSet ids;
+  EXPECT_TRUE(ids.Insert("00000000-0000-0000-0000-000000000000"));
+  EXPECT_FALSE(ids.Insert("00000000-0000-0000-0000-000000000000"));
+  char text[40];
+  for (int i = 0; i < 50000; ++i) {
+    std::snprintf(text, sizeof(text), "%08x-0000-4000-8000-%012x", i * 7919, i);
+    ASSERT_TRUE(ids.Insert(text)) << text;
+  }
+  for (int i = 0; i < 50000; i += 97) {
+    std::snprintf(text, sizeof(text), "%08x-0000-4000-8000-%012x", i * 7919, i);
+    ASSERT_FALSE(ids.Insert(text)) << text;
+  }
+  EXPECT_EQ(ids.size(), 50001u);
+}
+
+TEST(EventIdSetTest, EveryCharacterOfAUuidCounts) {
+  const std::string base = "6e1b3c9a-4f1d-4e55-9a7b-2f0c1d2e3f40";
+  EventIdSet ids;
+  ASSERT_TRUE(ids.Insert(base));
+  size_t expected = 1;
+  for (size_t i = 0; i < base.size(); ++i) {
+    std::string changed = base;
+    if (base[i] == '-') {
+      changed[i] = '0';  // A UUID without that dash is not canonical: kept as its own string.
+      EXPECT_TRUE(ids.Insert(changed)) << changed;
+      ++expected;
+      continue;
+    }
+    for (char replacement : {'f', 'g', 'G', 'F', '/', ':', '`', '\xff'}) {
+      if (replacement == base[i]) continue;
+      changed[i] = replacement;
+      EXPECT_TRUE(ids.Insert(changed)) << changed;  // Each nibble position is distinct; non-hex too.
+      EXPECT_FALSE(ids.Insert(changed)) << changed;
+      ++expected;
+    }
+  }
+  EXPECT_FALSE(ids.Insert(base));
+  EXPECT_EQ(ids.size(), expected);
+}
+
+}  // namespace
+}  // namespace adxm

@@ -1,0 +1,95 @@
+#include "ingest/extract_pool.h"
+
+namespace adxm {
+
+ExtractPool::ExtractPool(LogSource* source, const std::vector<ObjectInfo>& objects, const ExtractOptions& options,
+                         int threads)
+    : source_(source), objects_(objects) {
+  results_.resize(objects.size());
+  int worker_count = std::max(threads, 1);
+  for (int i = 0; i < worker_count; ++i) workers_.push_back(std::make_unique<Worker>(options));
+  // workers_[0] belongs to the consumer; the others get a thread each.
+  for (size_t i = 1; i < workers_.size(); ++i) {
+    threads_.emplace_back([this, worker = workers_[i].get()] { WorkerLoop(worker); });
+  }
+}
+
+ExtractPool::~ExtractPool() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  space_cv_.notify_all();
+  for (auto& thread : threads_) thread.join();
+}
+
+std::unique_ptr<ExtractedObject> ExtractPool::Extract(size_t index, Worker* worker) {
+  auto result = std::make_unique<ExtractedObject>();
+  const ObjectInfo& object = objects_[index];
+  // A read error is not the object's fault: try again before giving up on the run.
+  for (int attempt = 0; attempt < kReadAttempts; ++attempt) {
+    result->status = source_->Read(object, &worker->buffer, 0);
+    if (result->status.ok()) break;
+  }
+  if (!result->status.ok()) {
+    result->read_failed = true;
+    return result;
+  }
+  LogKeyInfo info = ClassifyLogKey(object.key);
+  result->status = worker->extractor.ExtractObject(worker->buffer, object.key, info.region, &result->rows,
+                                                   &result->stats);
+  return result;
+}
+
+bool ExtractPool::MayClaim() const {
+  return next_claim_ < objects_.size() && next_claim_ < next_consume_ + kMaxWindowObjects &&
+         window_bytes_ < kWindowBytes;
+}
+
+void ExtractPool::Finish(size_t index, std::unique_ptr<ExtractedObject> result) {
+  window_bytes_ += result->rows.CapacityBytes();
+  results_[index] = std::move(result);
+}
+
+void ExtractPool::WorkerLoop(Worker* worker) {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    space_cv_.wait(lock, [&] { return stopping_ || next_claim_ >= objects_.size() || MayClaim(); });
+    if (stopping_ || next_claim_ >= objects_.size()) return;
+    size_t index = next_claim_++;
+    lock.unlock();
+    auto result = Extract(index, worker);
+    lock.lock();
+    Finish(index, std::move(result));
+    ready_cv_.notify_all();
+  }
+}
+
+std::unique_ptr<ExtractedObject> ExtractPool::Next() {
+  if (threads_.empty()) return Extract(next_consume_++, workers_[0].get());
+  std::unique_ptr<ExtractedObject> result;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (results_[next_consume_] == nullptr) {
+      // Rather than wait idle, extract an unclaimed object (the one needed next, if no worker
+      // has taken it). When the window is full, the next object is being extracted by a worker
+      // (an unclaimed next object means nothing unconsumed is finished), so waiting is safe.
+      if (MayClaim()) {
+        size_t index = next_claim_++;
+        lock.unlock();
+        auto extracted = Extract(index, workers_[0].get());
+        lock.lock();
+        Finish(index, std::move(extracted));
+        continue;
+      }
+      ready_cv_.wait(lock);
+    }
+    result = std::move(results_[next_consume_]);
+    ++next_consume_;
+    window_bytes_ -= result->rows.CapacityBytes();
+  }
+  space_cv_.notify_all();
+  return result;
+}
+
+}  // namespace adxm

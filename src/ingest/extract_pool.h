@@ -1,0 +1,85 @@
+// ExtractPool: extracts log objects on worker threads and hands results back in input order.
+//
+// `threads` threads extract in all: threads - 1 workers plus the consumer, which extracts an
+// unclaimed object itself whenever the result it needs next is not ready (so at two threads
+// exactly two are busy, and the consumer's own work, such as writing a commit, neither leaves a
+// core idle nor oversubscribes one). Workers run ahead of the consumer by at most
+// kMaxWindowObjects objects and kWindowBytes of finished, unconsumed rows, so memory stays
+// bounded whatever the number or size of objects. With threads == 1 no thread is started.
+//
+// Thread-safety: Next() from one consumer thread; workers are internal.
+// Example:
+//   ExtractPool pool(source, objects, options, /*threads=*/2);
+//   for (size_t i = 0; i < objects.size(); ++i) { std::unique_ptr<ExtractedObject> result = pool.Next(); ... }
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "cloudtrail/extractor.h"
+#include "cloudtrail/log_key.h"
+#include "schema/row_batch.h"
+#include "source/log_source.h"
+
+namespace adxm {
+
+/// The outcome of extracting one object.
+struct ExtractedObject {
+  Status status;        // Not OK: the object is rejected for this reason (message names no key).
+  bool read_failed = false;  // The status is a read error (transient: the run fails, no reject).
+  RowBatch rows;        // Qualifying rows, in file order.
+  ExtractStats stats;   // Records seen and qualifying.
+};
+
+class ExtractPool {
+ public:
+  /// Reads of one object tried before a read error fails the run.
+  static constexpr int kReadAttempts = 3;
+  /// Objects workers may run ahead of the consumer.
+  static constexpr size_t kMaxWindowObjects = 512;
+  /// Bytes held by extracted rows (RowBatch::CapacityBytes: reserved for every record of an
+  /// object, not only the kept ones) finished but not yet consumed, past which workers wait. Enough for a worker to keep busy while the consumer writes a commit.
+  static constexpr size_t kWindowBytes = 16u << 20;
+
+  /// Extract `objects` from `source`; `objects` must outlive the pool.
+  ExtractPool(LogSource* source, const std::vector<ObjectInfo>& objects, const ExtractOptions& options,
+              int threads);
+  ~ExtractPool();
+  ExtractPool(const ExtractPool&) = delete;
+  ExtractPool& operator=(const ExtractPool&) = delete;
+
+  /// Return the result for the next object in input order (blocks until it is ready).
+  std::unique_ptr<ExtractedObject> Next();
+
+ private:
+  struct Worker {
+    explicit Worker(const ExtractOptions& options) : extractor(options) {}
+    Extractor extractor;
+    std::string buffer;  // Compressed bytes, reused across objects.
+  };
+  std::unique_ptr<ExtractedObject> Extract(size_t index, Worker* worker);
+  // Whether another object may be claimed now. Requires mu_.
+  bool MayClaim() const;
+  // Store a finished result. Requires mu_.
+  void Finish(size_t index, std::unique_ptr<ExtractedObject> result);
+  void WorkerLoop(Worker* worker);
+
+  LogSource* source_;
+  const std::vector<ObjectInfo>& objects_;
+  std::vector<std::unique_ptr<Worker>> workers_;  // workers_[0] is the consumer's.
+  std::vector<std::thread> threads_;
+
+  std::mutex mu_;
+  std::condition_variable ready_cv_;  // A result arrived.
+  std::condition_variable space_cv_;  // The consumer advanced or the pool is stopping.
+  std::vector<std::unique_ptr<ExtractedObject>> results_;  // Guarded by mu_.
+  size_t next_claim_ = 0;     // Guarded by mu_: next index to extract.
+  size_t next_consume_ = 0;   // Guarded by mu_: next index Next() returns.
+  size_t window_bytes_ = 0;   // Guarded by mu_: row bytes of finished, unconsumed results.
+  bool stopping_ = false;     // Guarded by mu_.
+};
+
+}  // namespace adxm

@@ -1,0 +1,295 @@
+#include "ingest/ingest.h"
+
+#include <malloc.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "cloudtrail/log_key.h"
+#include "ingest/commit_writer.h"
+#include "ingest/compactor.h"
+#include "ingest/day_index.h"
+#include "ingest/extract_pool.h"
+#include "ingest/parquet_reader.h"
+#include "ingest/rebuild.h"
+#include "warehouse/layout.h"
+#include "warehouse/local_store.h"
+#include "warehouse/warehouse.h"
+
+namespace adxm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Draws "objects done/total | events | MB/s | ETA" on stderr, at most 5 times a second.
+class ProgressLine {
+ public:
+  ProgressLine(bool enabled, size_t total) : enabled_(enabled), total_(total), start_(Clock::now()) {}
+  ~ProgressLine() {
+    if (drawn_) std::fputs("\r\033[K", stderr);
+  }
+
+  void Update(size_t done, uint64_t events, uint64_t bytes) {
+    if (!enabled_) return;
+    auto now = Clock::now();
+    if (drawn_ && now - last_ < std::chrono::milliseconds(200) && done < total_) return;
+    last_ = now;
+    drawn_ = true;
+    double seconds = std::max(SecondsSince(start_), 1e-3);
+    double rate = done / seconds;
+    double eta = rate > 0 ? (total_ - done) / rate : 0;
+    std::fprintf(stderr, "\r\033[Kingest: objects %zu/%zu | events %llu | %.1f MB/s (gz) | ETA %.0fs", done, total_,
+                 static_cast<unsigned long long>(events), bytes / seconds / 1e6, eta);
+    std::fflush(stderr);
+  }
+
+ private:
+  bool enabled_;
+  size_t total_;
+  Clock::time_point start_;
+  Clock::time_point last_;
+  bool drawn_ = false;
+};
+
+// List the source and keep the log objects to process: those the manifest does not hold, those
+// it holds with another size or version (changed), and rejects that are due another attempt.
+Status PlanObjects(LogSource* source, Manifest& manifest, const IngestOptions& options, IngestReport* report,
+                   std::vector<ObjectInfo>* todo) {
+  std::vector<ObjectInfo> listed;
+  ADXM_RETURN_IF_ERROR(source->List(&listed).WithContext(source->Describe()));
+  report->objects_listed = listed.size();
+  std::vector<ObjectInfo> logs;
+  for (ObjectInfo& object : listed) {
+    if (!ClassifyLogKey(object.key).is_log) {
+      ++report->objects_ignored;
+    } else if (!simdjson::validate_utf8(object.key.data(), object.key.size())) {
+      // The manifest cannot record it (S3 keys are UTF-8; a local file name may not be).
+      report->rejected.push_back({object.key, "key is not valid UTF-8"});
+    } else {
+      logs.push_back(std::move(object));
+    }
+  }
+  std::vector<std::string> keys;
+  keys.reserve(logs.size());
+  for (const ObjectInfo& object : logs) keys.push_back(object.key);
+  std::vector<std::optional<IndexedObject>> found;
+  ADXM_RETURN_IF_ERROR(manifest.LookupObjects(keys, &found));
+  const auto& rejects = manifest.state().rejects;
+  for (size_t index = 0; index < logs.size(); ++index) {
+    ObjectInfo& object = logs[index];
+    if (found[index].has_value()) {
+      const IndexedObject& done = *found[index];
+      // A rebuilt manifest knows no sizes or versions: such an object counts as unchanged.
+      bool same = done.version.empty() || (done.size == object.size && done.version == object.version);
+      if (same) {
+        ++report->objects_skipped;
+        continue;
+      }
+      ++report->objects_changed;
+    } else if (auto reject = rejects.find(object.key); reject != rejects.end() &&
+               reject->second.version == object.version && reject->second.size == object.size &&
+               reject->second.attempts >= options.max_attempts) {
+      ++report->objects_quarantined;
+      continue;
+    }
+    todo->push_back(std::move(object));
+  }
+  // Delivery order keeps a day's rows together (fewer, larger files) and stays a total order
+  // of keys, so which copy of a duplicated event is kept never depends on the run.
+  std::vector<std::pair<std::string_view, size_t>> order;  // (delivery stamp, index); keys outlive it.
+  order.reserve(todo->size());
+  for (size_t i = 0; i < todo->size(); ++i) order.emplace_back(ClassifyLogKey((*todo)[i].key).stamp, i);
+  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return (*todo)[a.second].key < (*todo)[b.second].key;
+  });
+  std::vector<ObjectInfo> sorted;
+  sorted.reserve(todo->size());
+  for (const auto& entry : order) sorted.push_back(std::move((*todo)[entry.second]));
+  *todo = std::move(sorted);
+  return Status::OK();
+}
+
+// The ledger entry for a failed attempt at `object`, continuing its earlier entry if any.
+RejectRecord NextReject(const ManifestState& state, const ObjectInfo& object, std::string reason, int64_t now) {
+  RejectRecord reject{object.key, object.size, object.version, std::move(reason), 1, now, now};
+  auto it = state.rejects.find(object.key);
+  if (it != state.rejects.end() && it->second.version == object.version && it->second.size == object.size) {
+    reject.attempts = it->second.attempts + 1;
+    reject.first_seen = it->second.first_seen;
+  }
+  return reject;
+}
+
+// Buffers routed rows and the objects they came from; hands full buffers to the commit writer.
+class Batcher {
+ public:
+  Batcher(DayIndex* days, CommitWriter* writer, const IngestOptions& options)
+      : days_(days), writer_(writer), options_(options) {}
+
+  Status Add(const ObjectInfo& object, std::unique_ptr<ExtractedObject> extracted, IngestReport* report) {
+    ADXM_ASSIGN_OR_RETURN(DayIndex::Counts counts, days_->Route(extracted->rows));
+    pending_bytes_ += extracted->rows.ByteSize();
+    report->events_read += extracted->stats.records;
+    report->events_qualifying += extracted->stats.qualifying;
+    report->duplicates_dropped += counts.duplicates;
+    job_.objects.push_back(ObjectRecord{object.key, object.size, object.version, extracted->stats.records,
+                                        counts.kept, counts.duplicates});
+    job_.batches.push_back(std::move(extracted));
+    bool full = pending_bytes_ >= options_.commit_bytes ||
+                (options_.max_objects_per_commit > 0 && job_.objects.size() >= options_.max_objects_per_commit);
+    return full ? Flush() : Status::OK();
+  }
+
+  void AddReject(RejectRecord reject) { job_.rejects.push_back(std::move(reject)); }
+
+  Status Flush() {
+    if (job_.objects.empty() && job_.rejects.empty()) return Status::OK();
+    job_.days = days_->TakeRows();
+    CommitJob job = std::move(job_);
+    job_ = CommitJob();
+    pending_bytes_ = 0;
+    return writer_->Submit(std::move(job));
+  }
+
+ private:
+  DayIndex* days_;
+  CommitWriter* writer_;
+  const IngestOptions& options_;
+  CommitJob job_;
+  size_t pending_bytes_ = 0;
+};
+
+void NoteRecovery(const RecoveryReport& recovery, IngestReport* report) {
+  report->orphans_removed = recovery.uncommitted_removed;
+  report->files_republished = recovery.published + recovery.unpublished;
+  report->migrated = recovery.migrated;
+  report->foreign_files = recovery.foreign_files;
+}
+
+}  // namespace
+
+Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions& options) {
+  auto start = Clock::now();
+  IngestReport report;
+  WarehouseOptions warehouse_options;
+  warehouse_options.retention_seconds = options.retention_seconds;
+  warehouse_options.allow_unmanaged_files = options.rebuild;
+  ADXM_ASSIGN_OR_RETURN(auto warehouse, Warehouse::OpenForWrite(store, warehouse_options));
+  NoteRecovery(warehouse->recovery(), &report);
+  ParquetReader reader(/*threads=*/1);
+  if (options.rebuild && warehouse->manifest().empty()) {
+    ADXM_RETURN_IF_ERROR(RebuildManifest(warehouse.get(), &reader));
+    report.rebuilt = true;
+  }
+  std::vector<ObjectInfo> todo;
+  ADXM_RETURN_IF_ERROR(PlanObjects(source, warehouse->manifest(), options, &report, &todo));
+  // Up to two threads, the ingest thread writes commits itself while the extraction pool keeps
+  // the other core busy; more threads add a background writer so commits overlap routing.
+  CommitWriter writer(warehouse.get(), /*background=*/options.threads > 2, &report);
+  // Dedup loads a day's ids from the files live when the run began (files this run commits hold
+  // only ids already in the set); a day dropped from memory reloads once no commit is in flight.
+  const std::set<std::string> initial_live = warehouse->state().live_files;
+  DayIndex days(options.max_loaded_days, [&](int64_t day, bool reload, EventIdSet* ids) -> Status {
+    if (reload) ADXM_RETURN_IF_ERROR(writer.WaitIdle());
+    std::vector<std::filesystem::path> files;
+    for (const std::string& file : LiveFilesIn(reload ? warehouse->state().live_files : initial_live, PartitionDir(day))) {
+      files.emplace_back(warehouse->ReaderPath(file));
+    }
+    return reader.ReadEventIds(files, ids);
+  });
+  Batcher batcher(&days, &writer, options);
+  ProgressLine progress(options.progress, todo.size());
+  const int64_t now = warehouse->Now();
+  {
+    ExtractPool pool(source, todo, options.extract, options.threads);
+    for (size_t index = 0; index < todo.size(); ++index) {
+      std::unique_ptr<ExtractedObject> extracted = pool.Next();
+      report.bytes_read += todo[index].size;
+      if (extracted->read_failed) {
+        return extracted->status.WithContext(source->Describe() + ": " + todo[index].key +
+                                             " (a read error, not a bad object: rerun to retry)");
+      }
+      if (!extracted->status.ok()) {
+        RejectRecord reject = NextReject(warehouse->state(), todo[index], extracted->status.message(), now);
+        report.rejected.push_back({reject.key, reject.reason, reject.attempts, reject.attempts >= options.max_attempts});
+        batcher.AddReject(std::move(reject));
+      } else {
+        ADXM_RETURN_IF_ERROR(batcher.Add(todo[index], std::move(extracted), &report));
+      }
+      progress.Update(index + 1, report.events_read, report.bytes_read);
+    }
+  }
+  // Extraction is over: hand its threads' free memory back before compaction allocates its own.
+  malloc_trim(0);
+  ADXM_RETURN_IF_ERROR(batcher.Flush());
+  ADXM_RETURN_IF_ERROR(writer.WaitIdle());
+  report.days_reloaded = days.reloads();
+  Compactor compactor(warehouse.get(), &reader, options.max_files_per_day, &report);
+  ADXM_RETURN_IF_ERROR(compactor.CompactAll(writer.WrittenGroups()));
+  ADXM_RETURN_IF_ERROR(warehouse->Vacuum(&report.files_vacuumed));
+  ADXM_RETURN_IF_ERROR(warehouse->Checkpoint());
+  report.seconds = SecondsSince(start);
+  return report;
+}
+
+Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& warehouse_dir,
+                            const IngestOptions& options) {
+  ADXM_ASSIGN_OR_RETURN(auto store, LocalStore::Open(warehouse_dir));
+  return Ingest(source, store.get(), options);
+}
+
+std::string FormatIngestReport(const IngestReport& report) {
+  std::string out = fmt::format(
+      "objects: {} new, {} already ingested, {} rejected, {} quarantined, {} not logs (of {} listed)\n"
+      "events:  {} read, {} kept, {} duplicates dropped\n"
+      "dataset: {} rows written in {} files, {} commits, {} days compacted",
+      report.objects_ingested, report.objects_skipped, report.rejected.size(), report.objects_quarantined,
+      report.objects_ignored,
+      report.objects_listed, report.events_read, report.events_qualifying - report.duplicates_dropped,
+      report.duplicates_dropped, report.rows_written, report.files_written, report.commits,
+      report.days_compacted);
+  if (report.days_reloaded > 0) {
+    out += fmt::format("\ndedup:   {} day eventID sets reloaded (see --max-loaded-days)", report.days_reloaded);
+  }
+  if (report.objects_changed > 0) {
+    out += fmt::format("\nchanged: {} objects replaced under the same key were reprocessed", report.objects_changed);
+  }
+  if (report.orphans_removed > 0 || report.files_republished > 0) {
+    out += fmt::format("\nrecovered: removed {} uncommitted files, finished publishing {} files of an interrupted run",
+                       report.orphans_removed, report.files_republished);
+  }
+  if (report.migrated) out += "\nmigrated: the warehouse's manifest was converted to format 2";
+  if (report.rebuilt) out += "\nrebuilt: the manifest was re-derived from the data files present";
+  if (report.files_vacuumed > 0) {
+    out += fmt::format("\nvacuum:  {} replaced files deleted after the retention window", report.files_vacuumed);
+  }
+  if (!report.foreign_files.empty()) {
+    out += fmt::format("\nforeign: {} files in the table folder were not written by adxmetrics and were left alone "
+                       "(readers of the folder see them too), e.g. {}",
+                       report.foreign_files.size(), report.foreign_files.front());
+  }
+  if (report.objects_quarantined > 0) {
+    out += fmt::format("\nquarantined: {} objects that failed every attempt were skipped (`adxmetrics rejects` "
+                       "lists them; a changed object is retried)", report.objects_quarantined);
+  }
+  double mb = report.bytes_read / 1e6;
+  out += fmt::format("\ntime:    {:.2f} s ({:.1f} MB gz read)\n", report.seconds, mb);
+  for (const RejectedObject& reject : report.rejected) {
+    out += fmt::format("rejected: {}: {} (attempt {}{})\n", reject.key, reject.reason, reject.attempts,
+                       reject.quarantined ? "; quarantined until the object changes" : "; retried on the next run");
+  }
+  return out;
+}
+
+}  // namespace adxm

@@ -1,0 +1,94 @@
+// Ingest: log objects from a LogSource -> curated Parquet in a warehouse, incrementally and exactly.
+//
+// A run lists the source, skips objects the manifest already holds, extracts the
+// rest (in parallel, one Extractor per worker), and commits them in delivery order
+// (the time stamp in the log file name, then the key; see DeliveredBefore):
+// rows are routed to their day, rows whose eventID the day already holds are
+// dropped, and each commit writes one file per touched day plus one manifest
+// record. Days holding more than max_files_per_day live files are compacted.
+// Bad objects are recorded in the warehouse's rejection ledger with their reason and retried on
+// later runs while their version is unchanged, up to max_attempts runs, then quarantined (skipped,
+// counted, listed by `adxmetrics rejects`); a changed object is retried at once. A read error is
+// not a reject: it is retried in the run and then fails the run.
+//
+// Thread-safety: one Ingest per warehouse at a time (enforced by the warehouse lock).
+// Example:
+//   ADXM_ASSIGN_OR_RETURN(auto source, OpenLocalSource(dir));
+//   ADXM_ASSIGN_OR_RETURN(IngestReport report, Ingest(source.get(), warehouse_dir, IngestOptions{}));
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "cloudtrail/extractor.h"
+#include "source/log_source.h"
+#include "warehouse/store.h"
+
+namespace adxm {
+
+struct IngestOptions {
+  int threads = 1;                      // Busy threads: extraction workers plus the ingest thread.
+  ExtractOptions extract;               // Which records qualify.
+  size_t commit_bytes = 16u << 20;      // Commit when buffered rows exceed this many bytes.
+  size_t max_objects_per_commit = 0;    // Also commit after this many objects; 0 = no limit.
+  size_t max_files_per_day = 8;         // Compact a day holding more live files than this.
+  // eventID sets (16 bytes per event) kept in memory for at most this many days; the least
+  // recently used day without buffered rows is dropped and reloaded from its files if needed.
+  // Delivery order brings each day's events together, so reloads are rare.
+  size_t max_loaded_days = 4;
+  bool progress = false;                // Draw a progress line on stderr.
+  uint64_t max_attempts = 3;            // Runs that may fail on one version of an object before quarantine.
+  int64_t retention_seconds = 3600;     // Replaced data files stay readable (hidden) this long.
+  bool rebuild = false;                 // Re-derive a lost manifest from the data files present.
+};
+
+/// A log object that could not be ingested, and why.
+struct RejectedObject {
+  std::string key;
+  std::string reason;
+  uint64_t attempts = 1;     // Runs that failed on this version, this one included.
+  bool quarantined = false;  // Reached max_attempts: later runs skip it until it changes.
+};
+
+/// What a run did.
+struct IngestReport {
+  uint64_t objects_listed = 0;     // Everything the source listed.
+  uint64_t objects_ignored = 0;    // Not log objects (digests, other files).
+  uint64_t objects_skipped = 0;    // Already in the manifest.
+  uint64_t objects_changed = 0;    // In the manifest with another size or version: reprocessed.
+  uint64_t objects_quarantined = 0;  // Rejected max_attempts times before and unchanged: skipped.
+  uint64_t objects_ingested = 0;   // Newly committed.
+  std::vector<RejectedObject> rejected;
+  uint64_t bytes_read = 0;         // Compressed bytes read from the source.
+  uint64_t events_read = 0;        // Records in the ingested objects.
+  uint64_t events_qualifying = 0;  // Records that passed the ADX filter.
+  uint64_t duplicates_dropped = 0; // Qualifying records whose eventID was already present.
+  uint64_t rows_written = 0;       // Rows added to the dataset.
+  uint64_t files_written = 0;      // Parquet files published (including compaction output).
+  uint64_t commits = 0;            // Manifest records appended.
+  uint64_t days_compacted = 0;
+  uint64_t days_reloaded = 0;      // eventID sets read back after being dropped (max_loaded_days).
+  uint64_t orphans_removed = 0;    // Files of an interrupted run deleted at start.
+  uint64_t files_republished = 0;  // Publication an interrupted run left unfinished, finished.
+  uint64_t files_vacuumed = 0;     // Replaced files deleted after the retention window.
+  bool migrated = false;           // The warehouse's format-1 manifest was converted.
+  bool rebuilt = false;            // The manifest was re-derived from data files (--rebuild).
+  std::vector<std::string> foreign_files;  // Files in the table folder it did not write (left alone).
+  double seconds = 0;
+};
+
+/// Ingest every new log object of `source` into the warehouse in `store`.
+/// Rejected objects are reported in the result, not as an error; an error means the run failed.
+Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions& options);
+
+/// Ingest into the warehouse in the local directory `warehouse_dir` (created if missing).
+Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& warehouse_dir,
+                            const IngestOptions& options);
+
+/// Render the end-of-run summary shown to the operator.
+std::string FormatIngestReport(const IngestReport& report);
+
+}  // namespace adxm
