@@ -35,7 +35,7 @@ int RunIngest(IngestArgs& args) {
   if (!report.ok()) return Fail(report.status());
   std::fputs(FormatIngestReport(*report).c_str(), stdout);
   if (!report->rejected.empty()) {
-    std::fprintf(stderr, "adxmetrics: %zu object(s) rejected; they will be retried on the next run\n",
+    std::fprintf(stderr, "adxmetrics: %zu object(s) rejected (`adxmetrics rejects` lists every rejected object)\n",
                  report->rejected.size());
     return kExitRejected;
   }
@@ -66,6 +66,14 @@ std::function<int()> SetupIngest(CLI::App* app) {
   app->add_option("--max-loaded-days", args->options.max_loaded_days,
                   "Days whose eventIDs are kept in memory for dedup (16 bytes per event); others reload on demand")
       ->check(CLI::Range(1, 100000));
+  app->add_option("--max-attempts", args->options.max_attempts,
+                  "Runs that may fail on one version of a log object before it is quarantined (skipped until it changes)")
+      ->check(CLI::Range(1, 1000000));
+  app->add_option("--retention", args->options.retention_seconds,
+                  "Seconds files replaced by compaction stay readable for open snapshots before they are deleted")
+      ->check(CLI::Range(0, 100000000));
+  app->add_flag("--rebuild", args->options.rebuild,
+                "Re-derive a lost manifest from the data files in the table folder (they are kept, never deleted)");
   return [args] { return RunIngest(*args); };
 }
 

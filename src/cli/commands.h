@@ -33,5 +33,6 @@ std::function<int()> SetupIngest(CLI::App* app);
 std::function<int()> SetupQuery(CLI::App* app);
 std::function<int()> SetupDemo(CLI::App* app);
 std::function<int()> SetupSchema(CLI::App* app);
+std::function<int()> SetupRejects(CLI::App* app);
 
 }  // namespace adxm

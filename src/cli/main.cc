@@ -13,6 +13,7 @@ const Command kCommands[] = {
     {"generate", "Write a realistic synthetic CloudTrail bucket and its ground truth", SetupGenerate},
     {"ingest", "Ingest new CloudTrail log objects into the curated Parquet dataset", SetupIngest},
     {"query", "Run read-only SQL over the curated dataset", SetupQuery},
+    {"rejects", "List the log objects ingest rejected, with reasons, attempts and quarantine", SetupRejects},
     {"demo", "Generate a month of logs, ingest it and show the sample's queries", SetupDemo},
     {"schema", "Print the curated table's schema (markdown, DuckDB SQL or Athena DDL)", SetupSchema},
 };

@@ -12,6 +12,8 @@ constexpr std::string_view kMagic = "PAR1";
 // Rows gathered row by row (the order their cells and strings lie in memory), then encoded column
 // by column while they are still in cache.
 constexpr size_t kSliceRows = 1024;
+// Bytes gathered before they are handed to the file.
+constexpr size_t kFlushBytes = 1u << 20;
 
 }  // namespace
 
@@ -50,13 +52,18 @@ ParquetFileWriter::ParquetFileWriter(std::string name, std::unique_ptr<WritableF
 ParquetFileWriter::~ParquetFileWriter() = default;
 
 Status ParquetFileWriter::Append(std::string_view data) {
-  Status status = file_->Append(data);
-  if (!status.ok()) {
-    failed_ = status.WithContext(path_);
-    return failed_;
-  }
+  // Pages are small; the file gets them in large writes (one syscall or upload part per MiB).
+  pending_.append(data);
   offset_ += static_cast<int64_t>(data.size());
-  return Status::OK();
+  return pending_.size() >= kFlushBytes ? Flush() : Status::OK();
+}
+
+Status ParquetFileWriter::Flush() {
+  if (pending_.empty()) return Status::OK();
+  Status status = file_->Append(pending_);
+  pending_.clear();
+  if (!status.ok()) failed_ = status.WithContext(path_);
+  return status.ok() ? Status::OK() : failed_;
 }
 
 Status ParquetFileWriter::WriteRowGroup(std::span<const RowRef> rows) {
@@ -172,6 +179,7 @@ Status ParquetFileWriter::Close() {
   footer.append(length_bytes, 4);
   footer.append(kMagic);
   ADXM_RETURN_IF_ERROR(Append(footer));
+  ADXM_RETURN_IF_ERROR(Flush());
   std::unique_ptr<WritableFile> file = std::move(file_);
   ADXM_RETURN_IF_ERROR(file->Sync().WithContext(path_));
   return file->Close().WithContext(path_);

@@ -82,6 +82,7 @@ class ParquetFileWriter {
   Status EncodeRowGroup(std::span<const RowRef> rows);
   void GatherSlice(std::span<const RowRef> slice);
   Status Append(std::string_view data);
+  Status Flush();
 
   std::string path_;                   // The file's name, for messages.
   std::unique_ptr<WritableFile> file_;  // Null once closed.
@@ -94,7 +95,8 @@ class ParquetFileWriter {
   std::array<std::vector<int64_t>, kNumColumns> slice_ints_;              // BIGINT/TIMESTAMP columns.
   std::array<std::vector<uint8_t>, kNumColumns> slice_valid_;             // BIGINT/TIMESTAMP columns.
   std::vector<RowGroupInfo> row_groups_;
-  int64_t offset_ = 0;  // Bytes written so far.
+  std::string pending_;  // Bytes not yet handed to file_.
+  int64_t offset_ = 0;  // Bytes written so far (pending_ included).
   uint64_t rows_written_ = 0;
   Status failed_;  // The first write error; the file is unusable after it.
 };

@@ -394,8 +394,10 @@ TEST_F(ParquetFileWriterTest, CreateInAMissingDirectoryFailsNamingThePath) {
 TEST_F(ParquetFileWriterTest, WriteErrorsAreReported) {
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
   auto writer = ParquetFileWriter::CreateLocal("/dev/full");
-  ASSERT_FALSE(writer.ok());  // Even the 4-byte magic does not fit.
-  EXPECT_NE(writer.status().message().find("/dev/full"), std::string::npos) << writer.status().ToString();
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();  // Bytes are buffered until Close.
+  Status closed = (*writer)->Close();
+  ASSERT_FALSE(closed.ok());  // Even the 4-byte magic does not fit.
+  EXPECT_NE(closed.message().find("/dev/full"), std::string::npos) << closed.ToString();
 }
 
 TEST_F(ParquetFileWriterTest, CountsRowsAndRejectsUseAfterClose) {

@@ -252,8 +252,18 @@ TEST(QueryEngineOpenTest, MissingWarehouseIsNotFound) {
   EXPECT_NE(engine.status().message().find("nope"), std::string::npos);
 }
 
-TEST(QueryEngineOpenTest, WarehouseWithoutManifestIsAnEmptyDataset) {
+TEST(QueryEngineOpenTest, FolderThatIsNotAWarehouseIsNotFound) {
   ScratchDir scratch;
+  auto engine = QueryEngine::Open(scratch.path());
+  ASSERT_FALSE(engine.ok());
+  EXPECT_EQ(engine.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(engine.status().message().find("not an adxmetrics warehouse"), std::string::npos)
+      << engine.status().ToString();
+}
+
+TEST(QueryEngineOpenTest, WarehouseWithoutCommitsIsAnEmptyDataset) {
+  ScratchDir scratch;
+  fs::create_directories(scratch.path() / "_adxmetrics");  // As the first ingest leaves it.
   QueryEngineOptions options;
   options.threads = 1;
   auto engine = QueryEngine::Open(scratch.path(), options);

@@ -1,0 +1,67 @@
+// `adxmetrics rejects`: the warehouse's rejection ledger as a table.
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "cli/cli_util.h"
+#include "cli/commands.h"
+#include "query/format.h"
+#include "warehouse/local_store.h"
+#include "warehouse/manifest.h"
+
+namespace adxm {
+namespace {
+
+struct RejectsArgs {
+  std::string warehouse;
+  std::string format = "table";
+  uint64_t max_attempts = 3;
+};
+
+std::string IsoTime(int64_t seconds) {
+  std::time_t time = static_cast<std::time_t>(seconds);
+  std::tm tm {};
+  gmtime_r(&time, &tm);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+int RunRejects(const RejectsArgs& args) {
+  auto format = ParseOutputFormat(args.format);
+  if (!format.ok()) return UsageFail(format.status().message());
+  std::error_code error;
+  if (!std::filesystem::is_directory(args.warehouse, error)) {
+    return Fail(Status::NotFound("warehouse " + args.warehouse + ": no such directory"));
+  }
+  auto store = LocalStore::Open(args.warehouse);
+  if (!store.ok()) return Fail(store.status());
+  auto manifest = Manifest::Open(store->get());
+  if (!manifest.ok()) return Fail(manifest.status());
+  QueryTable table;
+  table.column_names = {"key", "status", "attempts", "reason", "size", "version", "first_seen", "last_seen"};
+  for (const auto& [key, reject] : (*manifest)->state().rejects) {
+    std::string status = reject.attempts >= args.max_attempts ? "quarantined" : "retrying";
+    table.rows.push_back({key, status, std::to_string(reject.attempts), reject.reason, std::to_string(reject.size),
+                          reject.version, IsoTime(reject.first_seen), IsoTime(reject.last_seen)});
+  }
+  table.column_types.assign(table.column_names.size(), "VARCHAR");
+  table.numeric.assign(table.column_names.size(), false);
+  std::fputs(FormatTable(table, *format).c_str(), stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+std::function<int()> SetupRejects(CLI::App* app) {
+  auto args = std::make_shared<RejectsArgs>();
+  app->add_option("--warehouse", args->warehouse, "Directory of the curated dataset")->required();
+  app->add_option("--format", args->format, "Output format: table, csv, json or markdown")
+      ->check(CLI::IsMember({"table", "csv", "json", "markdown"}));
+  app->add_option("--max-attempts", args->max_attempts,
+                  "Attempts after which an object counts as quarantined (as given to ingest)");
+  return [args]() -> int { return RunRejects(*args); };
+}
+
+}  // namespace adxm
