@@ -1,11 +1,12 @@
-// adxm_bench_manifest: what planning an ingest costs per object as the manifest grows.
-//
-// Builds (once, cached in --dir) a manifest of N processed objects with realistic CloudTrail keys,
-// committed through Manifest::Commit in batches of 1,000 like an ingest would. Then times
-// Manifest::Load and N Contains() lookups of keys it holds (a no-op rerun) and of keys it does
-// not (a run with only new objects). Prints `objects=… load_ms=… hit_ns=… miss_ns=… bytes=…`.
-//
-// Usage: adxm_bench_manifest --dir DIR --objects N
+// adxm_bench_manifest: the manifest at years of history. Builds (once, in --dir) a warehouse whose
+// manifest holds --objects processed log objects over 336 delivery days and 3 regions, committed
+// 1,000 objects a commit as an ingest would (checkpoints as configured by default), with one live
+// data file per day. Then prints, in-process:
+//   open_ms        Manifest::Open (newest checkpoint + log tail; what `query` reads)
+//   lookup_new_ms  LookupObjects of 300 keys of the newest day (a daily run's listing)
+//   lookup_all_ms  LookupObjects of every key (a full local listing rerun)
+//   checkpoint_bytes, index_bytes  sizes of the newest checkpoint and of all object index parts
+// The driver (small_files_bench.cc) also times the `query` and `ingest` commands against it.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -14,78 +15,94 @@
 #include <string>
 #include <vector>
 
-#include "base/file_util.h"
+#include <fmt/format.h>
+
+#include "warehouse/layout.h"
+#include "warehouse/local_store.h"
 #include "warehouse/manifest.h"
+#include "warehouse/warehouse.h"
 
 namespace adxm {
 namespace {
 
 namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
 
-constexpr size_t kObjectsPerCommit = 1000;
+double MillisSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
 
-/// Return the key of fake log object `index` (`salt` makes a disjoint set of keys).
-std::string FakeKey(size_t index, char salt) {
-  static const char* const kRegions[] = {"us-east-1", "us-west-2", "eu-west-1"};
+// The key of history object `index`, delivered in order: `per_day` objects a day, 3 regions.
+std::string HistoryKey(size_t index, size_t per_day) {
+  static const char* kRegions[] = {"us-east-1", "eu-west-1", "ap-southeast-2"};
+  int day = static_cast<int>(index / per_day);
   const char* region = kRegions[index % 3];
-  size_t minute = index / 3 * 5;  // One object per region per 5 minutes, like a real trail.
-  char key[256];
-  std::snprintf(key, sizeof(key),
-                "AWSLogs/111122223333/CloudTrail/%s/2023/%02zu/%02zu/111122223333_CloudTrail_%s_2023%02zu%02zuT%02zu%02zuZ_"
-                "%c%015zx.json.gz",
-                region, minute / 44640 % 12 + 1, minute / 1440 % 31 + 1, region, minute / 44640 % 12 + 1,
-                minute / 1440 % 31 + 1, minute / 60 % 24, minute % 60, salt, index);
-  return key;
+  int month = day / 28 % 12 + 1, day_of_month = day % 28 + 1;
+  return fmt::format("AWSLogs/111122223333/CloudTrail/{}/2023/{:02d}/{:02d}/111122223333_CloudTrail_{}_2023{:02d}{:02d}T{:02d}{:02d}Z_{:016x}.json.gz",
+                     region, month, day_of_month, region, month, day_of_month, (index / 3) % 24,
+                     (index / 72) % 60, index * 2654435761u);
 }
 
-/// Write a manifest of `objects` fake objects to `path` (via a temporary file, so a killed build
-/// is never mistaken for a finished one).
-Status BuildManifest(const fs::path& path, size_t objects) {
-  fs::path building = path.string() + ".building";
-  ADXM_RETURN_IF_ERROR(RemoveAll(building));
-  ADXM_ASSIGN_OR_RETURN(auto manifest, Manifest::Load(building));
-  for (size_t first = 0; first < objects; first += kObjectsPerCommit) {
+Status Build(const fs::path& dir, size_t objects) {
+  ADXM_ASSIGN_OR_RETURN(auto store, LocalStore::Open(dir));
+  ADXM_ASSIGN_OR_RETURN(auto warehouse, Warehouse::OpenForWrite(store.get(), {}));
+  // One live (empty) data file per day, as a compacted history has.
+  CommitRecord files;
+  files.txn = warehouse->manifest().next_txn();
+  const std::string empty = EmptyDataFileBytes();
+  for (int day = 0; day < 365; ++day) {
+    std::string relative = WarehouseLayout::DataFileName(PartitionDir(19358 + day), 1);
+    ADXM_ASSIGN_OR_RETURN(auto file, warehouse->NewDataFile(relative));
+    ADXM_RETURN_IF_ERROR(file->Append(empty));
+    ADXM_RETURN_IF_ERROR(file->Close());
+    files.added_files.push_back(relative);
+  }
+  ADXM_RETURN_IF_ERROR(warehouse->Commit(std::move(files)));
+  for (size_t start = 0; start < objects; start += 1000) {
     CommitRecord record;
-    record.txn = manifest->next_txn();
-    for (size_t index = first; index < std::min(objects, first + kObjectsPerCommit); ++index) {
-      record.objects.push_back(ObjectRecord{FakeKey(index, 'a'), 4096 + index % 8192, "mtime-1682899500000000000",
-                                            120, 95, 0});
+    record.txn = warehouse->manifest().next_txn();
+    for (size_t index = start; index < std::min(objects, start + 1000); ++index) {
+      record.objects.push_back(ObjectRecord{HistoryKey(index, objects / 336 + 1), 4000 + index % 1000, fmt::format("\"{:032x}\"", index), 100, 10, 0});
     }
-    record.added_files.push_back("year=2023/month=05/day=01/part-" + std::to_string(record.txn) + ".parquet");
-    ADXM_RETURN_IF_ERROR(manifest->Commit(record));
+    ADXM_RETURN_IF_ERROR(warehouse->Commit(std::move(record)));
   }
-  return RenameFile(building, path);
+  return warehouse->Checkpoint();
 }
 
-/// Return nanoseconds per Contains() call over `keys`; `*found` counts the hits.
-double TimeLookups(const Manifest& manifest, const std::vector<std::string>& keys, size_t* found) {
-  auto start = std::chrono::steady_clock::now();
-  for (const std::string& key : keys) *found += manifest.Contains(key) ? 1 : 0;
-  double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
-  return ns / static_cast<double>(keys.size());
+uint64_t FolderBytes(const fs::path& folder) {
+  uint64_t bytes = 0;
+  for (const auto& entry : fs::directory_iterator(folder)) bytes += entry.file_size();
+  return bytes;
 }
 
-Status RunManifestBench(const fs::path& dir, size_t objects) {
-  ADXM_RETURN_IF_ERROR(CreateDirs(dir));
-  fs::path path = dir / ("manifest-" + std::to_string(objects));
-  if (!fs::exists(path)) ADXM_RETURN_IF_ERROR(BuildManifest(path, objects));
-  std::vector<std::string> hits, misses;
-  for (size_t index = 0; index < objects; ++index) {
-    hits.push_back(FakeKey(index, 'a'));
-    misses.push_back(FakeKey(index, 'b'));
+Status Run(const fs::path& dir, size_t objects) {
+  if (!fs::exists(dir / "_adxmetrics")) {
+    auto start = Clock::now();
+    ADXM_RETURN_IF_ERROR(Build(dir, objects));
+    std::printf("build_s=%.1f\n", MillisSince(start) / 1000);
   }
-  auto start = std::chrono::steady_clock::now();
-  ADXM_ASSIGN_OR_RETURN(auto manifest, Manifest::Load(path));
-  double load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  size_t found = 0;
-  double hit_ns = TimeLookups(*manifest, hits, &found);
-  double miss_ns = TimeLookups(*manifest, misses, &found);
-  if (found != objects || manifest->object_count() != objects) {
-    return Status::Internal("manifest " + path.string() + ": lookups found " + std::to_string(found) + " of " +
-                            std::to_string(objects));
-  }
-  std::printf("objects=%zu load_ms=%.2f hit_ns=%.1f miss_ns=%.1f bytes=%llu\n", objects, load_ms, hit_ns, miss_ns,
-              static_cast<unsigned long long>(fs::file_size(path)));
+  ADXM_ASSIGN_OR_RETURN(auto store, LocalStore::Open(dir));
+  auto start = Clock::now();
+  ADXM_ASSIGN_OR_RETURN(auto manifest, Manifest::Open(store.get()));
+  double open_ms = MillisSince(start);
+  std::vector<std::string> fresh;
+  for (size_t index = 0; index < 300; ++index) fresh.push_back(HistoryKey(objects + index, objects / 336 + 1));
+  std::vector<std::optional<IndexedObject>> found;
+  start = Clock::now();
+  ADXM_RETURN_IF_ERROR(manifest->LookupObjects(fresh, &found));
+  double lookup_new_ms = MillisSince(start);
+  std::vector<std::string> all;
+  for (size_t index = 0; index < objects; ++index) all.push_back(HistoryKey(index, objects / 336 + 1));
+  start = Clock::now();
+  ADXM_RETURN_IF_ERROR(manifest->LookupObjects(all, &found));
+  double lookup_all_ms = MillisSince(start);
+  size_t hits = 0;
+  for (const auto& entry : found) hits += entry.has_value();
+  if (hits != objects) return Status::Internal(fmt::format("lookup found {} of {} objects", hits, objects));
+  std::printf("objects=%llu open_ms=%.2f lookup_new_ms=%.2f lookup_all_ms=%.1f checkpoint_bytes=%llu index_bytes=%llu\n",
+              static_cast<unsigned long long>(manifest->object_count()), open_ms, lookup_new_ms, lookup_all_ms,
+              static_cast<unsigned long long>(FolderBytes(dir / "_adxmetrics" / "checkpoint")),
+              static_cast<unsigned long long>(FolderBytes(dir / "_adxmetrics" / "objects")));
   return Status::OK();
 }
 
@@ -93,18 +110,16 @@ Status RunManifestBench(const fs::path& dir, size_t objects) {
 }  // namespace adxm
 
 int main(int argc, char** argv) {
+  CLI::App app{"Manifest benchmark: open and object lookups with N objects in history"};
   std::string dir;
-  size_t objects = 20000;
-  CLI::App app{"Manifest benchmark: Load + Contains() per object, for N processed objects"};
-  app.add_option("--dir", dir, "Directory caching the built manifests")->required();
-  app.add_option("--objects", objects, "Objects in the manifest")->check(CLI::Range(size_t{1}, size_t{100'000'000}));
+  size_t objects = 2000000;
+  app.add_option("--dir", dir, "Folder of the history warehouse (built if missing)")->required();
+  app.add_option("--objects", objects, "Processed objects in history");
   CLI11_PARSE(app, argc, argv);
-  try {
-    adxm::Status status = adxm::RunManifestBench(dir, objects);
-    if (status.ok()) return 0;
+  adxm::Status status = adxm::Run(dir, objects);
+  if (!status.ok()) {
     std::fprintf(stderr, "adxm_bench_manifest: %s\n", status.ToString().c_str());
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "adxm_bench_manifest: internal error: %s\n", e.what());
+    return 1;
   }
-  return 1;
+  return 0;
 }

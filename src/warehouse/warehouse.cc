@@ -71,9 +71,8 @@ int64_t Warehouse::Now() const { return options_.clock ? options_.clock() : stat
 
 Status Warehouse::CheckFirstUse() {
   // No manifest: whatever is here was not committed by this warehouse.
-  std::vector<StoreEntry> visible, data;
+  std::vector<StoreEntry> visible;
   ADXM_RETURN_IF_ERROR(store_->List(std::string(WarehouseLayout::kTablePrefix), &visible));
-  ADXM_RETURN_IF_ERROR(store_->List(std::string(WarehouseLayout::kDataPrefix), &data));
   std::vector<std::string> ours, foreign;
   for (const StoreEntry& entry : visible) {
     std::string relative = Relative(entry.key, WarehouseLayout::kTablePrefix);
@@ -90,9 +89,9 @@ Status Warehouse::CheckFirstUse() {
     recovery_.unmanaged_files = std::move(ours);
     return Status::OK();
   }
-  bool hidden_data = false;
-  for (const StoreEntry& entry : data) hidden_data = hidden_data || !IsTempName(entry.key);
-  if (!ours.empty() || hidden_data) {
+  // Stable copies alone (nothing visible) are what a first run that never committed leaves:
+  // Recover() deletes them. Visible data files with no manifest are a lost manifest.
+  if (!ours.empty()) {
     return Status::InvalidArgument(store_->Describe() + " has data files but no manifest (" +
                                    std::to_string(ours.size()) +
                                    " visible); refusing to touch them: rerun with --rebuild to re-derive the "

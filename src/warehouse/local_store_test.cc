@@ -1,0 +1,123 @@
+#include "warehouse/local_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "base/file_util.h"
+#include "test_util.h"
+
+namespace adxm {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LocalStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = *LocalStore::Open(dir_.path() / "root"); }
+  std::string Read(const std::string& key) {
+    std::string data;
+    EXPECT_TRUE(store_->Read(key, &data).ok()) << key;
+    return data;
+  }
+  testing::ScratchDir dir_;
+  std::unique_ptr<LocalStore> store_;
+};
+
+TEST_F(LocalStoreTest, WritableFileStreamsIntoItsKey) {
+  auto file = store_->NewWritableFile("a/b/c.bin");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_TRUE((*file)->Append("hello ").ok());
+  ASSERT_TRUE((*file)->Append("world").ok());
+  ASSERT_TRUE((*file)->Sync().ok());
+  ASSERT_TRUE((*file)->Close().ok());
+  EXPECT_EQ(Read("a/b/c.bin"), "hello world");
+  std::string range;
+  ASSERT_TRUE(store_->ReadRange("a/b/c.bin", 6, 100, &range).ok());
+  EXPECT_EQ(range, "world");
+  EXPECT_EQ(*store_->Size("a/b/c.bin"), 11u);
+}
+
+TEST_F(LocalStoreTest, PutIfAbsentRefusesAnExistingKeyAndLeavesNoTemporaryFile) {
+  ASSERT_TRUE(store_->PutIfAbsent("log/1", "first").ok());
+  Status again = store_->PutIfAbsent("log/1", "second");
+  EXPECT_EQ(again.code(), StatusCode::kAlreadyExists) << again.ToString();
+  EXPECT_EQ(Read("log/1"), "first");
+  ASSERT_TRUE(store_->Put("log/1", "replaced").ok());
+  EXPECT_EQ(Read("log/1"), "replaced");
+  std::vector<StoreEntry> entries;
+  ASSERT_TRUE(store_->List("log/", &entries).ok());
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].key, "log/1");
+}
+
+TEST_F(LocalStoreTest, LinkMakesTheSameObjectReadableUnderASecondKey) {
+  ASSERT_TRUE(store_->PutIfAbsent("data/x", "bytes").ok());
+  ASSERT_TRUE(store_->Link("data/x", "table/day=01/x").ok());
+  EXPECT_EQ(Read("table/day=01/x"), "bytes");
+  EXPECT_TRUE(*store_->SameObject("data/x", "table/day=01/x"));
+  EXPECT_EQ(store_->Link("data/x", "table/day=01/x").code(), StatusCode::kAlreadyExists);
+  // Replacing one name leaves the other with the old bytes.
+  ASSERT_TRUE(store_->Put("table/day=01/x", "empty").ok());
+  EXPECT_FALSE(*store_->SameObject("data/x", "table/day=01/x"));
+  EXPECT_EQ(Read("data/x"), "bytes");
+  EXPECT_EQ(store_->SameObject("data/missing", "data/x").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(LocalStoreTest, ListIsRecursiveSortedAndFiltersByPrefix) {
+  for (const char* key : {"t/b/2", "t/a/1", "t/a/10", "u/1", "t/ab"}) ASSERT_TRUE(store_->PutIfAbsent(key, key).ok());
+  std::vector<StoreEntry> entries;
+  ASSERT_TRUE(store_->List("t/", &entries).ok());
+  std::vector<std::string> keys;
+  for (const StoreEntry& entry : entries) keys.push_back(entry.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"t/a/1", "t/a/10", "t/ab", "t/b/2"}));
+  entries.clear();
+  ASSERT_TRUE(store_->List("t/a", &entries).ok());
+  EXPECT_EQ(entries.size(), 3u);  // t/a/1, t/a/10, t/ab
+  entries.clear();
+  ASSERT_TRUE(store_->List("missing/", &entries).ok());
+  EXPECT_TRUE(entries.empty());
+}
+
+TEST_F(LocalStoreTest, DeleteRemovesEmptiedFoldersButNotOthersOrTheRoot) {
+  ASSERT_TRUE(store_->PutIfAbsent("a/b/c", "1").ok());
+  ASSERT_TRUE(store_->PutIfAbsent("a/d", "2").ok());
+  ASSERT_TRUE(store_->Delete("a/b/c").ok());
+  EXPECT_FALSE(fs::exists(store_->Path("a/b")));
+  EXPECT_TRUE(fs::exists(store_->Path("a/d")));
+  ASSERT_TRUE(store_->Delete("a/d").ok());
+  ASSERT_TRUE(store_->Delete("a/d").ok());  // Missing: not an error.
+  EXPECT_TRUE(fs::exists(store_->Path("")));
+}
+
+TEST_F(LocalStoreTest, SecondLockFailsNamingTheHolderAndLeasesReportWhetherHeld) {
+  auto lock = store_->Lock("LOCK", "pid 1 on host");
+  ASSERT_TRUE(lock.ok());
+  auto second = store_->Lock("LOCK", "pid 2");
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(second.status().message().find("pid 1 on host"), std::string::npos);
+  lock->reset();
+  EXPECT_TRUE(store_->Lock("LOCK", "pid 3").ok());
+
+  auto lease = store_->Lease("leases/7-1");
+  ASSERT_TRUE(lease.ok());
+  ASSERT_TRUE(store_->PutIfAbsent("leases/3-9", "").ok());  // Left by a process that died.
+  std::vector<LeaseInfo> leases;
+  ASSERT_TRUE(store_->ListLeases("leases/", &leases).ok());
+  ASSERT_EQ(leases.size(), 2u);
+  EXPECT_EQ(leases[0].key, "leases/3-9");
+  EXPECT_FALSE(leases[0].held);
+  EXPECT_EQ(leases[1].key, "leases/7-1");
+  EXPECT_TRUE(leases[1].held);
+}
+
+TEST_F(LocalStoreTest, OpenRefusesAFile) {
+  ASSERT_TRUE(WriteFile(dir_.path() / "file", "x", false).ok());
+  auto store = LocalStore::Open(dir_.path() / "file");
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("not a directory"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace adxm

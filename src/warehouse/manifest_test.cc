@@ -1,0 +1,168 @@
+#include "warehouse/manifest.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "base/file_util.h"
+#include "test_util.h"
+#include "warehouse/layout.h"
+#include "warehouse/local_store.h"
+
+namespace adxm {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Key(int day, int n) {
+  return "AWSLogs/1/CloudTrail/us-east-1/2023/05/" + std::string(day < 10 ? "0" : "") + std::to_string(day) + "/o" +
+         std::to_string(n) + ".json.gz";
+}
+
+// Commit `count` records; record txn gets objects of day (txn % 3 + 1), a file added, and every
+// third removes the previous one.
+void CommitMany(Manifest* manifest, int count) {
+  for (int index = 0; index < count; ++index) {
+    CommitRecord record;
+    record.txn = manifest->next_txn();
+    record.time = 1000 + static_cast<int64_t>(record.txn);
+    int day = static_cast<int>(record.txn % 3) + 1;
+    for (int n = 0; n < 5; ++n) {
+      record.objects.push_back({Key(day, static_cast<int>(record.txn) * 10 + n), 100 + record.txn, "v" + std::to_string(n), 1, 1, 0});
+    }
+    record.added_files.push_back("year=2023/month=05/day=0" + std::to_string(day) + "/part-" + std::to_string(record.txn));
+    if (record.txn % 3 == 0) record.removed_files.push_back("year=2023/month=05/day=0" + std::to_string(day) + "/part-" + std::to_string(record.txn - 3));
+    ASSERT_TRUE(manifest->Commit(record).ok()) << record.txn;
+  }
+}
+
+void ExpectSameState(const ManifestState& a, const ManifestState& b) {
+  EXPECT_EQ(a.txn, b.txn);
+  EXPECT_EQ(a.live_files, b.live_files);
+  ASSERT_EQ(a.retained.size(), b.retained.size());
+  for (const auto& [path, file] : a.retained) {
+    EXPECT_EQ(b.retained.at(path).removed_txn, file.removed_txn);
+    EXPECT_EQ(b.retained.at(path).removed_time, file.removed_time);
+  }
+  ASSERT_EQ(a.rejects.size(), b.rejects.size());
+  for (const auto& [key, reject] : a.rejects) EXPECT_EQ(b.rejects.at(key).attempts, reject.attempts);
+}
+
+class ManifestTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = *LocalStore::Open(dir_.path()); }
+  std::vector<std::string> Keys(const std::string& folder) {
+    std::vector<std::string> keys;
+    if (!fs::exists(dir_.path() / folder)) return keys;
+    for (const auto& entry : fs::directory_iterator(dir_.path() / folder)) keys.push_back(entry.path().filename().string());
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  }
+  testing::ScratchDir dir_;
+  std::unique_ptr<LocalStore> store_;
+};
+
+TEST_F(ManifestTest, MissingManifestIsEmpty) {
+  auto manifest = Manifest::Open(store_.get());
+  ASSERT_TRUE(manifest.ok());
+  EXPECT_TRUE((*manifest)->empty());
+  EXPECT_EQ((*manifest)->next_txn(), 1u);
+}
+
+TEST_F(ManifestTest, CheckpointsBoundTheTailAndKeepTwoGenerations) {
+  ManifestOptions options;
+  options.checkpoint_commits = 3;
+  auto manifest = *Manifest::Open(store_.get(), options);
+  CommitMany(manifest.get(), 10);
+  EXPECT_EQ(manifest->checkpoint_txn(), 9u);
+  EXPECT_EQ(Keys("_adxmetrics/checkpoint"),
+            (std::vector<std::string>{"00000000000000000006.json", "00000000000000000009.json"}));
+  // Entries up to the previous checkpoint are gone; 7..10 remain.
+  EXPECT_EQ(Keys("_adxmetrics/log").size(), 4u);
+  EXPECT_EQ(Keys("_adxmetrics/log").front(), "00000000000000000007.json");
+  auto reopened = Manifest::Open(store_.get(), options);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  ExpectSameState(manifest->state(), (*reopened)->state());
+  EXPECT_EQ((*reopened)->object_count(), 50u);
+  // Retained files carry their removal commit and time.
+  EXPECT_EQ((*reopened)->state().retained.at("year=2023/month=05/day=01/part-3").removed_txn, 6u);
+  EXPECT_EQ((*reopened)->state().retained.at("year=2023/month=05/day=01/part-3").removed_time, 1006);
+
+  std::vector<std::string> keys = {Key(1, 30), Key(2, 100), Key(2, 104), Key(2, 10), Key(2, 99999), "elsewhere"};
+  std::vector<std::optional<IndexedObject>> found;
+  ASSERT_TRUE((*reopened)->LookupObjects(keys, &found).ok());
+  ASSERT_TRUE(found[0].has_value());  // txn 3 -> day 1, in a checkpoint part.
+  EXPECT_EQ(found[0]->size, 103u);
+  ASSERT_TRUE(found[1].has_value());  // txn 10 -> day 2, in the tail.
+  EXPECT_EQ(found[2]->version, "v4");
+  ASSERT_TRUE(found[3].has_value());  // txn 1 -> day 2, in the oldest part.
+  EXPECT_EQ(found[3]->size, 101u);
+  EXPECT_FALSE(found[4].has_value());
+  EXPECT_FALSE(found[5].has_value());
+}
+
+TEST_F(ManifestTest, DamagedNewestCheckpointFallsBackToThePreviousOne) {
+  ManifestOptions options;
+  options.checkpoint_commits = 3;
+  auto manifest = *Manifest::Open(store_.get(), options);
+  CommitMany(manifest.get(), 10);
+  fs::resize_file(dir_.path() / "_adxmetrics/checkpoint/00000000000000000009.json", 30);
+  auto reopened = Manifest::Open(store_.get(), options);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  ExpectSameState(manifest->state(), (*reopened)->state());
+  EXPECT_EQ((*reopened)->checkpoint_txn(), 6u);
+}
+
+TEST_F(ManifestTest, ReprocessedObjectReplacesItsIndexEntry) {
+  auto manifest = *Manifest::Open(store_.get());
+  CommitRecord first{1, 10, {{Key(1, 1), 10, "old", 1, 1, 0}}, {}, {}, {}, {}};
+  ASSERT_TRUE(manifest->Commit(first).ok());
+  ASSERT_TRUE(manifest->Checkpoint().ok());
+  CommitRecord second{2, 11, {{Key(1, 1), 20, "new", 1, 1, 0}}, {}, {}, {}, {}};
+  ASSERT_TRUE(manifest->Commit(second).ok());
+  ASSERT_TRUE(manifest->Checkpoint().ok());
+  auto reopened = *Manifest::Open(store_.get());
+  std::vector<std::optional<IndexedObject>> found;
+  ASSERT_TRUE(reopened->LookupObjects({Key(1, 1)}, &found).ok());
+  ASSERT_TRUE(found[0].has_value());
+  EXPECT_EQ(found[0]->version, "new");
+  EXPECT_EQ(found[0]->size, 20u);
+  EXPECT_EQ(reopened->object_count(), 1u);
+}
+
+TEST_F(ManifestTest, RejectsAreRecordedUpdatedAndClearedByAnIngestOfTheObject) {
+  auto manifest = *Manifest::Open(store_.get());
+  RejectRecord reject{Key(1, 1), 5, "v1", "not gzip", 1, 100, 100};
+  ASSERT_TRUE(manifest->Commit({1, 100, {}, {}, {}, {reject}, {}}).ok());
+  reject.attempts = 2;
+  reject.last_seen = 200;
+  ASSERT_TRUE(manifest->Commit({2, 200, {}, {}, {}, {reject}, {}}).ok());
+  ASSERT_TRUE(manifest->Checkpoint().ok());
+  auto reopened = *Manifest::Open(store_.get());
+  ASSERT_EQ(reopened->state().rejects.size(), 1u);
+  EXPECT_EQ(reopened->state().rejects.at(Key(1, 1)).attempts, 2u);
+  EXPECT_EQ(reopened->state().rejects.at(Key(1, 1)).first_seen, 100);
+  EXPECT_EQ(reopened->state().rejects.at(Key(1, 1)).reason, "not gzip");
+  ASSERT_TRUE(reopened->Commit({3, 300, {{Key(1, 1), 6, "v2", 1, 1, 0}}, {}, {}, {}, {}}).ok());
+  EXPECT_TRUE(reopened->state().rejects.empty());
+}
+
+TEST_F(ManifestTest, TxnOutOfSequenceAndNonUtf8AreRefusedBeforeAnythingIsWritten) {
+  auto manifest = *Manifest::Open(store_.get());
+  EXPECT_EQ(manifest->Commit({2, 1, {}, {}, {}, {}, {}}).code(), StatusCode::kInternal);
+  CommitRecord bad{1, 1, {{"bad-\xff.json.gz", 1, "v", 0, 0, 0}}, {}, {}, {}, {}};
+  EXPECT_EQ(manifest->Commit(bad).code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Keys("_adxmetrics/log").empty());
+}
+
+TEST_F(ManifestTest, ADifferentWriterCannotCommitTheSameTxn) {
+  auto first = *Manifest::Open(store_.get());
+  auto second = *Manifest::Open(store_.get());
+  ASSERT_TRUE(first->Commit({1, 1, {}, {"a"}, {}, {}, {}}).ok());
+  Status lost = second->Commit({1, 1, {}, {"b"}, {}, {}, {}});
+  EXPECT_EQ(lost.code(), StatusCode::kAlreadyExists) << lost.ToString();
+  EXPECT_EQ((*Manifest::Open(store_.get()))->state().live_files, std::set<std::string>{"a"});
+}
+
+}  // namespace
+}  // namespace adxm
