@@ -309,7 +309,7 @@ Status Manifest::LookupObjects(const std::vector<std::string>& keys,
     for (size_t index : indexes) {
       auto entry = std::lower_bound(entries.begin(), entries.end(), keys[index],
                                     [](const IndexedObject& a, const std::string& key) { return a.key < key; });
-      if (entry != entries.end() && entry->key == keys[index]) (*found)[index] = std::move(*entry);
+      if (entry != entries.end() && entry->key == keys[index]) (*found)[index] = *entry;  // A copy: others still search.
     }
   }
   return Status::OK();

@@ -101,6 +101,24 @@ TEST_F(ManifestTest, CheckpointsBoundTheTailAndKeepTwoGenerations) {
   EXPECT_FALSE(found[5].has_value());
 }
 
+TEST_F(ManifestTest, LookupOfManyKeysOfOnePartFindsEveryOne) {
+  ManifestOptions options;
+  options.checkpoint_commits = 3;
+  auto manifest = *Manifest::Open(store_.get(), options);
+  CommitMany(manifest.get(), 12);  // Checkpoint at 12: every object is in an index part.
+  auto reopened = *Manifest::Open(store_.get(), options);
+  std::vector<std::string> keys;
+  for (int txn = 12; txn >= 1; --txn) {
+    for (int n = 4; n >= 0; --n) keys.push_back(Key(txn % 3 + 1, txn * 10 + n));  // Not in index order.
+  }
+  std::vector<std::optional<IndexedObject>> found;
+  ASSERT_TRUE(reopened->LookupObjects(keys, &found).ok());
+  for (size_t index = 0; index < keys.size(); ++index) {
+    ASSERT_TRUE(found[index].has_value()) << keys[index];
+    EXPECT_EQ(found[index]->key, keys[index]);
+  }
+}
+
 TEST_F(ManifestTest, DamagedNewestCheckpointFallsBackToThePreviousOne) {
   ManifestOptions options;
   options.checkpoint_commits = 3;
