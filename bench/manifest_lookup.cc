@@ -71,6 +71,7 @@ Status Build(const fs::path& dir, size_t objects) {
 
 uint64_t FolderBytes(const fs::path& folder) {
   uint64_t bytes = 0;
+  if (!fs::exists(folder)) return bytes;
   for (const auto& entry : fs::directory_iterator(folder)) bytes += entry.file_size();
   return bytes;
 }

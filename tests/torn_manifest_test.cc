@@ -53,12 +53,14 @@ TEST(TornManifestIntegrationTest, EveryTruncationOfTheLastCommitRecoversThePrefi
       auto store = *LocalStore::Open(warehouse);
       auto loaded = Manifest::Open(store.get());
       ASSERT_TRUE(loaded.ok()) << "cut " << cut << ": " << loaded.status().ToString();
-      EXPECT_EQ((*loaded)->next_txn(), last_record.txn) << "cut " << cut;
-      EXPECT_EQ((*loaded)->torn_tail(), last_key) << "cut " << cut;
+      // Only the newline lost: the entry's checksum still proves it whole.
+      const bool intact = cut + 1 == last.size();
+      EXPECT_EQ((*loaded)->next_txn(), last_record.txn + (intact ? 1 : 0)) << "cut " << cut;
+      EXPECT_EQ((*loaded)->torn_tail(), intact ? "" : last_key) << "cut " << cut;
     }
     auto report = Ingest(source.get(), warehouse, SmallCommits());
     ASSERT_TRUE(report.ok()) << "cut " << cut << ": " << report.status().ToString();
-    EXPECT_EQ(report->objects_ingested, last_record.objects.size()) << "cut " << cut;
+    EXPECT_EQ(report->objects_ingested, cut + 1 == last.size() ? 0 : last_record.objects.size()) << "cut " << cut;
     EXPECT_EQ(DumpDataset(warehouse), clean_dump) << "cut " << cut;
     EXPECT_EQ(DataFilesOnDisk(warehouse), LiveFiles(warehouse)) << "cut " << cut;
     fs::remove_all(warehouse);

@@ -66,6 +66,10 @@ bool WarehouseLayout::IsDataFileName(std::string_view relative) {
          AllDigits(Between(relative.substr(26), "part-", ".parquet"));
 }
 
+uint64_t WarehouseLayout::TxnOfDataFile(std::string_view relative) {
+  return std::stoull(std::string(Between(relative.substr(26), "part-", ".parquet")));
+}
+
 bool WarehouseLayout::IsHidden(std::string_view relative) {
   for (size_t start = 0; start <= relative.size();) {
     size_t end = relative.find('/', start);

@@ -47,6 +47,8 @@ struct WarehouseLayout {
 
   /// Data file name for a day's partition folder and a txn: "year=…/day=01/part-0000000042.parquet".
   static std::string DataFileName(std::string_view partition_dir, uint64_t txn);
+  /// The txn in a data file name (IsDataFileName must hold).
+  static uint64_t TxnOfDataFile(std::string_view relative);
   /// True when `relative` has the shape of a data file the warehouse writes.
   static bool IsDataFileName(std::string_view relative);
   /// True when a table-relative name is hidden from Hive-style readers (a part starts with '_' or '.').

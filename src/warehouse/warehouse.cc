@@ -159,6 +159,12 @@ Status Warehouse::Recover() {
       bool changed = false;
       ADXM_RETURN_IF_ERROR(Unpublish(relative, &changed));
       if (changed) ++recovery_.unpublished;
+    } else if (state.live_files.count(relative) == 0 && WarehouseLayout::IsDataFileName(relative) &&
+               WarehouseLayout::TxnOfDataFile(relative) >= manifest_->next_txn()) {
+      // Named for a commit that does not exist (its log entry was torn): ours, never committed.
+      ADXM_RETURN_IF_ERROR(store_->Delete(entry.key));
+      present.erase(relative);
+      ++recovery_.uncommitted_removed;
     } else if (state.live_files.count(relative) == 0) {
       recovery_.foreign_files.push_back(relative);  // Not written by a commit: never deleted.
     }
