@@ -1,4 +1,4 @@
-// Section 2: many small log objects, a no-op rerun, and manifest lookups as the manifest grows.
+// Section 2: many small log objects, a no-op rerun, and the manifest with years of history.
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -67,52 +67,88 @@ Status MeasureIngest(const BenchContext& context, const Bucket& bucket) {
   return Status::OK();
 }
 
-/// Manifest figures at one size: medians over the runs.
+/// Manifest figures with one history size: medians over the runs.
 struct ManifestFigures {
-  double objects = 0, bytes = 0, load_ms = 0, hit_ns = 0, miss_ns = 0;
+  double objects = 0, open_ms = 0, lookup_new_ms = 0, lookup_all_ms = 0, index_mb = 0;
+  double query_ms = 0, query_mib = 0, ingest_ms = 0, ingest_mib = 0;
 };
 
-Result<ManifestFigures> MeasureManifest(const BenchContext& context, unsigned long long objects) {
-  std::vector<double> load_ms, hit_ns, miss_ns;
+// Build (once) a warehouse with `objects` processed objects in history and measure: the manifest
+// in-process, `query` as a process, and an ingest of `fresh` (~300 new log objects) into a copy.
+Result<ManifestFigures> MeasureManifest(const BenchContext& context, unsigned long long objects,
+                                        const std::filesystem::path& fresh) {
+  const auto warehouse = context.work / ("manifest-" + std::to_string(objects));
+  std::vector<double> open_ms, lookup_new_ms, lookup_all_ms, query_ms, ingest_ms;
   ManifestFigures figures;
   for (int run = 0; run < context.runs; ++run) {
     ADXM_ASSIGN_OR_RETURN(ProcessResult result,
-                          RunChecked({context.Program("adxm_bench_manifest").string(), "--dir",
-                                      (context.work / "manifests").string(), "--objects", std::to_string(objects)},
+                          RunChecked({context.Program("adxm_bench_manifest").string(), "--dir", warehouse.string(),
+                                      "--objects", std::to_string(objects)},
                                      context.stderr_log()));
     auto values = ParseKeyValues(result.out);
-    load_ms.push_back(NumberOf(values, "load_ms"));
-    hit_ns.push_back(NumberOf(values, "hit_ns"));
-    miss_ns.push_back(NumberOf(values, "miss_ns"));
-    figures.bytes = NumberOf(values, "bytes");
+    open_ms.push_back(NumberOf(values, "open_ms"));
+    lookup_new_ms.push_back(NumberOf(values, "lookup_new_ms"));
+    lookup_all_ms.push_back(NumberOf(values, "lookup_all_ms"));
+    figures.index_mb = NumberOf(values, "index_bytes") / 1e6;
+  }
+  for (int run = 0; run < context.query_runs; ++run) {
+    ADXM_ASSIGN_OR_RETURN(ProcessResult query,
+                          RunChecked({context.adxmetrics.string(), "query", "--warehouse", warehouse.string(),
+                                      "SELECT count(*) FROM adx_for_s3_metrics"},
+                                     context.stderr_log()));
+    query_ms.push_back(query.seconds * 1e3);
+    figures.query_mib = std::max(figures.query_mib, query.max_rss_kib / 1024.0);
+  }
+  for (int run = 0; run < context.runs; ++run) {
+    const auto copy = context.work / "manifest-ingest";
+    std::filesystem::remove_all(copy);
+    std::filesystem::copy(warehouse, copy, std::filesystem::copy_options::recursive);
+    ADXM_ASSIGN_OR_RETURN(ProcessResult ingest,
+                          RunChecked({context.adxmetrics.string(), "ingest", "--source", fresh.string(), "--warehouse",
+                                      copy.string(), "--threads", "2"},
+                                     context.stderr_log()));
+    ingest_ms.push_back(ingest.seconds * 1e3);
+    figures.ingest_mib = std::max(figures.ingest_mib, ingest.max_rss_kib / 1024.0);
+    std::filesystem::remove_all(copy);
   }
   figures.objects = static_cast<double>(objects);
-  figures.load_ms = Median(load_ms);
-  figures.hit_ns = Median(hit_ns);
-  figures.miss_ns = Median(miss_ns);
+  figures.open_ms = Median(open_ms);
+  figures.lookup_new_ms = Median(lookup_new_ms);
+  figures.lookup_all_ms = Median(lookup_all_ms);
+  figures.query_ms = Median(query_ms);
+  figures.ingest_ms = Median(ingest_ms);
   return figures;
 }
 
 Status MeasureManifests(const BenchContext& context) {
-  std::printf("  manifest: Manifest::Load + one Contains() per object (in-process, adxm_bench_manifest; median of %d)\n",
-              context.runs);
+  // ~300 new log objects of one day, as a daily run finds them.
+  const auto fresh = context.work / "manifest-fresh-logs";
+  if (!std::filesystem::exists(fresh)) {
+    ADXM_RETURN_IF_ERROR(RunChecked({context.adxmetrics.string(), "generate", "--out", fresh.string(), "--seed", "9",
+                                     "--start", "2023-05-01", "--days", "1", "--events-per-day", "300"},
+                                    context.stderr_log())
+                             .status());
+  }
+  std::printf("  manifest with N objects in history (adxm_bench_manifest: 336 log days x 3 regions, one live file a\n"
+              "  day; checkpoint + tail); `query` and an ingest of ~300 new objects as processes; medians\n");
+  Table table({"objects", "index MB", "open ms", "lookup 300 ms", "lookup all ms", "query ms", "query MiB",
+               "ingest 300 ms", "ingest MiB"});
   std::vector<ManifestFigures> sizes;
-  for (unsigned long long objects : {20000ull, 200000ull}) {
-    ADXM_ASSIGN_OR_RETURN(ManifestFigures figures, MeasureManifest(context, objects));
+  for (unsigned long long objects : {0ull, 200000ull, 2000000ull}) {
+    ADXM_ASSIGN_OR_RETURN(ManifestFigures figures, MeasureManifest(context, objects, fresh));
+    table.AddRow({Thousands(objects), Fixed(figures.index_mb, 1), Fixed(figures.open_ms, 2),
+                  Fixed(figures.lookup_new_ms, 2), Fixed(figures.lookup_all_ms, 0), Fixed(figures.query_ms, 0),
+                  Fixed(figures.query_mib, 0), Fixed(figures.ingest_ms, 0), Fixed(figures.ingest_mib, 0)});
     sizes.push_back(figures);
   }
-  Table table({"objects", "manifest MB", "load ms", "load ns/object", "lookup ns (hit)", "lookup ns (miss)",
-               "total ns/object"});
-  for (const ManifestFigures& size : sizes) {
-    double load_ns = size.load_ms * 1e6 / size.objects;
-    table.AddRow({Thousands(static_cast<unsigned long long>(size.objects)), Fixed(size.bytes / 1e6, 1),
-                  Fixed(size.load_ms, 1), Fixed(load_ns, 0), Fixed(size.hit_ns, 0), Fixed(size.miss_ns, 0),
-                  Fixed(load_ns + size.hit_ns, 0)});
-  }
   table.Print();
-  auto per_object = [](const ManifestFigures& size) { return size.load_ms * 1e6 / size.objects + size.hit_ns; };
-  std::printf("  per-object cost 200k / 20k: %.2fx (O(1) per object would be ~1x)\n",
-              per_object(sizes[1]) / per_object(sizes[0]));
+  const ManifestFigures& large = sizes.back();
+  std::printf("  2M objects: query %s, %s\n", Verdict(large.query_ms, 50, false, " ms").c_str(),
+              Verdict(large.query_mib, 64, false, " MiB").c_str());
+  std::printf("  2M objects: ingest of 300 new objects %s, %s\n", Verdict(large.ingest_ms, 1000, false, " ms").c_str(),
+              Verdict(large.ingest_mib, 256, false, " MiB").c_str());
+  std::printf("  query with 2M vs 0 objects in history: %.2fx time (the history is not read)\n",
+              large.query_ms / std::max(sizes.front().query_ms, 1e-9));
   return Status::OK();
 }
 
