@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = fuzz_extract fuzz_extract_json fuzz_manifest
 
-.PHONY: all bootstrap configure build demo test test-asan fuzz clean
+.PHONY: all bootstrap configure build demo test test-asan test-tsan fuzz clean
 
 all: build
 
@@ -26,6 +26,7 @@ demo: build
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory test-tsan
 
 # Unit and integration tests under ASan + UBSan in build-asan/ (CMakePresets.json "asan"); the
 # slow tests run only in the default build. Builds just the test binary and the CLI it drives.
@@ -33,6 +34,13 @@ test-asan: bootstrap
 	@cmake --preset asan >/dev/null
 	@cmake --build build-asan -j $(JOBS) --target adxm_tests
 	@ctest --preset asan -j $(JOBS)
+
+# The ingest and warehouse tests (threaded: extraction pool, background commit writer) under
+# ThreadSanitizer in build-tsan/ (preset "tsan"). Builds only that part of the test binary.
+test-tsan: bootstrap
+	@cmake --preset tsan >/dev/null
+	@cmake --build build-tsan -j $(JOBS) --target adxm_tests
+	@ctest --preset tsan -j $(JOBS)
 
 # Each libFuzzer target for FUZZ_SECONDS with clang in build-fuzz/ (preset "fuzz"); fuzz/README.md.
 fuzz:
@@ -47,4 +55,4 @@ bench: build
 	@$(BUILD_DIR)/bench/adxm_bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan build-fuzz
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz

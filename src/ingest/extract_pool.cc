@@ -16,7 +16,7 @@ ExtractPool::ExtractPool(LogSource* source, const std::vector<ObjectInfo>& objec
 
 ExtractPool::~ExtractPool() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stopping_ = true;
   }
   space_cv_.notify_all();
@@ -52,7 +52,7 @@ void ExtractPool::Finish(size_t index, std::unique_ptr<ExtractedObject> result) 
 }
 
 void ExtractPool::WorkerLoop(Worker* worker) {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (;;) {
     space_cv_.wait(lock, [&] { return stopping_ || next_claim_ >= objects_.size() || MayClaim(); });
     if (stopping_ || next_claim_ >= objects_.size()) return;
@@ -69,7 +69,7 @@ std::unique_ptr<ExtractedObject> ExtractPool::Next() {
   if (threads_.empty()) return Extract(next_consume_++, workers_[0].get());
   std::unique_ptr<ExtractedObject> result;
   {
-    std::unique_lock<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     while (results_[next_consume_] == nullptr) {
       // Rather than wait idle, extract an unclaimed object (the one needed next, if no worker
       // has taken it). When the window is full, the next object is being extracted by a worker

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/thread_annotations.h"
 #include "cloudtrail/extractor.h"
 #include "cloudtrail/log_key.h"
 #include "schema/row_batch.h"
@@ -61,10 +62,10 @@ class ExtractPool {
     std::string buffer;  // Compressed bytes, reused across objects.
   };
   std::unique_ptr<ExtractedObject> Extract(size_t index, Worker* worker);
-  // Whether another object may be claimed now. Requires mu_.
-  bool MayClaim() const;
-  // Store a finished result. Requires mu_.
-  void Finish(size_t index, std::unique_ptr<ExtractedObject> result);
+  // Whether another object may be claimed now.
+  bool MayClaim() const ADXM_REQUIRES(mu_);
+  // Store a finished result.
+  void Finish(size_t index, std::unique_ptr<ExtractedObject> result) ADXM_REQUIRES(mu_);
   void WorkerLoop(Worker* worker);
 
   LogSource* source_;
@@ -72,14 +73,15 @@ class ExtractPool {
   std::vector<std::unique_ptr<Worker>> workers_;  // workers_[0] is the consumer's.
   std::vector<std::thread> threads_;
 
-  std::mutex mu_;
-  std::condition_variable ready_cv_;  // A result arrived.
-  std::condition_variable space_cv_;  // The consumer advanced or the pool is stopping.
-  std::vector<std::unique_ptr<ExtractedObject>> results_;  // Guarded by mu_.
-  size_t next_claim_ = 0;     // Guarded by mu_: next index to extract.
-  size_t next_consume_ = 0;   // Guarded by mu_: next index Next() returns.
-  size_t window_bytes_ = 0;   // Guarded by mu_: row bytes of finished, unconsumed results.
-  bool stopping_ = false;     // Guarded by mu_.
+  Mutex mu_;
+  std::condition_variable_any ready_cv_;  // A result arrived.
+  std::condition_variable_any space_cv_;  // The consumer advanced or the pool is stopping.
+  std::vector<std::unique_ptr<ExtractedObject>> results_ ADXM_GUARDED_BY(mu_);
+  size_t next_claim_ ADXM_GUARDED_BY(mu_) = 0;    // Next index to extract.
+  // Next index Next() returns; without workers only the consumer thread touches it.
+  size_t next_consume_ = 0;
+  size_t window_bytes_ ADXM_GUARDED_BY(mu_) = 0;  // Row bytes of finished, unconsumed results.
+  bool stopping_ ADXM_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace adxm

@@ -1,0 +1,62 @@
+// Ingest with its threads (extraction workers, the consumer extracting too, and the background
+// commit writer above two threads) gives the dataset of a one-thread run: every qualifying event
+// of the generator's ground truth exactly once. Run under ThreadSanitizer by `make test-tsan`.
+#include <gtest/gtest.h>
+
+#include "generate/generator.h"
+#include "ingest/event_id_set.h"
+#include "ingest/ingest.h"
+#include "ingest/parquet_reader.h"
+#include "test_util.h"
+#include "warehouse/local_store.h"
+#include "warehouse/snapshot.h"
+
+namespace adxm {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Rows and distinct eventIDs of the warehouse, read back from its snapshot's files.
+std::pair<uint64_t, uint64_t> RowsAndIds(const fs::path& warehouse) {
+  auto store = *LocalStore::Open(warehouse);
+  auto snapshot = Snapshot::Open(store.get());
+  EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  std::vector<fs::path> files;
+  for (const SnapshotFile& file : (*snapshot)->files()) files.emplace_back(file.reader_path);
+  ParquetReader reader(1);
+  uint64_t rows = 0;
+  EventIdSet ids;
+  EXPECT_TRUE(reader.ReadColumn(files, "eventID", [&](std::string_view id) {
+    ++rows;
+    ids.Insert(id);
+  }).ok());
+  return {rows, ids.size()};
+}
+
+TEST(IngestThreadsIntegrationTest, EveryThreadCountGivesEachQualifyingEventOnce) {
+  testing::ScratchDir scratch;
+  GenerateOptions generate;
+  generate.out = scratch.path() / "bucket";
+  generate.days = 2;
+  generate.events_per_day = 400;
+  auto summary = Generate(generate);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  auto source = *OpenLocalSource(generate.out);
+  for (int threads : {1, 2, 4}) {
+    IngestOptions options;
+    options.threads = threads;
+    options.max_objects_per_commit = 7;  // Many commits: the background writer has work in flight.
+    options.max_files_per_day = 3;       // And compaction.
+    options.max_loaded_days = 1;         // And day sets dropped and reloaded while commits run.
+    auto warehouse = scratch.path() / ("wh" + std::to_string(threads));
+    auto report = Ingest(source.get(), warehouse, options);
+    ASSERT_TRUE(report.ok()) << "threads " << threads << ": " << report.status().ToString();
+    EXPECT_GT(report->commits, 5u);
+    auto [rows, ids] = RowsAndIds(warehouse);
+    EXPECT_EQ(rows, summary->qualifying_events) << "threads " << threads;
+    EXPECT_EQ(ids, rows) << "threads " << threads;
+  }
+}
+
+}  // namespace
+}  // namespace adxm
