@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = fuzz_extract fuzz_extract_json fuzz_manifest
+FUZZ_TARGETS = fuzz_extract fuzz_extract_json fuzz_manifest fuzz_manifest_entry
 
 .PHONY: all bootstrap configure build demo test test-asan test-tsan fuzz clean
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <chrono>
@@ -121,10 +122,11 @@ Status PlanObjects(LogSource* source, Manifest& manifest, const IngestOptions& o
 }
 
 // The ledger entry for a failed attempt at `object`, continuing its earlier entry if any.
-RejectRecord NextReject(const ManifestState& state, const ObjectInfo& object, std::string reason, int64_t now) {
+RejectRecord NextReject(const std::map<std::string, RejectRecord>& ledger, const ObjectInfo& object,
+                        std::string reason, int64_t now) {
   RejectRecord reject{object.key, object.size, object.version, std::move(reason), 1, now, now};
-  auto it = state.rejects.find(object.key);
-  if (it != state.rejects.end() && it->second.version == object.version && it->second.size == object.size) {
+  auto it = ledger.find(object.key);
+  if (it != ledger.end() && it->second.version == object.version && it->second.size == object.size) {
     reject.attempts = it->second.attempts + 1;
     reject.first_seen = it->second.first_seen;
   }
@@ -209,6 +211,8 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
     return reader.ReadEventIds(files, ids);
   });
   Batcher batcher(&days, &writer, options);
+  // The ledger as the run began (a background commit may change the warehouse's meanwhile).
+  const std::map<std::string, RejectRecord> ledger = warehouse->state().rejects;
   ProgressLine progress(options.progress, todo.size());
   const int64_t now = warehouse->Now();
   {
@@ -221,7 +225,7 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
                                              " (a read error, not a bad object: rerun to retry)");
       }
       if (!extracted->status.ok()) {
-        RejectRecord reject = NextReject(warehouse->state(), todo[index], extracted->status.message(), now);
+        RejectRecord reject = NextReject(ledger, todo[index], extracted->status.message(), now);
         report.rejected.push_back({reject.key, reject.reason, reject.attempts, reject.attempts >= options.max_attempts});
         batcher.AddReject(std::move(reject));
       } else {

@@ -3,6 +3,7 @@
 // of the generator's ground truth exactly once. Run under ThreadSanitizer by `make test-tsan`.
 #include <gtest/gtest.h>
 
+#include "base/file_util.h"
 #include "generate/generator.h"
 #include "ingest/event_id_set.h"
 #include "ingest/ingest.h"
@@ -41,6 +42,10 @@ TEST(IngestThreadsIntegrationTest, EveryThreadCountGivesEachQualifyingEventOnce)
   generate.events_per_day = 400;
   auto summary = Generate(generate);
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  // One bad object among them: its ledger entry is written while commits run in the background.
+  const fs::path bad = generate.out / "AWSLogs/111122223333/CloudTrail/us-east-1/2023/05/01/"
+                                      "111122223333_CloudTrail_us-east-1_20230501T1200Z_badbadbadbadbadb.json.gz";
+  ASSERT_TRUE(WriteFile(bad, "not gzip", false).ok());
   auto source = *OpenLocalSource(generate.out);
   for (int threads : {1, 2, 4}) {
     IngestOptions options;
@@ -52,6 +57,7 @@ TEST(IngestThreadsIntegrationTest, EveryThreadCountGivesEachQualifyingEventOnce)
     auto report = Ingest(source.get(), warehouse, options);
     ASSERT_TRUE(report.ok()) << "threads " << threads << ": " << report.status().ToString();
     EXPECT_GT(report->commits, 5u);
+    ASSERT_EQ(report->rejected.size(), 1u) << "threads " << threads;
     auto [rows, ids] = RowsAndIds(warehouse);
     EXPECT_EQ(rows, summary->qualifying_events) << "threads " << threads;
     EXPECT_EQ(ids, rows) << "threads " << threads;
