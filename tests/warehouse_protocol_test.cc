@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "base/file_util.h"
+#include "cloudtrail/gzip.h"
 #include "dataset_checks.h"
 #include "db/duckdb.h"
 #include "ingest/ingest.h"
@@ -338,6 +339,38 @@ TEST(WarehouseLedgerIntegrationTest, BadFileIsRetriedUpToTheLimitThenQuarantined
   EXPECT_EQ(CountRows(warehouse), LoadGroundTruth(bucket)["qualifying_events"].get<int64_t>());
   listed = RunCli({"rejects", "--warehouse", warehouse.string(), "--format", "csv"});
   EXPECT_EQ(listed.out.find(victim), std::string::npos) << listed.out;
+}
+
+TEST(WarehouseLedgerIntegrationTest, ObjectReplacedUnderTheSameKeyIsReprocessedAndItsNewEventsLand) {
+  ScratchDir scratch;
+  auto bucket = scratch.path() / "bucket";
+  GenerateBucket(bucket, {"--seed", "12", "--days", "1", "--events-per-day", "200"});
+  const int64_t truth = LoadGroundTruth(bucket)["qualifying_events"].get<int64_t>();
+  std::vector<std::string> keys = LogKeys(bucket);
+  // Hold back one object; later a redelivered version of another carries its records too.
+  const std::string held = keys[keys.size() / 3], replaced = keys[keys.size() / 2];
+  auto records = [&](const std::string& key) {
+    std::string json;
+    EXPECT_TRUE(Gunzip(*ReadFile(bucket / key), &json, 0).ok());
+    auto doc = nlohmann::json::parse(json);
+    return doc["Records"];
+  };
+  nlohmann::json merged = records(replaced);
+  for (const auto& record : records(held)) merged.push_back(record);
+  const std::string redelivered = Gzip(nlohmann::json{{"Records", merged}}.dump());
+  fs::rename(bucket / held, scratch.path() / "held.json.gz");
+  auto warehouse = scratch.path() / "wh";
+  ASSERT_EQ(IngestCli(bucket, warehouse).exit_code, 0);
+  const int64_t before = CountRows(warehouse);
+  ASSERT_TRUE(WriteFile(bucket / replaced, redelivered, false).ok());
+  CommandResult run = IngestCli(bucket, warehouse);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("changed: 1 objects"), std::string::npos) << run.out;
+  EXPECT_EQ(CountRows(warehouse), truth);
+  EXPECT_GT(truth, before);
+  EXPECT_EQ(QueryJson(warehouse, "SELECT count(*) - count(DISTINCT eventID) AS d FROM adx_for_s3_metrics")[0]["d"], 0);
+  CommandResult again = IngestCli(bucket, warehouse);
+  EXPECT_EQ(again.out.find("changed:"), std::string::npos) << again.out;
 }
 
 TEST(WarehouseMigrationIntegrationTest, FormatOneWarehouseIsMigratedAndKeepsEveryRow) {
