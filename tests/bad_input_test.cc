@@ -87,7 +87,7 @@ TEST_F(BadInputIntegrationTest, EachBadObjectIsNamedWithItsReasonAndGoodOnesAreA
   EXPECT_EQ(CountRows(warehouse()), LoadGroundTruth(bucket())["qualifying_events"].get<int64_t>());
 }
 
-TEST_F(BadInputIntegrationTest, RejectsAreRetriedEveryRunAndARepairedFileIngests) {
+TEST_F(BadInputIntegrationTest, RejectsAreRetriedOnLaterRunsAndARepairedFileIngests) {
   ASSERT_EQ(IngestCli(bucket(), warehouse()).exit_code, 3);
   int64_t rows = CountRows(warehouse());
   std::string dump = DumpDataset(warehouse());

@@ -78,6 +78,11 @@ int OpenLocked(const fs::path& path, int operation) {
 
 }  // namespace
 
+bool IsTemporaryKey(std::string_view key) {
+  std::string_view name = KeyName(key);
+  return !name.empty() && name[0] == '.' && name.find(".tmp-") != std::string_view::npos;
+}
+
 std::string_view KeyFolder(std::string_view key) {
   size_t slash = key.rfind('/');
   return slash == std::string_view::npos ? std::string_view() : key.substr(0, slash);
@@ -255,8 +260,17 @@ Result<std::unique_ptr<StoreLock>> LocalStore::Lock(const std::string& key, std:
 Result<std::unique_ptr<StoreLock>> LocalStore::Lease(const std::string& key) {
   fs::path path = Path(key);
   ADXM_RETURN_IF_ERROR(CreateDirs(path.parent_path()));
-  int fd = OpenLocked(path, LOCK_SH);
+  // Locked before it gets its name: ListLeases never sees it unheld.
+  fs::path temp = Path(TempKey(key));
+  int fd = OpenLocked(temp, LOCK_SH);
   if (fd < 0) return ErrnoStatus(path, "lease");
+  bool linked = ::link(temp.c_str(), path.c_str()) == 0;
+  int err = errno;
+  ::unlink(temp.c_str());
+  if (!linked) {
+    ::close(fd);
+    return ErrnoStatus(path, "lease", err);
+  }
   return std::unique_ptr<StoreLock>(new LocalLock(fd));
 }
 

@@ -235,8 +235,11 @@ Status Manifest::LoadCheckpoint(uint64_t txn) {
   std::string entry;
   ADXM_RETURN_IF_ERROR(store_->Read(key, &entry));
   CheckpointData data;
-  if (!DecodeCheckpoint(entry, &data) || data.txn != txn) {
-    return Status::Corruption(store_->Describe() + "/" + key + ": damaged checkpoint");
+  if (!DecodeCheckpoint(entry, &data)) {
+    return Status::Corruption(store_->Describe() + "/" + key + ": damaged checkpoint (checksum or JSON shape)");
+  }
+  if (data.txn != txn) {
+    return Status::Corruption(store_->Describe() + "/" + key + ": checkpoint holds txn " + std::to_string(data.txn));
   }
   state_ = ManifestState();
   state_.txn = txn;
@@ -256,7 +259,12 @@ Status Manifest::LoadCheckpoint(uint64_t txn) {
 Status Manifest::LoadLegacy() {
   std::string data;
   Status read = store_->Read(std::string(WarehouseLayout::kLegacyManifestKey), &data);
-  if (read.code() == StatusCode::kNotFound) return Status::OK();
+  if (read.code() == StatusCode::kNotFound) {
+    // Migrated between our listing and this read: the caller may open again.
+    auto migrated = store_->Size(std::string(WarehouseLayout::kLegacyManifestKey) + ".format1");
+    if (migrated.ok()) return Status::NotFound(store_->Describe() + ": the manifest was migrated while being read");
+    return Status::OK();
+  }
   ADXM_RETURN_IF_ERROR(read);
   ADXM_ASSIGN_OR_RETURN(auto legacy,
                         LegacyManifest::Parse(data, store_->Describe() + "/" + std::string(WarehouseLayout::kLegacyManifestKey)));
@@ -401,7 +409,7 @@ Status Manifest::DeleteObsolete(const std::map<std::string, Part>& previous_part
   std::vector<StoreEntry> files;
   ADXM_RETURN_IF_ERROR(store_->List(std::string(WarehouseLayout::kObjectsPrefix), &files));
   for (const StoreEntry& file : files) {
-    if (needed.count(file.key) == 0 && KeyName(file.key).find(".tmp-") == std::string_view::npos) {
+    if (needed.count(file.key) == 0 && !IsTemporaryKey(file.key)) {
       ADXM_RETURN_IF_ERROR(store_->Delete(file.key));
     }
   }

@@ -16,27 +16,57 @@ Snapshot::~Snapshot() {
   (void)store_->Delete(lease_key_);  // A vacuum would delete it too, once unheld.
 }
 
+namespace {
+
+std::string LeaseKey(uint64_t txn) {
+  static std::atomic<uint64_t> counter{0};
+  return fmt::format("{}{:020d}-{}-{}", WarehouseLayout::kLeasePrefix, txn, ::getpid(), counter.fetch_add(1));
+}
+
+// Open the manifest; a file the writer deleted between our listing and our read (an old log
+// entry after a checkpoint, a migrated format-1 manifest) means: list again.
+Result<std::unique_ptr<Manifest>> OpenManifest(Store* store) {
+  Result<std::unique_ptr<Manifest>> manifest = Manifest::Open(store);
+  for (int attempt = 1; attempt < 5 && manifest.status().code() == StatusCode::kNotFound; ++attempt) {
+    manifest = Manifest::Open(store);
+  }
+  return manifest;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Snapshot>> Snapshot::Open(Store* store) {
   std::unique_ptr<Snapshot> snapshot(new Snapshot(store));
-  ADXM_ASSIGN_OR_RETURN(auto manifest, Manifest::Open(store));
+  ADXM_ASSIGN_OR_RETURN(auto manifest, OpenManifest(store));
   if (manifest->empty()) {
     std::vector<StoreEntry> any;
     ADXM_RETURN_IF_ERROR(store->List(std::string(WarehouseLayout::kMetaPrefix), &any));
     ADXM_RETURN_IF_ERROR(store->List(std::string(WarehouseLayout::kTablePrefix), &any));
     if (any.empty()) return Status::NotFound(store->Describe() + ": not an adxmetrics warehouse (no " +
                                              std::string(WarehouseLayout::kMetaPrefix) + " folder)");
+    return snapshot;
+  }
+  // A provisional lease at txn 0 holds off every vacuum while the state is read again; the lease
+  // for that state's txn replaces it below. (Read-only warehouses get no lease: the retention
+  // window protects their readers.)
+  std::string provisional_key = LeaseKey(0);
+  auto provisional = store->Lease(provisional_key);
+  if (provisional.ok()) {
+    ADXM_ASSIGN_OR_RETURN(manifest, OpenManifest(store));
   }
   const ManifestState& state = manifest->state();
   snapshot->txn_ = state.txn;
   if (!state.legacy && state.txn > 0) {
-    static std::atomic<uint64_t> counter{0};
-    std::string key = fmt::format("{}{:020d}-{}-{}", WarehouseLayout::kLeasePrefix, state.txn, ::getpid(),
-                                  counter.fetch_add(1));
+    std::string key = LeaseKey(state.txn);
     auto lease = store->Lease(key);
-    if (lease.ok()) {  // Read-only warehouses: the retention window protects the snapshot.
+    if (lease.ok()) {
       snapshot->lease_ = std::move(*lease);
       snapshot->lease_key_ = key;
     }
+  }
+  if (provisional.ok()) {
+    provisional->reset();
+    (void)store->Delete(provisional_key);
   }
   for (const std::string& relative : state.live_files) {
     // Format 1 has no stable copies; its files live under their visible names only.

@@ -77,7 +77,8 @@ class Store {
   /// Size of `key`, or NotFound.
   virtual Result<uint64_t> Size(const std::string& key) = 0;
 
-  /// True when `from` and `to` are the same stored object (a Link of each other).
+  /// True when `from` and `to` are the same stored object (a Link of each other). Local: the same
+  /// inode. Object stores: the same identifier, which Link copies into the target's metadata.
   virtual Result<bool> SameObject(const std::string& from, const std::string& to) = 0;
 
   /// Every object whose key starts with `prefix` (a folder: end it with '/'), sorted by key.
@@ -102,6 +103,10 @@ class Store {
   /// A path or URI DuckDB can read `key` at (local: an absolute path).
   virtual std::string ReaderPath(const std::string& key) const = 0;
 };
+
+/// True for a temporary object a store stages a write under (".<name>.tmp-<writer>-<n>", hidden
+/// from readers); one left by a crash is deleted by the warehouse's recovery.
+bool IsTemporaryKey(std::string_view key);
 
 /// Return the folder part of `key` ("a/b/c" -> "a/b"; "c" -> "").
 std::string_view KeyFolder(std::string_view key);

@@ -27,12 +27,6 @@ class StringFile : public WritableFile {
   std::string* out_;
 };
 
-// True for a temporary file of LocalStore's PutIfAbsent/Put: ".<name>.tmp-<pid>-<n>".
-bool IsTempName(std::string_view key) {
-  std::string_view name = KeyName(key);
-  return !name.empty() && name[0] == '.' && name.find(".tmp-") != std::string_view::npos;
-}
-
 std::string Relative(std::string_view key, std::string_view prefix) { return std::string(key.substr(prefix.size())); }
 
 }  // namespace
@@ -59,7 +53,9 @@ Result<std::unique_ptr<Warehouse>> Warehouse::OpenForWrite(Store* store, const W
   ADXM_ASSIGN_OR_RETURN(warehouse->lock_, store->Lock(std::string(WarehouseLayout::kLockKey), DescribeThisProcess()));
   ADXM_ASSIGN_OR_RETURN(warehouse->manifest_, Manifest::Open(store, options.manifest));
   warehouse->empty_file_ = EmptyDataFileBytes();
-  if (warehouse->empty_file_.empty()) return Status::Internal("cannot build the empty data file");
+  if (warehouse->empty_file_.empty()) {
+    return Status::Internal("cannot build the empty Parquet file that replaces removed data files");
+  }
   ADXM_RETURN_IF_ERROR(warehouse->manifest_->DropTornTail());
   if (warehouse->manifest_->empty()) ADXM_RETURN_IF_ERROR(warehouse->CheckFirstUse());
   if (warehouse->state().legacy) ADXM_RETURN_IF_ERROR(warehouse->Migrate());
@@ -129,43 +125,54 @@ Status Warehouse::Migrate() {
 
 Status Warehouse::Recover() {
   const ManifestState& state = manifest_->state();
-  // Stable copies no commit names: written by a commit that never happened.
+  const bool rebuilding = manifest_->empty() && options_.allow_unmanaged_files;
+  auto named = [&](const std::string& relative) {
+    return state.live_files.count(relative) > 0 || state.retained.count(relative) > 0;
+  };
+  // 1. Visible files of a commit that never happened (only a torn log entry leaves them): a
+  //    visible name is deleted only when it is the very object of an uncommitted stable copy, so
+  //    a file someone else put there, whatever its name, is never touched.
+  std::vector<StoreEntry> visible;
+  ADXM_RETURN_IF_ERROR(store_->List(std::string(WarehouseLayout::kTablePrefix), &visible));
+  std::set<std::string> present;
+  for (const StoreEntry& entry : visible) {
+    std::string relative = Relative(entry.key, WarehouseLayout::kTablePrefix);
+    if (IsTemporaryKey(entry.key)) {
+      ADXM_RETURN_IF_ERROR(store_->Delete(entry.key));
+      continue;
+    }
+    if (WarehouseLayout::IsHidden(relative)) continue;
+    if (!rebuilding && !named(relative) && WarehouseLayout::IsDataFileName(relative)) {
+      auto ours = store_->SameObject(WarehouseLayout::DataKey(relative), entry.key);
+      if (ours.ok() && *ours) {
+        ADXM_RETURN_IF_ERROR(store_->Delete(entry.key));
+        ++recovery_.uncommitted_removed;
+        continue;
+      }
+    }
+    present.insert(relative);
+  }
+  // 2. Stable copies no commit names: written by a commit that never happened (when rebuilding,
+  //    all of them: RebuildManifest takes the visible files as the stable copies afresh).
   std::vector<StoreEntry> entries;
   ADXM_RETURN_IF_ERROR(store_->List(std::string(WarehouseLayout::kMetaPrefix), &entries));
   for (const StoreEntry& entry : entries) {
     bool data = entry.key.starts_with(WarehouseLayout::kDataPrefix);
     std::string relative = data ? Relative(entry.key, WarehouseLayout::kDataPrefix) : "";
-    bool uncommitted = data && WarehouseLayout::IsDataFileName(relative) && state.live_files.count(relative) == 0 &&
-                       state.retained.count(relative) == 0;
-    if (uncommitted || IsTempName(entry.key)) {
+    bool uncommitted = data && WarehouseLayout::IsDataFileName(relative) && !named(relative);
+    if (uncommitted || IsTemporaryKey(entry.key)) {
       ADXM_RETURN_IF_ERROR(store_->Delete(entry.key));
-      if (uncommitted) ++recovery_.uncommitted_removed;
+      if (uncommitted && !rebuilding) ++recovery_.uncommitted_removed;
     }
   }
-  // Finish publishing: removed files emptied, live files linked; report what is not ours.
-  std::vector<StoreEntry> visible;
-  ADXM_RETURN_IF_ERROR(store_->List(std::string(WarehouseLayout::kTablePrefix), &visible));
-  std::set<std::string> present;
+  // 3. Finish publishing: removed files emptied, live files linked; report what is not ours.
   std::vector<std::string> touched;
-  for (const StoreEntry& entry : visible) {
-    std::string relative = Relative(entry.key, WarehouseLayout::kTablePrefix);
-    if (IsTempName(entry.key)) {
-      ADXM_RETURN_IF_ERROR(store_->Delete(entry.key));
-      continue;
-    }
-    if (WarehouseLayout::IsHidden(relative)) continue;
-    present.insert(relative);
+  for (const std::string& relative : present) {
     if (state.retained.count(relative) > 0) {
       bool changed = false;
       ADXM_RETURN_IF_ERROR(Unpublish(relative, &changed));
       if (changed) ++recovery_.unpublished;
-    } else if (state.live_files.count(relative) == 0 && WarehouseLayout::IsDataFileName(relative) &&
-               WarehouseLayout::TxnOfDataFile(relative) >= manifest_->next_txn()) {
-      // Named for a commit that does not exist (its log entry was torn): ours, never committed.
-      ADXM_RETURN_IF_ERROR(store_->Delete(entry.key));
-      present.erase(relative);
-      ++recovery_.uncommitted_removed;
-    } else if (state.live_files.count(relative) == 0) {
+    } else if (state.live_files.count(relative) == 0 && !rebuilding) {
       recovery_.foreign_files.push_back(relative);  // Not written by a commit: never deleted.
     }
   }
@@ -260,7 +267,8 @@ Status Warehouse::Vacuum(uint64_t* vacuumed) {
       continue;
     }
     std::string_view name = KeyName(lease.key);
-    uint64_t txn = std::strtoull(std::string(name.substr(0, name.find('-'))).c_str(), nullptr, 10);
+    if (name.size() < 21 || name[20] != '-') continue;  // Not a lease of ours.
+    uint64_t txn = std::strtoull(std::string(name.substr(0, 20)).c_str(), nullptr, 10);
     oldest_lease = std::min(oldest_lease, txn);
   }
   const int64_t now = Now();
@@ -274,6 +282,12 @@ Status Warehouse::Vacuum(uint64_t* vacuumed) {
   }
   if (vacuumed != nullptr) *vacuumed = record.vacuumed.size();
   if (record.vacuumed.empty()) return Status::OK();
+  std::vector<std::string> deleted;
+  for (const std::string& relative : record.vacuumed) {
+    deleted.push_back(WarehouseLayout::VisibleKey(relative));
+    deleted.push_back(WarehouseLayout::DataKey(relative));
+  }
+  ADXM_RETURN_IF_ERROR(SyncFolders(deleted));
   record.txn = manifest_->next_txn();
   return Commit(std::move(record));
 }
