@@ -143,7 +143,7 @@ Status Warehouse::Recover() {
     }
     if (WarehouseLayout::IsHidden(relative)) continue;
     if (!rebuilding && !named(relative) && WarehouseLayout::IsDataFileName(relative)) {
-      auto ours = store_->SameObject(WarehouseLayout::DataKey(relative), entry.key);
+      auto ours = SameContent(WarehouseLayout::DataKey(relative), entry.key);
       if (ours.ok() && *ours) {
         ADXM_RETURN_IF_ERROR(store_->Delete(entry.key));
         ++recovery_.uncommitted_removed;
@@ -224,15 +224,35 @@ Status Warehouse::Commit(CommitRecord record) {
 }
 
 Status Warehouse::Unpublish(const std::string& relative, bool* changed) {
+  // The name is the warehouse's own (a commit added it, a later one removed it): whatever it
+  // holds other than the empty placeholder is the removed rows (a hard link to the stable copy,
+  // or a plain copy after the warehouse was copied with cp -r or synced).
   std::string visible = WarehouseLayout::VisibleKey(relative);
-  auto same = store_->SameObject(WarehouseLayout::DataKey(relative), visible);
-  if (same.status().code() == StatusCode::kNotFound) return Status::OK();  // Gone, or already vacuumed.
-  ADXM_RETURN_IF_ERROR(same.status());
-  if (!*same) return Status::OK();  // Already emptied.
+  auto size = store_->Size(visible);
+  if (size.status().code() == StatusCode::kNotFound) return Status::OK();  // Gone, or already vacuumed.
+  ADXM_RETURN_IF_ERROR(size.status());
+  if (*size == empty_file_.size()) {
+    std::string bytes;
+    ADXM_RETURN_IF_ERROR(store_->Read(visible, &bytes));
+    if (bytes == empty_file_) return Status::OK();  // Already emptied.
+  }
   // An atomic replace: a reader that listed the name still opens a valid (empty) file.
   ADXM_RETURN_IF_ERROR(store_->Put(visible, empty_file_));
   *changed = true;
   return Status::OK();
+}
+
+Result<bool> Warehouse::SameContent(const std::string& a, const std::string& b) {
+  auto same = store_->SameObject(a, b);
+  if (!same.ok() || *same) return same;
+  // Copies (a warehouse copied without its hard links) are the same when their bytes are.
+  ADXM_ASSIGN_OR_RETURN(uint64_t size_a, store_->Size(a));
+  ADXM_ASSIGN_OR_RETURN(uint64_t size_b, store_->Size(b));
+  if (size_a != size_b) return false;
+  std::string bytes_a, bytes_b;
+  ADXM_RETURN_IF_ERROR(store_->Read(a, &bytes_a));
+  ADXM_RETURN_IF_ERROR(store_->Read(b, &bytes_b));
+  return bytes_a == bytes_b;
 }
 
 Status Warehouse::Publish(const CommitRecord& record) {
@@ -246,7 +266,7 @@ Status Warehouse::Publish(const CommitRecord& record) {
     std::string visible = WarehouseLayout::VisibleKey(relative);
     Status link = store_->Link(WarehouseLayout::DataKey(relative), visible);
     if (link.code() == StatusCode::kAlreadyExists) {
-      ADXM_ASSIGN_OR_RETURN(bool same, store_->SameObject(WarehouseLayout::DataKey(relative), visible));
+      ADXM_ASSIGN_OR_RETURN(bool same, SameContent(WarehouseLayout::DataKey(relative), visible));
       if (!same) return Status::AlreadyExists(visible + ": a file adxmetrics did not write has the name of a new data file");
     } else {
       ADXM_RETURN_IF_ERROR(link);

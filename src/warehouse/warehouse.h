@@ -93,6 +93,8 @@ class Warehouse {
   Status Recover();
   Status Publish(const CommitRecord& record);
   Status Unpublish(const std::string& relative, bool* changed);
+  // True when the objects `a` and `b` are the same object or hold the same bytes.
+  Result<bool> SameContent(const std::string& a, const std::string& b);
   Status SyncFolders(const std::vector<std::string>& keys);
 
   Store* store_;

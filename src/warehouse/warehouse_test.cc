@@ -68,6 +68,18 @@ TEST_F(WarehouseTest, CommitPublishesAndAReplacedFileBecomesEmptyWhileItsStableC
   EXPECT_EQ(warehouse->state().retained.count(kDay1 + "part-0000000001.parquet"), 1u);
 }
 
+TEST_F(WarehouseTest, AWarehouseCopiedWithoutItsHardLinksStillEmptiesReplacedFiles) {
+  auto warehouse = Open();
+  CommitFile(warehouse.get(), kDay1 + "part-0000000001.parquet", "rows of 1");
+  // As `cp -r` or a sync leaves it: the visible file a separate copy of the stable one.
+  fs::path visible = dir_.path() / "adx_for_s3_metrics" / kDay1 / "part-0000000001.parquet";
+  fs::remove(visible);
+  ASSERT_TRUE(WriteFile(visible, "rows of 1", false).ok());
+  CommitFile(warehouse.get(), kDay1 + "part-0000000002.parquet", "rows of 1 merged", {kDay1 + "part-0000000001.parquet"});
+  EXPECT_EQ(Visible(kDay1 + "part-0000000001.parquet"), EmptyDataFileBytes());
+  EXPECT_EQ(Visible(kDay1 + "part-0000000002.parquet"), "rows of 1 merged");
+}
+
 TEST_F(WarehouseTest, VacuumWaitsForTheRetentionWindowAndForOlderSnapshots) {
   auto warehouse = Open(/*retention=*/100);
   CommitFile(warehouse.get(), kDay1 + "part-0000000001.parquet", "a");
