@@ -263,7 +263,8 @@ TEST(QueryEngineOpenTest, FolderThatIsNotAWarehouseIsNotFound) {
 
 TEST(QueryEngineOpenTest, WarehouseWithoutCommitsIsAnEmptyDataset) {
   ScratchDir scratch;
-  fs::create_directories(scratch.path() / "_adxmetrics");  // As the first ingest leaves it.
+  fs::create_directories(scratch.path() / "_adxmetrics");  // As an ingest of nothing leaves it.
+  ASSERT_TRUE(WriteFile(scratch.path() / "_adxmetrics" / "LOCK", "", false).ok());
   QueryEngineOptions options;
   options.threads = 1;
   auto engine = QueryEngine::Open(scratch.path(), options);
