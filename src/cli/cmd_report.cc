@@ -67,6 +67,7 @@ std::string ListReports() {
     if (report.options & kOptionK) options += " [--k X]";
     if (report.options & kOptionWindow) options += " [--window N]";
     if (report.options & kOptionTop) options += " [--top N]";
+    if (report.options & kOptionMinFactor) options += " [--min-factor X]";
     out += std::string(report.name) + " — " + std::string(report.title) + options + "\n  " +
            std::string(report.description) + "\n  columns:";
     for (const ReportColumn& column : report.columns) {
@@ -82,7 +83,8 @@ std::string ListReports() {
 /// A usage error when an option the report does not take was given.
 std::string CheckReportOptions(const CLI::App& app, const Report& report) {
   const std::pair<const char*, unsigned> kSpecific[] = {
-      {"--by", kOptionBy}, {"--days", kOptionDays}, {"--k", kOptionK}, {"--window", kOptionWindow}, {"--top", kOptionTop}};
+      {"--by", kOptionBy}, {"--days", kOptionDays}, {"--k", kOptionK}, {"--window", kOptionWindow}, {"--top", kOptionTop},
+      {"--min-factor", kOptionMinFactor}};
   for (const auto& [flag, bit] : kSpecific) {
     if (app.count(flag) > 0 && (report.options & bit) == 0) {
       return "report " + std::string(report.name) + " does not take " + flag;
@@ -148,6 +150,7 @@ std::function<int()> SetupReport(CLI::App* app) {
   app->add_option("--k", args->params.k, "spikes: threshold median + k * 1.4826 * MAD (6)");
   app->add_option("--window", args->params.window, "spikes: trailing days of the baseline (14)");
   app->add_option("--top", args->params.top, "objects: rows per ranking (20)");
+  app->add_option("--min-factor", args->params.min_factor, "spikes: and at least X times the baseline median (3)");
   app->footer("Every report reads adx_for_s3_metrics over the period [--from, --to] (UTC days). Downloads and bytes\n"
               "count successful requests only; unsigned requests are the subscriber 'anonymous'.");
   CLI::App* self = app;

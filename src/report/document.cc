@@ -247,10 +247,9 @@ std::string RenderMarkdown(const Document& document) {
 }
 
 std::string RenderCsvSections(const Document& document) {
-  std::string out;
+  std::string out = "# " + document.title + " · " + document.subtitle + "\r\n";
   for (const DocumentSection& section : document.sections) {
-    if (!out.empty()) out += "\r\n";
-    out += "# " + section.heading + "\r\n" + FormatTable(section.table, OutputFormat::kCsv);
+    out += "\r\n# " + section.heading + "\r\n" + FormatTable(section.table, OutputFormat::kCsv);
   }
   return out;
 }

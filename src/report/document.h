@@ -39,7 +39,8 @@ std::string RenderHtml(const Document& document);
 /// Render as Markdown: headings, descriptions, GitHub tables.
 std::string RenderMarkdown(const Document& document);
 
-/// Render each section as a CSV table preceded by a "# heading" line; sections separated by a blank line.
+/// Render a "# title · subtitle" line, then each section as a CSV table preceded by a blank line and
+/// a "# heading" line.
 std::string RenderCsvSections(const Document& document);
 
 /// Return `bytes` for people: "0 B", "950 B", "1.2 KB", "3.4 GB" (powers of 1000).

@@ -49,11 +49,12 @@ struct ChartSpec {
 /// Report-specific options (besides the period, --subscriber, --dataset and --exclude-anonymous).
 enum ReportOption : unsigned {
   kOptionNone = 0,
-  kOptionBy = 1,      // --by day|week|month.
-  kOptionDays = 2,    // --days N.
-  kOptionK = 4,       // --k X.
-  kOptionWindow = 8,  // --window N.
-  kOptionTop = 16,    // --top N.
+  kOptionBy = 1,          // --by day|week|month.
+  kOptionDays = 2,        // --days N.
+  kOptionK = 4,           // --k X.
+  kOptionWindow = 8,      // --window N.
+  kOptionTop = 16,        // --top N.
+  kOptionMinFactor = 32,  // --min-factor X.
 };
 
 /// One report.

@@ -241,7 +241,9 @@ constexpr ReportColumn kInactiveColumns[] = {
 
 // ---- spikes ----
 // Each subscriber's days form a dense series (0 on days without successful requests) from its first
-// request ever; a day is judged against the `window` days before it, once that many exist.
+// request ever; a day is judged against the `window` days before it, once that many exist. The
+// spread of a count is at least its Poisson noise (sqrt of the median), so a light user's quiet
+// history does not make every busier day a spike.
 constexpr std::string_view kSpikesSql = R"sql(
 WITH first AS (
   SELECT account_id, greatest(min(day), $from - CAST($window AS INTEGER)) AS start_day
@@ -266,7 +268,8 @@ medians AS (
 thresholds AS (
   SELECT *,
     baseline_requests + $k * greatest(1.4826 * list_aggregate(
-      list_transform(request_history, x -> abs(x - baseline_requests)), 'median'), 1) AS request_threshold,
+      list_transform(request_history, x -> abs(x - baseline_requests)), 'median'), sqrt(baseline_requests), 1)
+      AS request_threshold,
     baseline_bytes + $k * greatest(1.4826 * list_aggregate(
       list_transform(byte_history, x -> abs(x - baseline_bytes)), 'median'), 1048576) AS byte_threshold
   FROM medians)
@@ -276,7 +279,8 @@ SELECT t.day, t.account_id, coalesce(m.name, t.account_id) AS subscriber, t.requ
        CAST(round(t.byte_threshold) AS BIGINT) AS byte_threshold,
        round(t.requests / greatest(t.baseline_requests, 1), 1) AS request_factor
 FROM thresholds t LEFT JOIN adxm_subscriber_map m USING (account_id)
-WHERE t.requests > t.request_threshold OR t.bytes_out > t.byte_threshold
+WHERE (t.requests > t.request_threshold AND t.requests >= $min_factor * t.baseline_requests)
+   OR (t.bytes_out > t.byte_threshold AND t.bytes_out >= $min_factor * t.baseline_bytes)
 ORDER BY t.day, t.account_id
 )sql";
 
@@ -286,10 +290,10 @@ constexpr ReportColumn kSpikesColumns[] = {
     {"subscriber", Unit::kText, "Name from the subscribers mapping, else the account id"},
     {"requests", Unit::kCount, "Successful requests that day"},
     {"baseline_requests", Unit::kRatio, "Median of the trailing window"},
-    {"request_threshold", Unit::kRatio, "median + k * 1.4826 * MAD (MAD at least 1)"},
+    {"request_threshold", Unit::kRatio, "median + k * max(1.4826 * MAD, sqrt(median), 1)"},
     {"bytes_out", Unit::kBytes, "Bytes sent that day"},
     {"baseline_bytes", Unit::kBytes, "Median of the trailing window"},
-    {"byte_threshold", Unit::kBytes, "median + k * 1.4826 * MAD (MAD at least 1 MiB)"},
+    {"byte_threshold", Unit::kBytes, "median + k * max(1.4826 * MAD, 1 MiB)"},
     {"request_factor", Unit::kRatio, "requests / baseline"},
 };
 
@@ -395,9 +399,10 @@ constexpr std::array<Report, 10> kReports = {{
      kInactiveSql, kOptionDays, kInactiveColumns, {"subscriber", "days_since_last_access", "", false}},
     {"spikes", "Usage spikes",
      "Subscriber-days whose successful requests or bytes exceed median + k * 1.4826 * MAD of the "
-     "subscriber's own trailing --window (14) days (--k, 6); days without requests count as 0, and a "
-     "subscriber is judged once it has a full window of history.",
-     kSpikesSql, kOptionK | kOptionWindow, kSpikesColumns, {"subscriber", "request_factor", "", false}},
+     "subscriber's own trailing --window (14) days (--k, 6) and are at least --min-factor (3) times that "
+     "median; days without requests count as 0, and a subscriber is judged once it has a full window of "
+     "history.",
+     kSpikesSql, kOptionK | kOptionWindow | kOptionMinFactor, kSpikesColumns, {"subscriber", "request_factor", "", false}},
     {"errors", "Failed requests",
      "Failed requests per subscriber, access point and error code, with their share of the subscriber's "
      "requests. Failed requests never count as downloads or bytes in any report.",

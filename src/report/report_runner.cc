@@ -30,6 +30,9 @@ Status CheckParams(const ReportParams& params) {
   if (params.window < 2 || params.window > 366) return Status::InvalidArgument("--window must be between 2 and 366");
   if (!(params.k > 0 && params.k <= 1000)) return Status::InvalidArgument("--k must be above 0 and at most 1000");
   if (params.top < 1 || params.top > 100000) return Status::InvalidArgument("--top must be between 1 and 100000");
+  if (!(params.min_factor >= 1 && params.min_factor <= 1000)) {
+    return Status::InvalidArgument("--min-factor must be between 1 and 1000");
+  }
   if (!params.month.empty() && (!params.from.empty() || !params.to.empty())) {
     return Status::InvalidArgument("--month cannot be combined with --from or --to");
   }
@@ -67,6 +70,7 @@ Status BindParameter(duckdb_prepared_statement statement, idx_t index, std::stri
   if (name == "window") return Bind(duckdb_bind_int64(statement, index, params.window), name);
   if (name == "top") return Bind(duckdb_bind_int64(statement, index, params.top), name);
   if (name == "k") return Bind(duckdb_bind_double(statement, index, params.k), name);
+  if (name == "min_factor") return Bind(duckdb_bind_double(statement, index, params.min_factor), name);
   return Status::Internal("report SQL names an unknown parameter $" + std::string(name));
 }
 

@@ -38,6 +38,7 @@ struct ReportParams {
   int64_t days = 30;              // inactive: no request in the last N days of the period.
   double k = 6;                   // spikes: threshold = median + k * 1.4826 * MAD.
   int64_t window = 14;            // spikes: trailing days of the baseline.
+  double min_factor = 3;          // spikes: and at least this many times the baseline median.
   int64_t top = 20;               // objects: rows per ranking.
 };
 
