@@ -1,6 +1,6 @@
 // adxm_bench_report: in-process timings of every usage report on a warehouse.
 //
-//   adxm_bench_report --warehouse W [--runs 5] [--month 2023-05]
+//   adxm_bench_report --warehouse W [--runs 5] [--month 2023-05] [--profile REPORT]
 //     Opens a ReportRunner on W (no mapping files) and times each report over --month and over
 //     the whole dataset (median of --runs after one warm-up), then a statement for the busiest
 //     subscriber of the month.
@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "db/duckdb.h"
+#include "query/query_table.h"
 #include "report/report.h"
 #include "report/report_runner.h"
 #include "report/statement.h"
@@ -69,6 +71,21 @@ Status TimeReports(const std::string& warehouse, int runs, const std::string& mo
   return Status::OK();
 }
 
+/// Print the EXPLAIN ANALYZE profile of report `name` over `month`.
+Status Profile(const std::string& warehouse, const std::string& name, const std::string& month) {
+  const Report* report = FindReport(name);
+  if (report == nullptr) return Status::InvalidArgument("no report " + name);
+  ADXM_ASSIGN_OR_RETURN(auto runner, ReportRunner::Open(warehouse, {}));
+  ReportParams params;
+  params.month = month;
+  ADXM_ASSIGN_OR_RETURN(Period period, runner->ResolvePeriod(params));
+  ADXM_ASSIGN_OR_RETURN(auto statement, runner->Prepare("EXPLAIN ANALYZE " + std::string(report->sql), params, period));
+  ADXM_ASSIGN_OR_RETURN(QueryResult result, statement->Execute());
+  ADXM_ASSIGN_OR_RETURN(QueryTable table, QueryTable::Read(&result));
+  for (const auto& row : table.rows) std::printf("%s\n", row.back().value_or("").c_str());
+  return Status::OK();
+}
+
 }  // namespace
 }  // namespace adxm
 
@@ -80,9 +97,12 @@ int main(int argc, char** argv) {
   app.add_option("--warehouse", warehouse, "Warehouse to report on")->required();
   app.add_option("--runs", runs, "Timed runs per report")->check(CLI::Range(1, 1000));
   app.add_option("--month", month, "Month of the one-month timings (YYYY-MM)");
+  std::string profile;
+  app.add_option("--profile", profile, "Print EXPLAIN ANALYZE of this report over --month instead of timing");
   CLI11_PARSE(app, argc, argv);
   try {
-    adxm::Status status = adxm::TimeReports(warehouse, runs, month);
+    adxm::Status status = profile.empty() ? adxm::TimeReports(warehouse, runs, month)
+                                          : adxm::Profile(warehouse, profile, month);
     if (status.ok()) return 0;
     std::fprintf(stderr, "adxm_bench_report: %s\n", status.ToString().c_str());
   } catch (const std::exception& e) {

@@ -1,7 +1,7 @@
 // Reports as data: each usage report is a name, a title, a description, one SQL statement, the
 // options it takes and its columns with units. ReportRunner (report_runner.h) runs them.
 //
-// A report's SQL reads the table macro `adxm_usage(from, to, subscriber, dataset, exclude_anonymous)`
+// A report's SQL reads the table macro `adxm_usage(from, to, subscriber, access_points, exclude_anonymous)`
 // (kSetupSql), which joins the mapping tables and applies the common filters, and names its inputs
 // as DuckDB named parameters ($from, $to, $subscriber, ...; see ReportParams). The runner binds each
 // parameter the statement names from the options; user input never becomes SQL text.

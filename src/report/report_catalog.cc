@@ -1,6 +1,8 @@
 // The report catalogue: every report's SQL, options and columns. Conventions shared by all:
 // - Rows come from adxm_usage(), so the period, --subscriber, --dataset and --exclude-anonymous
-//   filter every report the same way, and names come from the mapping files.
+//   filter every report the same way. Names come from the mapping files through
+//   adxm_subscriber_name() and adxm_dataset_name(), applied after aggregation (a join per row
+//   would cost more than the rest of a report).
 // - `requests` counts every request; `failed_requests` those with an errorCode. Downloads (successful
 //   GetObject) and bytes_out (bytes sent by successful requests) never include a failed request.
 // - Unsigned requests are one subscriber, account id 'anonymous'.
@@ -12,14 +14,12 @@
 namespace adxm {
 
 const std::string_view kSetupSql = R"sql(
-CREATE MACRO adxm_usage(from_day, to_day, only_subscriber, only_dataset, exclude_anonymous) AS TABLE
+CREATE MACRO adxm_usage(from_day, to_day, only_subscriber, only_access_points, exclude_anonymous) AS TABLE
 SELECT e.eventTime AS event_time,
        make_date(CAST(e.year AS INTEGER), CAST(e.month AS INTEGER), CAST(e.day AS INTEGER)) AS day,
        e.eventName AS event_name,
        e.subscriber_account_id AS account_id,
-       coalesce(s.name, e.subscriber_account_id) AS subscriber,
        e.access_point_arn,
-       coalesce(d.dataset, e.access_point_arn) AS dataset,
        e.object_key,
        e.error_code,
        e.error_code IS NULL AS ok,
@@ -29,13 +29,17 @@ SELECT e.eventTime AS event_time,
        e.vpc_endpoint_id,
        e.x_amz_request_payer
 FROM adx_for_s3_metrics e
-LEFT JOIN adxm_subscriber_map s ON s.account_id = e.subscriber_account_id
-LEFT JOIN adxm_dataset_map d ON d.access_point_arn = e.access_point_arn
 WHERE e.year || '-' || e.month || '-' || e.day
         BETWEEN strftime(from_day, '%Y-%m-%d') AND strftime(to_day, '%Y-%m-%d')
   AND (only_subscriber IS NULL OR e.subscriber_account_id = only_subscriber)
-  AND (only_dataset IS NULL OR coalesce(d.dataset, e.access_point_arn) = only_dataset)
+  AND (only_access_points IS NULL OR list_contains(string_split(only_access_points, ','), e.access_point_arn))
   AND NOT (exclude_anonymous AND e.subscriber_account_id = 'anonymous');
+
+CREATE MACRO adxm_subscriber_name(id) AS
+  coalesce((SELECT m.name FROM adxm_subscriber_map m WHERE m.account_id = id), id);
+
+CREATE MACRO adxm_dataset_name(arn) AS
+  coalesce((SELECT m.dataset FROM adxm_dataset_map m WHERE m.access_point_arn = arn), arn);
 
 CREATE MACRO adxm_client(ua) AS CASE
   WHEN ua IS NULL OR ua = '' THEN 'Unknown'
@@ -64,7 +68,7 @@ WITH step AS (SELECT CASE $by WHEN 'day' THEN INTERVAL 1 DAY WHEN 'week' THEN IN
                               ELSE INTERVAL 1 MONTH END AS step),
 active AS (  -- every bucket each subscriber was active in, since the beginning (for cohorts)
   SELECT DISTINCT CAST(date_trunc($by, day) AS DATE) AS bucket, account_id
-  FROM adxm_usage(DATE '1970-01-01', $to, $subscriber, $dataset, $exclude_anonymous)),
+  FROM adxm_usage(DATE '1970-01-01', $to, $subscriber, $access_points, $exclude_anonymous)),
 first AS (SELECT account_id, min(bucket) AS first_bucket FROM active GROUP BY account_id),
 cohorts AS (
   SELECT a.bucket, count(*) FILTER (WHERE f.first_bucket = a.bucket) AS new_subscribers,
@@ -80,7 +84,7 @@ totals AS (
   SELECT CAST(date_trunc($by, day) AS DATE) AS bucket, count(*) AS requests,
          count(*) FILTER (WHERE NOT ok) AS failed_requests, count(*) FILTER (WHERE download) AS downloads,
          sum(bytes_out) AS bytes_out, count(DISTINCT account_id) AS active_subscribers
-  FROM adxm_usage($from, $to, $subscriber, $dataset, $exclude_anonymous) GROUP BY 1),
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY 1),
 buckets AS (
   SELECT CAST(b AS DATE) AS bucket
   FROM step, unnest(generate_series(CAST(date_trunc($by, $from) AS TIMESTAMP), CAST($to AS TIMESTAMP), step.step)) t(b))
@@ -109,15 +113,15 @@ constexpr ReportColumn kSummaryColumns[] = {
 // ---- subscribers ----
 constexpr std::string_view kSubscribersSql = R"sql(
 WITH cur AS (
-  SELECT account_id, any_value(subscriber) AS subscriber, count(*) AS requests,
+  SELECT account_id, count(*) AS requests,
          count(*) FILTER (WHERE NOT ok) AS failed_requests, count(*) FILTER (WHERE download) AS downloads,
          sum(bytes_out) AS bytes_out, count(DISTINCT object_key) FILTER (WHERE download) AS distinct_objects,
          min(event_time) AS first_seen, max(event_time) AS last_seen, count(DISTINCT day) AS active_days
-  FROM adxm_usage($from, $to, $subscriber, $dataset, $exclude_anonymous) GROUP BY account_id),
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY account_id),
 prev AS (
-  SELECT account_id, any_value(subscriber) AS subscriber, count(*) AS requests
-  FROM adxm_usage($prev_from, $prev_to, $subscriber, $dataset, $exclude_anonymous) GROUP BY account_id)
-SELECT account_id, coalesce(c.subscriber, p.subscriber) AS subscriber, m.attributes,
+  SELECT account_id, count(*) AS requests
+  FROM adxm_usage($prev_from, $prev_to, $subscriber, $access_points, $exclude_anonymous) GROUP BY account_id)
+SELECT account_id, adxm_subscriber_name(account_id) AS subscriber, m.attributes,
        coalesce(c.requests, 0) AS requests, coalesce(c.failed_requests, 0) AS failed_requests,
        coalesce(c.downloads, 0) AS downloads, coalesce(c.bytes_out, 0) AS bytes_out,
        coalesce(c.distinct_objects, 0) AS distinct_objects, c.first_seen, c.last_seen,
@@ -149,7 +153,7 @@ constexpr std::string_view kEventsSql = R"sql(
 SELECT event_name AS "eventName", count(*) AS requests, count(*) FILTER (WHERE ok) AS successful_requests,
        count(*) FILTER (WHERE NOT ok) AS failed_requests, count(DISTINCT account_id) AS subscribers,
        sum(bytes_out) AS bytes_out
-FROM adxm_usage($from, $to, $subscriber, $dataset, $exclude_anonymous)
+FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous)
 GROUP BY event_name ORDER BY requests DESC, "eventName"
 )sql";
 
@@ -163,23 +167,28 @@ constexpr ReportColumn kEventsColumns[] = {
 };
 
 // ---- objects ----
+// Grouped by (access point, key) first: a few thousand groups, where adding the subscriber (for a
+// distinct count) would make hundreds of thousands and cost ten times as much on 10M events.
 constexpr std::string_view kObjectsSql = R"sql(
-WITH d AS (
-  SELECT dataset, object_key, account_id, bytes_out
-  FROM adxm_usage($from, $to, $subscriber, $dataset, $exclude_anonymous) WHERE download),
+WITH per_object AS (
+  SELECT access_point_arn, object_key, count(*) AS downloads, sum(bytes_out) AS bytes_out
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) WHERE download
+  GROUP BY ALL),
+d AS (SELECT adxm_dataset_name(access_point_arn) AS dataset, object_key, downloads, bytes_out FROM per_object),
 grouped AS (
-  SELECT 'object' AS kind, dataset, object_key AS path, count(*) AS downloads, sum(bytes_out) AS bytes_out,
-         count(DISTINCT account_id) AS subscribers FROM d GROUP BY ALL
+  SELECT 'object' AS kind, dataset, object_key AS path, sum(downloads) AS downloads, sum(bytes_out) AS bytes_out
+  FROM d GROUP BY ALL
   UNION ALL
-  SELECT 'prefix' AS kind, dataset, regexp_extract(object_key, '^(.*/)', 1) AS path, count(*) AS downloads,
-         sum(bytes_out) AS bytes_out, count(DISTINCT account_id) AS subscribers FROM d GROUP BY ALL),
+  SELECT 'prefix' AS kind, dataset, regexp_extract(object_key, '^(.*/)', 1) AS path, sum(downloads) AS downloads,
+         sum(bytes_out) AS bytes_out
+  FROM d GROUP BY ALL),
 ranked AS (
   SELECT *, row_number() OVER (PARTITION BY kind ORDER BY downloads DESC, bytes_out DESC, dataset, path)
               AS rank_by_downloads,
             row_number() OVER (PARTITION BY kind ORDER BY bytes_out DESC, downloads DESC, dataset, path)
               AS rank_by_bytes
   FROM grouped)
-SELECT kind, dataset, path, downloads, bytes_out, subscribers, rank_by_downloads, rank_by_bytes
+SELECT kind, dataset, path, downloads, bytes_out, rank_by_downloads, rank_by_bytes
 FROM ranked WHERE rank_by_downloads <= $top OR rank_by_bytes <= $top
 ORDER BY kind, rank_by_downloads
 )sql";
@@ -190,18 +199,18 @@ constexpr ReportColumn kObjectsColumns[] = {
     {"path", Unit::kText, "Object key or prefix"},
     {"downloads", Unit::kCount, "Successful GetObject requests"},
     {"bytes_out", Unit::kBytes, "Bytes sent by those downloads"},
-    {"subscribers", Unit::kCount, "Distinct subscribers who downloaded it"},
     {"rank_by_downloads", Unit::kCount, "Rank among its kind by downloads"},
     {"rank_by_bytes", Unit::kCount, "Rank among its kind by bytes"},
 };
 
 // ---- daily ----
 constexpr std::string_view kDailySql = R"sql(
-SELECT day, account_id, any_value(subscriber) AS subscriber, count(*) AS requests,
-       count(*) FILTER (WHERE NOT ok) AS failed_requests, count(*) FILTER (WHERE download) AS downloads,
-       sum(bytes_out) AS bytes_out
-FROM adxm_usage($from, $to, $subscriber, $dataset, $exclude_anonymous)
-GROUP BY day, account_id ORDER BY day, account_id
+WITH daily AS (
+  SELECT day, account_id, count(*) AS requests, count(*) FILTER (WHERE NOT ok) AS failed_requests,
+         count(*) FILTER (WHERE download) AS downloads, sum(bytes_out) AS bytes_out
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY day, account_id)
+SELECT day, account_id, adxm_subscriber_name(account_id) AS subscriber, requests, failed_requests, downloads, bytes_out
+FROM daily ORDER BY day, account_id
 )sql";
 
 constexpr ReportColumn kDailyColumns[] = {
@@ -218,7 +227,7 @@ constexpr ReportColumn kDailyColumns[] = {
 constexpr std::string_view kInactiveSql = R"sql(
 WITH seen AS (
   SELECT account_id, max(day) AS last_access
-  FROM adxm_usage(DATE '1970-01-01', $to, $subscriber, $dataset, $exclude_anonymous) GROUP BY account_id),
+  FROM adxm_usage(DATE '1970-01-01', $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY account_id),
 known AS (
   SELECT account_id FROM seen
   UNION
@@ -247,11 +256,11 @@ constexpr ReportColumn kInactiveColumns[] = {
 constexpr std::string_view kSpikesSql = R"sql(
 WITH first AS (
   SELECT account_id, greatest(min(day), $from - CAST($window AS INTEGER)) AS start_day
-  FROM adxm_usage(DATE '1970-01-01', $to, $subscriber, $dataset, $exclude_anonymous) GROUP BY account_id),
+  FROM adxm_usage(DATE '1970-01-01', $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY account_id),
 daily AS (
-  SELECT account_id, day, any_value(subscriber) AS subscriber, count(*) FILTER (WHERE ok) AS requests,
+  SELECT account_id, day, count(*) FILTER (WHERE ok) AS requests,
          sum(bytes_out) AS bytes_out
-  FROM adxm_usage($from - CAST($window AS INTEGER), $to, $subscriber, $dataset, $exclude_anonymous)
+  FROM adxm_usage($from - CAST($window AS INTEGER), $to, $subscriber, $access_points, $exclude_anonymous)
   GROUP BY account_id, day),
 grid AS (
   SELECT f.account_id, CAST(g.day AS DATE) AS day
@@ -299,14 +308,18 @@ constexpr ReportColumn kSpikesColumns[] = {
 
 // ---- errors ----
 constexpr std::string_view kErrorsSql = R"sql(
-WITH u AS (SELECT * FROM adxm_usage($from, $to, $subscriber, $dataset, $exclude_anonymous)),
-totals AS (SELECT account_id, count(*) AS requests FROM u GROUP BY account_id)
-SELECT account_id, any_value(subscriber) AS subscriber, dataset, access_point_arn, error_code,
-       count(*) AS failed_requests, round(100.0 * count(*) / any_value(t.requests), 2) AS failed_pct,
-       count(DISTINCT day) AS days, min(event_time) AS first_seen, max(event_time) AS last_seen
-FROM u JOIN totals t USING (account_id)
-WHERE NOT ok
-GROUP BY account_id, dataset, access_point_arn, error_code
+WITH totals AS (
+  SELECT account_id, count(*) AS requests
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY account_id),
+failures AS (
+  SELECT account_id, access_point_arn, error_code, count(*) AS failed_requests, count(DISTINCT day) AS days,
+         min(event_time) AS first_seen, max(event_time) AS last_seen
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) WHERE NOT ok
+  GROUP BY ALL)
+SELECT account_id, adxm_subscriber_name(account_id) AS subscriber, adxm_dataset_name(access_point_arn) AS dataset,
+       access_point_arn, error_code, failed_requests, round(100.0 * failed_requests / t.requests, 2) AS failed_pct,
+       days, first_seen, last_seen
+FROM failures JOIN totals t USING (account_id)
 ORDER BY failed_requests DESC, account_id, access_point_arn, error_code
 )sql";
 
@@ -329,7 +342,7 @@ constexpr std::string_view kClientsSql = R"sql(
 WITH agents AS (
   SELECT user_agent, vpc_endpoint_id IS NOT NULL AS via_vpc, x_amz_request_payer = 'requester' AS payer,
          count(*) AS requests, sum(bytes_out) AS bytes_out, list(DISTINCT account_id) AS accounts
-  FROM adxm_usage($from, $to, $subscriber, $dataset, $exclude_anonymous) GROUP BY ALL),
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY ALL),
 classified AS (SELECT adxm_client(user_agent) AS client, * FROM agents),
 total AS (SELECT sum(requests) AS all_requests FROM agents)
 SELECT client, sum(requests) AS requests, round(100.0 * sum(requests) / any_value(all_requests), 1) AS share_pct,
@@ -355,12 +368,15 @@ constexpr ReportColumn kClientsColumns[] = {
 
 // ---- access-points ----
 constexpr std::string_view kAccessPointsSql = R"sql(
-SELECT dataset, access_point_arn, count(*) AS requests, count(*) FILTER (WHERE NOT ok) AS failed_requests,
-       count(*) FILTER (WHERE download) AS downloads, sum(bytes_out) AS bytes_out,
-       count(DISTINCT account_id) AS subscribers,
-       count(DISTINCT object_key) FILTER (WHERE download) AS distinct_objects, max(event_time) AS last_access
-FROM adxm_usage($from, $to, $subscriber, $dataset, $exclude_anonymous)
-GROUP BY dataset, access_point_arn ORDER BY bytes_out DESC, access_point_arn
+WITH per AS (
+  SELECT access_point_arn, count(*) AS requests, count(*) FILTER (WHERE NOT ok) AS failed_requests,
+         count(*) FILTER (WHERE download) AS downloads, sum(bytes_out) AS bytes_out,
+         count(DISTINCT account_id) AS subscribers,
+         count(DISTINCT object_key) FILTER (WHERE download) AS distinct_objects, max(event_time) AS last_access
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY access_point_arn)
+SELECT adxm_dataset_name(access_point_arn) AS dataset, access_point_arn, requests, failed_requests, downloads,
+       bytes_out, subscribers, distinct_objects, last_access
+FROM per ORDER BY bytes_out DESC, access_point_arn
 )sql";
 
 constexpr ReportColumn kAccessPointsColumns[] = {

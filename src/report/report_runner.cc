@@ -54,16 +54,17 @@ Status BindText(duckdb_prepared_statement statement, idx_t index, const std::str
   return Bind(duckdb_bind_varchar_length(statement, index, text.data(), text.size()), name);
 }
 
-/// Bind parameter `index`, named `name` in the SQL, from the options.
+/// Bind parameter `index`, named `name` in the SQL, from the options; `access_points` is the
+/// --dataset filter resolved to access point ARNs.
 Status BindParameter(duckdb_prepared_statement statement, idx_t index, std::string_view name,
-                     const ReportParams& params, const Period& period) {
+                     const ReportParams& params, const Period& period, const std::string& access_points) {
   int64_t length = period.to_day - period.from_day + 1;
   if (name == "from") return BindDay(statement, index, period.from_day, name);
   if (name == "to") return BindDay(statement, index, period.to_day, name);
   if (name == "prev_from") return BindDay(statement, index, period.from_day - length, name);
   if (name == "prev_to") return BindDay(statement, index, period.from_day - 1, name);
   if (name == "subscriber") return BindText(statement, index, params.subscriber, name);
-  if (name == "dataset") return BindText(statement, index, params.dataset, name);
+  if (name == "access_points") return BindText(statement, index, access_points, name);
   if (name == "by") return BindText(statement, index, params.by, name);
   if (name == "exclude_anonymous") return Bind(duckdb_bind_boolean(statement, index, params.exclude_anonymous), name);
   if (name == "days") return Bind(duckdb_bind_int64(statement, index, params.days), name);
@@ -151,10 +152,23 @@ Result<Period> ReportRunner::ResolvePeriod(const ReportParams& params) {
   return Period{*from, *to};
 }
 
-Result<QueryTable> ReportRunner::RunSql(std::string_view sql, const ReportParams& params, const Period& period) {
+Result<std::string> ReportRunner::AccessPointsOf(const std::string& dataset) {
+  if (dataset.empty()) return std::string();
+  ADXM_ASSIGN_OR_RETURN(auto statement,
+                        engine_->connection()->Prepare("SELECT string_agg(access_point_arn, ',' ORDER BY access_point_arn) "
+                                                       "FROM adxm_dataset_map WHERE dataset = $1"));
+  ADXM_RETURN_IF_ERROR(statement->BindVarchar(1, dataset));
+  ADXM_ASSIGN_OR_RETURN(QueryTable table, engine_->RunPrepared(statement.get()));
+  // A data set without a mapping is named by its access point ARN.
+  return table.rows.at(0).at(0).value_or(dataset);
+}
+
+Result<std::unique_ptr<PreparedStatement>> ReportRunner::Prepare(std::string_view sql, const ReportParams& params,
+                                                                  const Period& period) {
+  ADXM_ASSIGN_OR_RETURN(std::string access_points, AccessPointsOf(params.dataset));
   duckdb_prepared_statement raw = nullptr;
   duckdb_state state = duckdb_prepare(engine_->connection()->get(), std::string(sql).c_str(), &raw);
-  PreparedStatement statement(raw);  // Owns `raw` from here on, also on failure.
+  auto statement = std::make_unique<PreparedStatement>(raw);  // Owns `raw` from here on, also on failure.
   if (state == DuckDBError) {
     const char* error = duckdb_prepare_error(raw);
     return Status::Internal(std::string("report: prepare: ") + (error ? error : "unknown error"));
@@ -163,9 +177,14 @@ Result<QueryTable> ReportRunner::RunSql(std::string_view sql, const ReportParams
     const char* name = duckdb_parameter_name(raw, index);
     std::string owned = name ? name : "";
     duckdb_free(const_cast<char*>(name));
-    ADXM_RETURN_IF_ERROR(BindParameter(raw, index, owned, params, period));
+    ADXM_RETURN_IF_ERROR(BindParameter(raw, index, owned, params, period, access_points));
   }
-  return engine_->RunPrepared(&statement);
+  return statement;
+}
+
+Result<QueryTable> ReportRunner::RunSql(std::string_view sql, const ReportParams& params, const Period& period) {
+  ADXM_ASSIGN_OR_RETURN(auto statement, Prepare(sql, params, period));
+  return engine_->RunPrepared(statement.get());
 }
 
 Result<ReportResult> ReportRunner::Run(const Report& report, const ReportParams& params) {

@@ -75,6 +75,11 @@ class ReportRunner {
   /// Run `report` with `params`.
   Result<ReportResult> Run(const Report& report, const ReportParams& params);
 
+  /// Prepare `sql` on the engine's connection and bind the named parameters it uses (for callers
+  /// that execute it themselves, e.g. a benchmark's EXPLAIN ANALYZE).
+  Result<std::unique_ptr<PreparedStatement>> Prepare(std::string_view sql, const ReportParams& params,
+                                                     const Period& period);
+
   /// Run one SELECT over adxm_usage() with the named parameters of `params` and `period`.
   Result<QueryTable> RunSql(std::string_view sql, const ReportParams& params, const Period& period);
 
@@ -84,6 +89,8 @@ class ReportRunner {
  private:
   explicit ReportRunner(std::unique_ptr<QueryEngine> engine) : engine_(std::move(engine)) {}
   Result<Period> DataBounds();
+  /// The access point ARNs of `dataset` (comma-separated; the name itself when it is not mapped).
+  Result<std::string> AccessPointsOf(const std::string& dataset);
 
   std::unique_ptr<QueryEngine> engine_;
 };
