@@ -83,8 +83,9 @@ class GeneratedWarehouse {
 
   /// Run `adxmetrics <command> ... --warehouse W --subscribers S --datasets D <args>`.
   CommandResult Cli(const std::string& command, std::vector<std::string> args) const {
-    std::vector<std::string> argv = {command, "--warehouse", warehouse().string(), "--subscribers",
-                                     subscribers_csv().string(), "--datasets", datasets_csv().string()};
+    std::vector<std::string> argv = {
+        command,      "--warehouse",          warehouse().string(), "--subscribers", subscribers_csv().string(),
+        "--datasets", datasets_csv().string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return RunCli(argv);
   }
@@ -139,7 +140,9 @@ TEST_F(ReportIntegrationTest, SummaryByWeekEqualsGroundTruthWithCohorts) {
   for (const auto& [account, days] : wh.usage()) {
     for (const auto& [day, usage] : days) {
       int64_t week = week_of(DayNumber(day));
-      totals[week].Add({{"requests", usage.requests}, {"failed", usage.failed}, {"downloads", usage.downloads},
+      totals[week].Add({{"requests", usage.requests},
+                        {"failed", usage.failed},
+                        {"downloads", usage.downloads},
                         {"bytes_out", usage.bytes_out}});
       active[week].insert(account);
       first_week[account] = first_week.count(account) ? std::min(first_week[account], week) : week;
@@ -167,7 +170,8 @@ TEST_F(ReportIntegrationTest, SummaryByWeekEqualsGroundTruthWithCohorts) {
   ASSERT_EQ(months.size(), wh.truth()["months"].size());
   for (size_t month_idx = 0; month_idx < months.size(); ++month_idx) {
     const Json& month = wh.truth()["months"][month_idx];
-    EXPECT_EQ(months[month_idx]["period"], month["year"].get<std::string>() + "-" + month["month"].get<std::string>() + "-01");
+    EXPECT_EQ(months[month_idx]["period"],
+              month["year"].get<std::string>() + "-" + month["month"].get<std::string>() + "-01");
     EXPECT_EQ(Int(months[month_idx]["requests"]), month["qualifying_events"].get<int64_t>());
   }
 }
@@ -275,7 +279,8 @@ TEST_F(ReportIntegrationTest, ObjectsRankAsGroundTruthDownloads) {
   }
   auto top = [](std::vector<Item> items) {
     std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-      return std::tie(b.downloads, b.bytes_out, a.dataset, a.path) < std::tie(a.downloads, a.bytes_out, b.dataset, b.path);
+      return std::tie(b.downloads, b.bytes_out, a.dataset, a.path) <
+             std::tie(a.downloads, a.bytes_out, b.dataset, b.path);
     });
     std::vector<std::string> paths;
     for (size_t idx = 0; idx < std::min<size_t>(10, items.size()); ++idx) paths.push_back(items[idx].path);
@@ -304,7 +309,8 @@ TEST_F(ReportIntegrationTest, ErrorsAndClientsEqualGroundTruth) {
     EXPECT_EQ(row["dataset"], wh.datasets().at(row["access_point_arn"]));
     int64_t requests = 0;
     for (const auto& [day, usage] : wh.usage().at(row["account_id"])) requests += usage.requests;
-    EXPECT_NEAR(row["failed_pct"].get<double>(), 100.0 * static_cast<double>(Int(row["failed_requests"])) / static_cast<double>(requests), 0.0051);
+    EXPECT_NEAR(row["failed_pct"].get<double>(),
+                100.0 * static_cast<double>(Int(row["failed_requests"])) / static_cast<double>(requests), 0.0051);
   }
   EXPECT_EQ(actual, expected);
   bool burst_found = false;
@@ -322,7 +328,8 @@ TEST_F(ReportIntegrationTest, ErrorsAndClientsEqualGroundTruth) {
   }
   EXPECT_EQ(clients, (wh.truth()["clients"].get<std::map<std::string, int64_t>>()));
   EXPECT_EQ(via_vpc, wh.truth()["via_vpc_endpoint"].get<int64_t>());
-  EXPECT_NEAR(requester_pays, wh.truth()["requester_pays_requests"].get<double>(), 0.0005 * wh.truth()["qualifying_events"].get<double>());
+  EXPECT_NEAR(requester_pays, wh.truth()["requester_pays_requests"].get<double>(),
+              0.0005 * wh.truth()["qualifying_events"].get<double>());
 }
 
 /// The accounts `inactive --days D` must list: the ones the generator made quiet (and the mapped
@@ -465,12 +472,16 @@ TEST_F(ReportIntegrationTest, StatementHoldsNoOtherSubscribersData) {
   Json foreign = QueryJson(wh.warehouse(),
                            "SELECT DISTINCT object_key FROM adx_for_s3_metrics WHERE year = '2023' AND month = '05' "
                            "AND object_key IS NOT NULL EXCEPT SELECT object_key FROM adx_for_s3_metrics "
-                           "WHERE subscriber_account_id = '" + account + "'");
+                           "WHERE subscriber_account_id = '" +
+                               account + "'");
   ASSERT_GT(foreign.size(), 10u);
   Usage may;
   for (const auto& [day, usage] : wh.usage().at(account)) {
-    if (day < "2023-06-01") may.Add({{"requests", usage.requests}, {"failed", usage.failed},
-                                     {"downloads", usage.downloads}, {"bytes_out", usage.bytes_out}});
+    if (day < "2023-06-01")
+      may.Add({{"requests", usage.requests},
+               {"failed", usage.failed},
+               {"downloads", usage.downloads},
+               {"bytes_out", usage.bytes_out}});
   }
   for (const char* format : {"html", "markdown", "csv"}) {
     CommandResult result = wh.Cli("statement", {"--subscriber", account, "--month", "2023-05", "--format", format});
@@ -493,8 +504,11 @@ TEST_F(ReportIntegrationTest, StatementHoldsNoOtherSubscribersData) {
   }
   CommandResult csv = wh.Cli("statement", {"--subscriber", account, "--month", "2023-05", "--format", "csv"});
   std::string totals = std::to_string(may.requests) + "," + std::to_string(may.requests - may.failed) + "," +
-                       std::to_string(may.failed) + "," + std::to_string(may.downloads) + "," + std::to_string(may.bytes_out) + ",";
-  EXPECT_NE(csv.out.find("# Totals\r\nrequests,successful_requests,failed_requests,downloads,bytes_out,"), std::string::npos) << csv.out;
+                       std::to_string(may.failed) + "," + std::to_string(may.downloads) + "," +
+                       std::to_string(may.bytes_out) + ",";
+  EXPECT_NE(csv.out.find("# Totals\r\nrequests,successful_requests,failed_requests,downloads,bytes_out,"),
+            std::string::npos)
+      << csv.out;
   EXPECT_NE(csv.out.find("\r\n" + totals), std::string::npos) << totals << "\n" << csv.out.substr(0, 400);
 }
 
@@ -533,7 +547,8 @@ TEST_F(ReportIntegrationTest, ConfigFileAndClearErrors) {
   CommandResult duplicate =
       RunCli({"report", "events", "--warehouse", wh.warehouse().string(), "--subscribers", bad.string()});
   EXPECT_EQ(duplicate.exit_code, 1);
-  EXPECT_NE(duplicate.err.find(bad.string() + ":3: duplicate account_id 012345678901 (first on line 2)"), std::string::npos)
+  EXPECT_NE(duplicate.err.find(bad.string() + ":3: duplicate account_id 012345678901 (first on line 2)"),
+            std::string::npos)
       << duplicate.err;
 
   CommandResult unknown = RunCli({"report", "nonsense", "--warehouse", wh.warehouse().string()});

@@ -71,20 +71,22 @@ std::string ListReports() {
     out += std::string(report.name) + " — " + std::string(report.title) + options + "\n  " +
            std::string(report.description) + "\n  columns:";
     for (const ReportColumn& column : report.columns) {
-      out += " " + std::string(column.name) + (column.unit == Unit::kText ? "" : " (" + std::string(UnitName(column.unit)) + ")") + ",";
+      out += " " + std::string(column.name) +
+             (column.unit == Unit::kText ? "" : " (" + std::string(UnitName(column.unit)) + ")") + ",";
     }
     out.back() = '\n';
     out += "\n";
   }
-  return out + "Common options: --warehouse DIR [--from D] [--to D | --month YYYY-MM] [--subscriber ID] [--dataset NAME]\n"
-               "  [--exclude-anonymous] [--format table|csv|json|markdown|html] [--subscribers CSV] [--datasets CSV]\n";
+  return out +
+         "Common options: --warehouse DIR [--from D] [--to D | --month YYYY-MM] [--subscriber ID] [--dataset NAME]\n"
+         "  [--exclude-anonymous] [--format table|csv|json|markdown|html] [--subscribers CSV] [--datasets CSV]\n";
 }
 
 /// A usage error when an option the report does not take was given.
 std::string CheckReportOptions(const CLI::App& app, const Report& report) {
-  const std::pair<const char*, unsigned> kSpecific[] = {
-      {"--by", kOptionBy}, {"--days", kOptionDays}, {"--k", kOptionK}, {"--window", kOptionWindow}, {"--top", kOptionTop},
-      {"--min-factor", kOptionMinFactor}};
+  const std::pair<const char*, unsigned> kSpecific[] = {{"--by", kOptionBy},   {"--days", kOptionDays},
+                                                        {"--k", kOptionK},     {"--window", kOptionWindow},
+                                                        {"--top", kOptionTop}, {"--min-factor", kOptionMinFactor}};
   for (const auto& [flag, bit] : kSpecific) {
     if (app.count(flag) > 0 && (report.options & bit) == 0) {
       return "report " + std::string(report.name) + " does not take " + flag;
@@ -115,7 +117,7 @@ int RunReport(const CLI::App& app, ReportArgs* args) {
   auto result = (*runner)->Run(*report, args->params);
   if (!result.ok()) {
     return result.status().code() == StatusCode::kInvalidArgument ? UsageFail(result.status().message())
-                                                                   : Fail(result.status());
+                                                                  : Fail(result.status());
   }
   return Emit(RenderReport(*result, args->params, args->format), args->output);
 }
@@ -127,7 +129,7 @@ int RunStatement(ReportArgs* args) {
   auto document = BuildStatement(runner->get(), args->params, args->provider);
   if (!document.ok()) {
     return document.status().code() == StatusCode::kInvalidArgument ? UsageFail(document.status().message())
-                                                                     : Fail(document.status());
+                                                                    : Fail(document.status());
   }
   if (args->format == "html") return Emit(RenderHtml(*document), args->output);
   if (args->format == "csv") return Emit(RenderCsvSections(*document), args->output);
@@ -145,14 +147,16 @@ std::function<int()> SetupReport(CLI::App* app) {
   app->add_flag("--exclude-anonymous", args->params.exclude_anonymous, "Leave out unsigned (anonymous) requests");
   app->add_option("--format", args->format, "table, csv, json, markdown or html")
       ->check(CLI::IsMember({"table", "csv", "json", "markdown", "html"}));
-  app->add_option("--by", args->params.by, "summary: day, week or month")->check(CLI::IsMember({"day", "week", "month"}));
+  app->add_option("--by", args->params.by, "summary: day, week or month")
+      ->check(CLI::IsMember({"day", "week", "month"}));
   app->add_option("--days", args->params.days, "inactive: no request in the last N days (30)");
   app->add_option("--k", args->params.k, "spikes: threshold median + k * 1.4826 * MAD (6)");
   app->add_option("--window", args->params.window, "spikes: trailing days of the baseline (14)");
   app->add_option("--top", args->params.top, "objects: rows per ranking (20)");
   app->add_option("--min-factor", args->params.min_factor, "spikes: and at least X times the baseline median (3)");
-  app->footer("Every report reads adx_for_s3_metrics over the period [--from, --to] (UTC days). Downloads and bytes\n"
-              "count successful requests only; unsigned requests are the subscriber 'anonymous'.");
+  app->footer(
+      "Every report reads adx_for_s3_metrics over the period [--from, --to] (UTC days). Downloads and bytes\n"
+      "count successful requests only; unsigned requests are the subscriber 'anonymous'.");
   CLI::App* self = app;
   return [args, self]() -> int { return RunReport(*self, args.get()); };
 }

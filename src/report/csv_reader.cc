@@ -55,8 +55,8 @@ Result<std::vector<CsvRecord>> ParseCsv(std::string_view text, std::string_view 
   CsvRecord record{1, {}};
   std::string field;
   int line = 1;
-  bool quoted = false;       // Inside a quoted field.
-  bool was_quoted = false;   // The current field was quoted (only a separator may follow).
+  bool quoted = false;      // Inside a quoted field.
+  bool was_quoted = false;  // The current field was quoted (only a separator may follow).
   auto end_record = [&] {
     record.fields.push_back(std::move(field));
     field.clear();

@@ -12,10 +12,13 @@ std::vector<std::vector<std::string>> Fields(const std::vector<CsvRecord>& recor
 }
 
 TEST(CsvReaderTest, ReadsQuotedFieldsAndKeepsLineNumbers) {
-  auto records = ParseCsv("\xEF\xBB\xBF" "a,b\r\n\"x, \"\"y\"\"\",z\n\n\"multi\nline\",w\nlast,", "f.csv");
+  auto records = ParseCsv(
+      "\xEF\xBB\xBF"
+      "a,b\r\n\"x, \"\"y\"\"\",z\n\n\"multi\nline\",w\nlast,",
+      "f.csv");
   ASSERT_TRUE(records.ok()) << records.status().ToString();
-  EXPECT_EQ(Fields(*records), (std::vector<std::vector<std::string>>{
-                                  {"a", "b"}, {"x, \"y\"", "z"}, {"multi\nline", "w"}, {"last", ""}}));
+  EXPECT_EQ(Fields(*records),
+            (std::vector<std::vector<std::string>>{{"a", "b"}, {"x, \"y\"", "z"}, {"multi\nline", "w"}, {"last", ""}}));
   EXPECT_EQ((*records)[0].line, 1);
   EXPECT_EQ((*records)[1].line, 2);
   EXPECT_EQ((*records)[2].line, 4);  // Line 3 is blank.

@@ -121,7 +121,8 @@ std::string BarChart(const DocumentSection& section, size_t x, size_t y) {
     double width = std::max(0.0, value / max * kBar);
     size_t top = bar_idx * kRow + 3;
     std::string shown = label.size() > 42 ? "…" + label.substr(label.size() - 40) : label;
-    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", kLabel - 6, top + 13, HtmlEscape(shown));
+    out +=
+        fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", kLabel - 6, top + 13, HtmlEscape(shown));
     out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"/>", kLabel, top, width,
                        kRow - 5, kPalette[0]);
     out += fmt::format("<text x=\"{:.1f}\" y=\"{}\">{}</text>\n", kLabel + width + 4, top + 13, AxisLabel(value, unit));
@@ -152,18 +153,21 @@ std::string LineChart(const DocumentSection& section, size_t x, size_t y, std::o
   }
   constexpr double kLeft = 70, kWidth = 820, kTop = 10, kHeight = 220;
   Unit unit = UnitOf(section, y);
-  std::string out = fmt::format("<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{} over {}\">\n", kLeft + kWidth + 20,
-                                kTop + kHeight + 40 + 16 * ((order.size() + 3) / 4),
+  std::string out = fmt::format("<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{} over {}\">\n",
+                                kLeft + kWidth + 20, kTop + kHeight + 40 + 16 * ((order.size() + 3) / 4),
                                 HtmlEscape(section.table.column_names[y]), HtmlEscape(section.table.column_names[x]));
   for (int tick = 0; tick <= 4; ++tick) {
     double value = max * tick / 4, top = kTop + kHeight - kHeight * tick / 4;
-    out += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e6eaef\"/>", kLeft, kLeft + kWidth,
-                       top, top);
-    out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", kLeft - 6, top + 4, AxisLabel(value, unit));
+    out += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e6eaef\"/>", kLeft,
+                       kLeft + kWidth, top, top);
+    out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", kLeft - 6, top + 4,
+                       AxisLabel(value, unit));
   }
   auto x_of = [&](size_t idx) { return kLeft + (xs.size() < 2 ? kWidth / 2 : kWidth * idx / (xs.size() - 1)); };
   for (size_t idx : {size_t{0}, xs.size() / 2, xs.size() - 1}) {
-    if (idx < xs.size()) out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>", x_of(idx), kTop + kHeight + 16, HtmlEscape(xs[idx]));
+    if (idx < xs.size())
+      out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>", x_of(idx), kTop + kHeight + 16,
+                         HtmlEscape(xs[idx]));
   }
   for (size_t series_idx = 0; series_idx < order.size(); ++series_idx) {
     const auto& points = lines[order[series_idx].first];
@@ -177,8 +181,9 @@ std::string LineChart(const DocumentSection& section, size_t x, size_t y, std::o
     out += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1.8\" points=\"{}\"/>\n", color, path);
     double legend_x = kLeft + static_cast<double>(series_idx % 4) * 205;
     double legend_y = kTop + kHeight + 36 + 16 * static_cast<double>(series_idx / 4);
-    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n",
-                       legend_x, legend_y - 9, color, legend_x + 14, legend_y, HtmlEscape(order[series_idx].first));
+    out += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n", legend_x,
+        legend_y - 9, color, legend_x + 14, legend_y, HtmlEscape(order[series_idx].first));
   }
   return out + "</svg>\n";
 }
@@ -189,7 +194,8 @@ std::string Chart(const DocumentSection& section) {
   auto x = ColumnIndex(section.table, chart.x);
   auto y = ColumnIndex(section.table, chart.y);
   if (!x || !y) return "";
-  if (chart.line) return LineChart(section, *x, *y, chart.series.empty() ? std::nullopt : ColumnIndex(section.table, chart.series));
+  if (chart.line)
+    return LineChart(section, *x, *y, chart.series.empty() ? std::nullopt : ColumnIndex(section.table, chart.series));
   return BarChart(section, *x, *y);
 }
 
@@ -212,28 +218,43 @@ std::string HtmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 std::string RenderHtml(const Document& document) {
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
-                    HtmlEscape(document.title) + "</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
-  out += "<h1>" + HtmlEscape(document.title) + "</h1>\n<p class=\"subtitle\">" + HtmlEscape(document.subtitle) + "</p>\n";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+      HtmlEscape(document.title) + "</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
+  out +=
+      "<h1>" + HtmlEscape(document.title) + "</h1>\n<p class=\"subtitle\">" + HtmlEscape(document.subtitle) + "</p>\n";
   for (const DocumentSection& section : document.sections) {
     out += "<section>\n<h2>" + HtmlEscape(section.heading) + "</h2>\n";
     if (!section.description.empty()) out += "<p class=\"desc\">" + HtmlEscape(section.description) + "</p>\n";
     out += Chart(section) + HtmlTable(section) + "</section>\n";
   }
-  return out + "<footer>adxmetrics · times in UTC · bytes in powers of 1000 (hover for exact values)</footer>\n</body>\n</html>\n";
+  return out +
+         "<footer>adxmetrics · times in UTC · bytes in powers of 1000 (hover for exact "
+         "values)</footer>\n</body>\n</html>\n";
 }
 
 std::string RenderMarkdown(const Document& document) {

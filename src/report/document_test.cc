@@ -19,7 +19,9 @@ Document Sample() {
   table.numeric = {false, false, true, true};
   table.rows = {{"2023-05-01", "<b>Acme & \"Co\"</b>", "1234567", "2500000000"},
                 {"2023-05-02", std::nullopt, "7", "999"}};
-  return Document{"Usage <test>", "2023-05-01 to 2023-05-02", {{"Daily", "Per day.", kColumns, {"day", "requests", "who", true}, table}}};
+  return Document{"Usage <test>",
+                  "2023-05-01 to 2023-05-02",
+                  {{"Daily", "Per day.", kColumns, {"day", "requests", "who", true}, table}}};
 }
 
 TEST(DocumentTest, HtmlIsSelfContainedEscapedAndFormatted) {
@@ -43,10 +45,12 @@ TEST(DocumentTest, MarkdownAndCsvSections) {
   document.sections.push_back(document.sections.front());
   document.sections.back().heading = "Again";
   std::string markdown = RenderMarkdown(document);
-  EXPECT_EQ(markdown.rfind("# Usage <test>\n\n2023-05-01 to 2023-05-02\n\n## Daily\n\nPer day.\n\n|", 0), 0u) << markdown;
+  EXPECT_EQ(markdown.rfind("# Usage <test>\n\n2023-05-01 to 2023-05-02\n\n## Daily\n\nPer day.\n\n|", 0), 0u)
+      << markdown;
   EXPECT_NE(markdown.find("\n## Again\n"), std::string::npos);
   std::string csv = RenderCsvSections(document);
-  EXPECT_EQ(csv.rfind("# Usage <test> · 2023-05-01 to 2023-05-02\r\n\r\n# Daily\r\nday,who,requests,bytes_out\r\n", 0), 0u)
+  EXPECT_EQ(csv.rfind("# Usage <test> · 2023-05-01 to 2023-05-02\r\n\r\n# Daily\r\nday,who,requests,bytes_out\r\n", 0),
+            0u)
       << csv;
   EXPECT_NE(csv.find("\r\n\r\n# Again\r\n"), std::string::npos);
 }

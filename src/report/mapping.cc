@@ -52,8 +52,8 @@ Result<std::pair<size_t, size_t>> FindColumns(const CsvRecord& header, KindInfo 
   for (auto [position, name] : {std::pair{key, info.key_column}, std::pair{value, info.value_column}}) {
     if (position == header.fields.size()) {
       return LineError(file, header.line,
-                       "header has no '" + std::string(name) + "' column (expected " +
-                           std::string(info.key_column) + "," + std::string(info.value_column) + ",...)");
+                       "header has no '" + std::string(name) + "' column (expected " + std::string(info.key_column) +
+                           "," + std::string(info.value_column) + ",...)");
     }
   }
   return std::pair{key, value};
@@ -65,8 +65,9 @@ Status CheckKey(MappingKind kind, const std::string& key, const std::string& fil
   }
   if (kind == MappingKind::kDatasets && !IsAccessPointArn(key)) {
     return LineError(file, line,
-                     "access_point_arn '" + key + "' is not an access point ARN "
-                     "(arn:aws:s3:<region>:<account>:accesspoint/<name>)");
+                     "access_point_arn '" + key +
+                         "' is not an access point ARN "
+                         "(arn:aws:s3:<region>:<account>:accesspoint/<name>)");
   }
   return Status::OK();
 }
@@ -83,9 +84,7 @@ std::string Attributes(const CsvRecord& header, const CsvRecord& record, size_t 
 
 }  // namespace
 
-bool IsAccountId(std::string_view text) {
-  return text == "anonymous" || (text.size() == 12 && AllDigits(text));
-}
+bool IsAccountId(std::string_view text) { return text == "anonymous" || (text.size() == 12 && AllDigits(text)); }
 
 bool IsAccessPointArn(std::string_view text) {
   // arn:<partition>:s3:<region>:<account>:accesspoint/<name>
@@ -99,9 +98,8 @@ bool IsAccessPointArn(std::string_view text) {
   bool ok = parts[0] == "arn" && parts[1].starts_with("aws") && parts[2] == "s3" && !parts[3].empty() &&
             parts[4].size() == 12 && AllDigits(parts[4]) && text.starts_with("accesspoint/");
   std::string_view name = ok ? text.substr(12) : "";
-  return ok && !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-           return std::isalnum(c) || c == '-';
-         });
+  return ok && !name.empty() &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; });
 }
 
 Result<Mapping> ParseMapping(MappingKind kind, std::string_view text, const std::string& file) {
@@ -126,8 +124,9 @@ Result<Mapping> ParseMapping(MappingKind kind, std::string_view text, const std:
     if (entry.value.empty()) return LineError(file, record.line, "empty " + std::string(info.value_column));
     auto [it, inserted] = first_line.emplace(entry.key, record.line);
     if (!inserted) {
-      return LineError(file, record.line, "duplicate " + std::string(info.key_column) + " " + entry.key +
-                                              " (first on line " + std::to_string(it->second) + ")");
+      return LineError(file, record.line,
+                       "duplicate " + std::string(info.key_column) + " " + entry.key + " (first on line " +
+                           std::to_string(it->second) + ")");
     }
     mapping.entries.push_back(std::move(entry));
   }

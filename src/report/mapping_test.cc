@@ -10,9 +10,7 @@ namespace {
 
 constexpr char kArn[] = "arn:aws:s3:us-east-1:540564263739:accesspoint/adx-abc123";
 
-Status ParseError(MappingKind kind, std::string_view text) {
-  return ParseMapping(kind, text, "map.csv").status();
-}
+Status ParseError(MappingKind kind, std::string_view text) { return ParseMapping(kind, text, "map.csv").status(); }
 
 TEST(MappingTest, ReadsKeysNamesAndExtraColumnsInAnyOrder) {
   auto mapping = ParseMapping(MappingKind::kSubscribers,
@@ -76,7 +74,8 @@ TEST_F(MappingInstallTest, InstallsValuesWithoutInterpretingThem) {
                               "account_id,name\n012345678901,\"x'); DROP TABLE adxm_dataset_map; --\"\n", "s.csv");
   ASSERT_TRUE(mapping.ok()) << mapping.status().ToString();
   ASSERT_TRUE(InstallMappings(conn_.get(), &*mapping, nullptr).ok());
-  auto result = conn_->Query("SELECT name FROM adxm_subscriber_map UNION ALL SELECT count(*)::VARCHAR FROM adxm_dataset_map");
+  auto result =
+      conn_->Query("SELECT name FROM adxm_subscriber_map UNION ALL SELECT count(*)::VARCHAR FROM adxm_dataset_map");
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   auto table = QueryTable::Read(&*result);
   ASSERT_TRUE(table.ok());

@@ -19,13 +19,13 @@ namespace adxm {
 
 /// What a report column holds, for headings, number formatting and charts.
 enum class Unit {
-  kText,      // A name, id or label.
-  kDate,      // A UTC day (YYYY-MM-DD).
-  kTime,      // A UTC timestamp.
-  kCount,     // A number of requests, objects, subscribers, days...
-  kBytes,     // A number of bytes.
-  kPercent,   // A percentage (0-100).
-  kRatio,     // A plain number (a threshold, a factor).
+  kText,     // A name, id or label.
+  kDate,     // A UTC day (YYYY-MM-DD).
+  kTime,     // A UTC timestamp.
+  kCount,    // A number of requests, objects, subscribers, days...
+  kBytes,    // A number of bytes.
+  kPercent,  // A percentage (0-100).
+  kRatio,    // A plain number (a threshold, a factor).
 };
 
 /// Return the unit's short name ("bytes", "count", ...), as --list and the HTML headings show it.

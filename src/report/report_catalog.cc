@@ -392,57 +392,105 @@ constexpr ReportColumn kAccessPointsColumns[] = {
 };
 
 constexpr std::array<Report, 10> kReports = {{
-    {"summary", "Usage summary",
+    {"summary",
+     "Usage summary",
      "Requests, downloads, bytes and active subscribers per month (--by week|day), with cohorts: new "
      "(first request ever), returning and churned (active the period before, not this one).",
-     kSummarySql, kOptionBy, kSummaryColumns, {"period", "bytes_out", "", true}},
-    {"subscribers", "Subscribers",
+     kSummarySql,
+     kOptionBy,
+     kSummaryColumns,
+     {"period", "bytes_out", "", true}},
+    {"subscribers",
+     "Subscribers",
      "Per subscriber: requests, downloads, bytes, distinct objects, first/last seen, active days, and the "
      "trend against the previous period of equal length.",
-     kSubscribersSql, kOptionNone, kSubscribersColumns, {"subscriber", "bytes_out", "", false}},
-    {"events", "Requests by operation",
-     "Requests per eventName: the AWS sample's second query, with failures and bytes beside.", kEventsSql,
-     kOptionNone, kEventsColumns, {"eventName", "requests", "", false}},
-    {"objects", "Top objects and prefixes",
+     kSubscribersSql,
+     kOptionNone,
+     kSubscribersColumns,
+     {"subscriber", "bytes_out", "", false}},
+    {"events",
+     "Requests by operation",
+     "Requests per eventName: the AWS sample's second query, with failures and bytes beside.",
+     kEventsSql,
+     kOptionNone,
+     kEventsColumns,
+     {"eventName", "requests", "", false}},
+    {"objects",
+     "Top objects and prefixes",
      "The --top (20) objects and prefixes by downloads and by bytes. Objects nobody read need the data "
      "set's object list, which the logs do not hold; they are not listed.",
-     kObjectsSql, kOptionTop, kObjectsColumns, {"path", "downloads", "kind", false}},
-    {"daily", "Daily usage per subscriber", "Requests, downloads and bytes per UTC day and subscriber.",
-     kDailySql, kOptionNone, kDailyColumns, {"day", "requests", "subscriber", true}},
-    {"inactive", "Inactive subscribers",
+     kObjectsSql,
+     kOptionTop,
+     kObjectsColumns,
+     {"path", "downloads", "kind", false}},
+    {"daily",
+     "Daily usage per subscriber",
+     "Requests, downloads and bytes per UTC day and subscriber.",
+     kDailySql,
+     kOptionNone,
+     kDailyColumns,
+     {"day", "requests", "subscriber", true}},
+    {"inactive",
+     "Inactive subscribers",
      "Known subscribers (in the subscribers mapping, or seen up to the end of the period) with no request "
      "in the last --days (30) days of the period, with their last access.",
-     kInactiveSql, kOptionDays, kInactiveColumns, {"subscriber", "days_since_last_access", "", false}},
-    {"spikes", "Usage spikes",
+     kInactiveSql,
+     kOptionDays,
+     kInactiveColumns,
+     {"subscriber", "days_since_last_access", "", false}},
+    {"spikes",
+     "Usage spikes",
      "Subscriber-days whose successful requests or bytes exceed median + k * 1.4826 * MAD of the "
      "subscriber's own trailing --window (14) days (--k, 6) and are at least --min-factor (3) times that "
      "median; days without requests count as 0, and a subscriber is judged once it has a full window of "
      "history.",
-     kSpikesSql, kOptionK | kOptionWindow | kOptionMinFactor, kSpikesColumns, {"subscriber", "request_factor", "", false}},
-    {"errors", "Failed requests",
+     kSpikesSql,
+     kOptionK | kOptionWindow | kOptionMinFactor,
+     kSpikesColumns,
+     {"subscriber", "request_factor", "", false}},
+    {"errors",
+     "Failed requests",
      "Failed requests per subscriber, access point and error code, with their share of the subscriber's "
      "requests. Failed requests never count as downloads or bytes in any report.",
-     kErrorsSql, kOptionNone, kErrorsColumns, {"subscriber", "failed_requests", "error_code", false}},
-    {"clients", "Clients",
+     kErrorsSql,
+     kOptionNone,
+     kErrorsColumns,
+     {"subscriber", "failed_requests", "error_code", false}},
+    {"clients",
+     "Clients",
      "Client families from the user agent (AWS CLI, SDKs by language, Athena, EMR/Spark, SageMaker, "
      "browsers, other), internet vs VPC endpoint, and the Requester Pays share.",
-     kClientsSql, kOptionNone, kClientsColumns, {"client", "requests", "", false}},
-    {"access-points", "Access points and data sets",
-     "Usage per ADX access point and the data set it serves (datasets mapping).", kAccessPointsSql, kOptionNone,
-     kAccessPointsColumns, {"dataset", "bytes_out", "", false}},
+     kClientsSql,
+     kOptionNone,
+     kClientsColumns,
+     {"client", "requests", "", false}},
+    {"access-points",
+     "Access points and data sets",
+     "Usage per ADX access point and the data set it serves (datasets mapping).",
+     kAccessPointsSql,
+     kOptionNone,
+     kAccessPointsColumns,
+     {"dataset", "bytes_out", "", false}},
 }};
 
 }  // namespace
 
 std::string_view UnitName(Unit unit) {
   switch (unit) {
-    case Unit::kText: return "text";
-    case Unit::kDate: return "date";
-    case Unit::kTime: return "UTC time";
-    case Unit::kCount: return "count";
-    case Unit::kBytes: return "bytes";
-    case Unit::kPercent: return "%";
-    case Unit::kRatio: return "number";
+    case Unit::kText:
+      return "text";
+    case Unit::kDate:
+      return "date";
+    case Unit::kTime:
+      return "UTC time";
+    case Unit::kCount:
+      return "count";
+    case Unit::kBytes:
+      return "bytes";
+    case Unit::kPercent:
+      return "%";
+    case Unit::kRatio:
+      return "number";
   }
   return "text";
 }

@@ -28,12 +28,13 @@ Result<ReportConfig> LoadReportConfig(const std::filesystem::path& warehouse) {
   for (auto&& [table_name, node] : parsed) {
     const toml::table* table = node.as_table();
     if (table_name != "reports" || table == nullptr) {
-      return ConfigError(file, node.source(), "unknown setting '" + std::string(table_name.str()) +
-                                                  "' (expected a [reports] table)");
+      return ConfigError(file, node.source(),
+                         "unknown setting '" + std::string(table_name.str()) + "' (expected a [reports] table)");
     }
     for (auto&& [key, value] : *table) {
       const std::string* text = value.is_string() ? &value.as_string()->get() : nullptr;
-      if (text == nullptr) return ConfigError(file, value.source(), "reports." + std::string(key.str()) + " must be a string");
+      if (text == nullptr)
+        return ConfigError(file, value.source(), "reports." + std::string(key.str()) + " must be a string");
       std::filesystem::path path = *text;
       if (path.is_relative()) path = warehouse / path;
       if (key == "subscribers") {
@@ -43,8 +44,9 @@ Result<ReportConfig> LoadReportConfig(const std::filesystem::path& warehouse) {
       } else if (key == "provider") {
         config.provider = *text;
       } else {
-        return ConfigError(file, value.source(), "unknown key reports." + std::string(key.str()) +
-                                                     " (expected subscribers, datasets or provider)");
+        return ConfigError(
+            file, value.source(),
+            "unknown key reports." + std::string(key.str()) + " (expected subscribers, datasets or provider)");
       }
     }
   }

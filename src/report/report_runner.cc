@@ -1,7 +1,6 @@
 #include "report/report_runner.h"
 
 #include <duckdb.h>
-
 #include <fmt/format.h>
 
 #include "base/civil_time.h"
@@ -15,7 +14,8 @@ Result<Period> ParseMonth(std::string_view text) {
     auto first = ParseDay(std::string(text) + "-01", "--month");
     if (first.ok()) {
       CivilDate date = CivilFromDays(*first);
-      int64_t next = date.month == 12 ? DaysFromCivil(date.year + 1, 1, 1) : DaysFromCivil(date.year, date.month + 1, 1);
+      int64_t next =
+          date.month == 12 ? DaysFromCivil(date.year + 1, 1, 1) : DaysFromCivil(date.year, date.month + 1, 1);
       return Period{*first, next - 1};
     }
   }
@@ -103,8 +103,7 @@ std::string FormatDay(int64_t day) {
 }
 
 Result<std::unique_ptr<ReportRunner>> ReportRunner::Open(const std::filesystem::path& warehouse,
-                                                         const MappingFiles& files,
-                                                         const QueryEngineOptions& options) {
+                                                         const MappingFiles& files, const QueryEngineOptions& options) {
   std::optional<Mapping> subscribers, datasets;
   if (!files.subscribers.empty()) {
     ADXM_ASSIGN_OR_RETURN(subscribers, LoadMapping(MappingKind::kSubscribers, files.subscribers));
@@ -154,9 +153,9 @@ Result<Period> ReportRunner::ResolvePeriod(const ReportParams& params) {
 
 Result<std::string> ReportRunner::AccessPointsOf(const std::string& dataset) {
   if (dataset.empty()) return std::string();
-  ADXM_ASSIGN_OR_RETURN(auto statement,
-                        engine_->connection()->Prepare("SELECT string_agg(access_point_arn, ',' ORDER BY access_point_arn) "
-                                                       "FROM adxm_dataset_map WHERE dataset = $1"));
+  ADXM_ASSIGN_OR_RETURN(auto statement, engine_->connection()->Prepare(
+                                            "SELECT string_agg(access_point_arn, ',' ORDER BY access_point_arn) "
+                                            "FROM adxm_dataset_map WHERE dataset = $1"));
   ADXM_RETURN_IF_ERROR(statement->BindVarchar(1, dataset));
   ADXM_ASSIGN_OR_RETURN(QueryTable table, engine_->RunPrepared(statement.get()));
   // A data set without a mapping is named by its access point ARN.
@@ -164,7 +163,7 @@ Result<std::string> ReportRunner::AccessPointsOf(const std::string& dataset) {
 }
 
 Result<std::unique_ptr<PreparedStatement>> ReportRunner::Prepare(std::string_view sql, const ReportParams& params,
-                                                                  const Period& period) {
+                                                                 const Period& period) {
   ADXM_ASSIGN_OR_RETURN(std::string access_points, AccessPointsOf(params.dataset));
   duckdb_prepared_statement raw = nullptr;
   duckdb_state state = duckdb_prepare(engine_->connection()->get(), std::string(sql).c_str(), &raw);

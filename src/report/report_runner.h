@@ -28,18 +28,18 @@ namespace adxm {
 
 /// What a report run covers and its options. Dates are "YYYY-MM-DD" (UTC days), inclusive.
 struct ReportParams {
-  std::string from;               // First day; empty: the first day with data (or --month's first).
-  std::string to;                 // Last day; empty: the last day with data (or --month's last).
-  std::string month;              // "YYYY-MM": the whole month; excludes from/to.
-  std::string subscriber;         // Only this account id; empty: all.
-  std::string dataset;            // Only this data set (mapped name or access point ARN); empty: all.
+  std::string from;                // First day; empty: the first day with data (or --month's first).
+  std::string to;                  // Last day; empty: the last day with data (or --month's last).
+  std::string month;               // "YYYY-MM": the whole month; excludes from/to.
+  std::string subscriber;          // Only this account id; empty: all.
+  std::string dataset;             // Only this data set (mapped name or access point ARN); empty: all.
   bool exclude_anonymous = false;  // Leave out unsigned requests (account 'anonymous').
-  std::string by = "month";       // summary: day, week or month.
-  int64_t days = 30;              // inactive: no request in the last N days of the period.
-  double k = 6;                   // spikes: threshold = median + k * 1.4826 * MAD.
-  int64_t window = 14;            // spikes: trailing days of the baseline.
-  double min_factor = 3;          // spikes: and at least this many times the baseline median.
-  int64_t top = 20;               // objects: rows per ranking.
+  std::string by = "month";        // summary: day, week or month.
+  int64_t days = 30;               // inactive: no request in the last N days of the period.
+  double k = 6;                    // spikes: threshold = median + k * 1.4826 * MAD.
+  int64_t window = 14;             // spikes: trailing days of the baseline.
+  double min_factor = 3;           // spikes: and at least this many times the baseline median.
+  int64_t top = 20;                // objects: rows per ranking.
 };
 
 /// A period of whole UTC days, as days since 1970-01-01, inclusive.
@@ -65,8 +65,7 @@ struct MappingFiles {
 class ReportRunner {
  public:
   /// Open `warehouse` with the mapping files `files` (errors name the file and line).
-  static Result<std::unique_ptr<ReportRunner>> Open(const std::filesystem::path& warehouse,
-                                                    const MappingFiles& files,
+  static Result<std::unique_ptr<ReportRunner>> Open(const std::filesystem::path& warehouse, const MappingFiles& files,
                                                     const QueryEngineOptions& options = {});
 
   /// Check `params` (dates, month, by, ranges) and resolve the period; InvalidArgument names the option.

@@ -95,7 +95,8 @@ TEST(ReportDayTest, ParsesAndFormatsStrictDates) {
   ASSERT_TRUE(day.ok());
   EXPECT_EQ(*day, 19478);
   EXPECT_EQ(FormatDay(19478), "2023-05-01");
-  for (const char* bad : {"2023-5-01", "2023-05-1", "20230501", "2023-00-10", "2023-05-32", "1969-12-31", "2023-05-0x"}) {
+  for (const char* bad :
+       {"2023-5-01", "2023-05-1", "20230501", "2023-00-10", "2023-05-32", "1969-12-31", "2023-05-0x"}) {
     EXPECT_FALSE(ParseDay(bad, "--to").ok()) << bad;
   }
 }

@@ -28,14 +28,17 @@ constexpr ReportColumn kColumns[] = {
 };
 
 constexpr std::array<StatementSection, 5> kSections = {{
-    {"Totals", "All requests made with your account through our AWS Data Exchange access points.",
+    {"Totals",
+     "All requests made with your account through our AWS Data Exchange access points.",
      R"sql(SELECT count(*) AS requests, count(*) FILTER (WHERE ok) AS successful_requests,
        count(*) FILTER (WHERE NOT ok) AS failed_requests, count(*) FILTER (WHERE download) AS downloads,
        coalesce(sum(bytes_out), 0) AS bytes_out,
        count(DISTINCT object_key) FILTER (WHERE download) AS distinct_objects, count(DISTINCT day) AS active_days
 FROM adxm_usage($from, $to, $subscriber, $access_points, false))sql",
-     kColumns, {}},
-    {"Usage per data set", "Bytes count successful requests only.",
+     kColumns,
+     {}},
+    {"Usage per data set",
+     "Bytes count successful requests only.",
      R"sql(WITH per AS (
   SELECT adxm_dataset_name(access_point_arn) AS dataset, count(*) AS requests,
          count(*) FILTER (WHERE download) AS downloads, sum(bytes_out) AS bytes_out,
@@ -44,20 +47,26 @@ FROM adxm_usage($from, $to, $subscriber, $access_points, false))sql",
 SELECT dataset, sum(requests) AS requests, sum(downloads) AS downloads, sum(bytes_out) AS bytes_out,
        sum(failed_requests) AS failed_requests
 FROM per GROUP BY dataset ORDER BY bytes_out DESC, dataset)sql",
-     kColumns, {"dataset", "bytes_out", "", false}},
-    {"Usage per day", "",
+     kColumns,
+     {"dataset", "bytes_out", "", false}},
+    {"Usage per day",
+     "",
      R"sql(SELECT day, count(*) AS requests, count(*) FILTER (WHERE download) AS downloads, sum(bytes_out) AS bytes_out,
        count(*) FILTER (WHERE NOT ok) AS failed_requests
 FROM adxm_usage($from, $to, $subscriber, $access_points, false) GROUP BY day ORDER BY day)sql",
-     kColumns, {"day", "bytes_out", "", true}},
-    {"Top objects", "The objects you downloaded most (up to 20).",
+     kColumns,
+     {"day", "bytes_out", "", true}},
+    {"Top objects",
+     "The objects you downloaded most (up to 20).",
      R"sql(WITH per AS (
   SELECT access_point_arn, object_key, count(*) AS downloads, sum(bytes_out) AS bytes_out
   FROM adxm_usage($from, $to, $subscriber, $access_points, false) WHERE download GROUP BY ALL)
 SELECT adxm_dataset_name(access_point_arn) AS dataset, object_key, downloads, bytes_out
 FROM per ORDER BY downloads DESC, bytes_out DESC, dataset, object_key LIMIT 20)sql",
-     kColumns, {}},
-    {"Failed requests", "Requests that were refused or failed, by data set and error code.",
+     kColumns,
+     {}},
+    {"Failed requests",
+     "Requests that were refused or failed, by data set and error code.",
      R"sql(WITH per AS (
   SELECT adxm_dataset_name(access_point_arn) AS dataset, error_code, count(*) AS failed_requests,
          min(event_time) AS first_seen, max(event_time) AS last_seen
@@ -65,7 +74,8 @@ FROM per ORDER BY downloads DESC, bytes_out DESC, dataset, object_key LIMIT 20)s
 SELECT dataset, error_code, sum(failed_requests) AS failed_requests, min(first_seen) AS first_seen,
        max(last_seen) AS last_seen
 FROM per GROUP BY dataset, error_code ORDER BY failed_requests DESC, dataset, error_code)sql",
-     kColumns, {}},
+     kColumns,
+     {}},
 }};
 
 /// The subscriber's display name: from the mapping, else the account id.
