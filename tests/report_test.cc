@@ -3,6 +3,7 @@
 // (testdata/reports/), and `inactive` / `spikes` against the scenario the generator cast, on two
 // seeds. Set ADXM_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <system_error>
 
 #include "base/civil_time.h"
 #include "base/file_util.h"
@@ -39,39 +41,35 @@ int64_t DayNumber(const std::string& day) {
   return DaysFromCivil(std::stoi(day.substr(0, 4)), std::stoul(day.substr(5, 2)), std::stoul(day.substr(8, 2)));
 }
 
-/// A generated bucket, its warehouse, the mapping files written from its ground truth.
+/// Where generated warehouses are kept between test processes (ctest runs each test alone): under
+/// the build directory, keyed by the CLI binary's modification time so a rebuilt generator or
+/// ingest never reuses an old one.
+fs::path CacheDir(int seed) {
+  auto stamp = fs::last_write_time(CliPath()).time_since_epoch().count();
+  return fs::path(CliPath()).parent_path() / "test-cache" /
+         ("reports-seed" + std::to_string(seed) + "-" + std::to_string(stamp));
+}
+
+/// A generated bucket, its warehouse, the mapping files written from its ground truth. Built once
+/// per seed and binary, into a temporary directory renamed into place when complete; the tests only
+/// read it (reports are read-only; a test that needs to change something copies it).
 class GeneratedWarehouse {
  public:
-  explicit GeneratedWarehouse(int seed) {
-    GenerateBucket(bucket(), {"--seed", std::to_string(seed), "--start", "2023-05-01", "--days", "40",
-                              "--events-per-day", "400", "--subscribers", "9"});
-    CommandResult ingest = IngestCli(bucket(), warehouse());
-    EXPECT_EQ(ingest.exit_code, 0) << ingest.out << ingest.err;
+  explicit GeneratedWarehouse(int seed) : dir_(CacheDir(seed)) {
+    if (!fs::exists(dir_ / "complete")) Build(seed);
     truth_ = LoadGroundTruth(bucket());
-    std::string subscribers = "account_id,name,tier\n";
     int index = 0;
-    for (const Json& member : truth_["scenario"]) {
-      std::string account = member["account"];
-      names_[account] = "Customer-" + std::to_string(++index) + "-Ltd";
-      subscribers += account + "," + names_[account] + "," + (index % 2 ? "gold" : "") + "\n";
-    }
-    subscribers += std::string(kNeverSeen) + ",Prospect-Ltd,trial\n";
-    std::string datasets = "access_point_arn,dataset\n";
-    for (const Json& ap : truth_["access_points"]) {
-      datasets += ap["access_point_arn"].get<std::string>() + "," + ap["dataset"].get<std::string>() + "\n";
-      datasets_[ap["access_point_arn"]] = ap["dataset"];
-    }
-    EXPECT_TRUE(WriteFile(subscribers_csv(), subscribers, false).ok());
-    EXPECT_TRUE(WriteFile(datasets_csv(), datasets, false).ok());
+    for (const Json& member : truth_["scenario"]) names_[member["account"]] = Customer(++index);
+    for (const Json& ap : truth_["access_points"]) datasets_[ap["access_point_arn"]] = ap["dataset"];
     for (const auto& [account, days] : truth_["usage"].items()) {
       for (const auto& [day, counts] : days.items()) usage_[account][day].Add(counts);
     }
   }
 
-  fs::path bucket() const { return dir_.path() / "bucket"; }
-  fs::path warehouse() const { return dir_.path() / "wh"; }
-  fs::path subscribers_csv() const { return dir_.path() / "subscribers.csv"; }
-  fs::path datasets_csv() const { return dir_.path() / "datasets.csv"; }
+  fs::path bucket() const { return dir_ / "bucket"; }
+  fs::path warehouse() const { return dir_ / "wh"; }
+  fs::path subscribers_csv() const { return dir_ / "subscribers.csv"; }
+  fs::path datasets_csv() const { return dir_ / "datasets.csv"; }
   const Json& truth() const { return truth_; }
   const std::map<std::string, std::string>& names() const { return names_; }
   std::string Name(const std::string& account) const { return account == "anonymous" ? account : names_.at(account); }
@@ -100,7 +98,46 @@ class GeneratedWarehouse {
   }
 
  private:
-  ScratchDir dir_;
+  static std::string Customer(int index) { return "Customer-" + std::to_string(index) + "-Ltd"; }
+
+  /// Generate, ingest and write the mapping files in a temporary directory, then move it into place.
+  void Build(int seed) const {
+    fs::path tmp = dir_.string() + ".tmp-" + std::to_string(::getpid());
+    fs::remove_all(tmp);
+    GenerateBucket(tmp / "bucket", {"--seed", std::to_string(seed), "--start", "2023-05-01", "--days", "40",
+                                    "--events-per-day", "400", "--subscribers", "9"});
+    CommandResult ingest = IngestCli(tmp / "bucket", tmp / "wh");
+    ASSERT_EQ(ingest.exit_code, 0) << ingest.out << ingest.err;
+    Json truth = LoadGroundTruth(tmp / "bucket");
+    std::string subscribers = "account_id,name,tier\n";
+    int index = 0;
+    for (const Json& member : truth["scenario"]) {
+      ++index;
+      subscribers +=
+          member["account"].get<std::string>() + "," + Customer(index) + "," + (index % 2 ? "gold" : "") + "\n";
+    }
+    subscribers += std::string(kNeverSeen) + ",Prospect-Ltd,trial\n";
+    std::string datasets = "access_point_arn,dataset\n";
+    for (const Json& ap : truth["access_points"]) {
+      datasets += ap["access_point_arn"].get<std::string>() + "," + ap["dataset"].get<std::string>() + "\n";
+    }
+    ASSERT_TRUE(WriteFile(tmp / "subscribers.csv", subscribers, false).ok());
+    ASSERT_TRUE(WriteFile(tmp / "datasets.csv", datasets, false).ok());
+    ASSERT_TRUE(WriteFile(tmp / "complete", "", false).ok());
+    std::error_code error;
+    fs::rename(tmp, dir_, error);  // Fails harmlessly when a concurrent test process got there first.
+    if (error) fs::remove_all(tmp);
+    // Entries of older binaries for this seed are stale for good.
+    std::string prefix = "reports-seed" + std::to_string(seed) + "-";
+    for (const auto& entry : fs::directory_iterator(dir_.parent_path(), error)) {
+      std::string name = entry.path().filename().string();
+      if (name.starts_with(prefix) && entry.path() != dir_ && name.find(".tmp-") == std::string::npos) {
+        fs::remove_all(entry.path(), error);
+      }
+    }
+  }
+
+  fs::path dir_;
   Json truth_;
   std::map<std::string, std::string> names_;
   std::map<std::string, std::string> datasets_;
