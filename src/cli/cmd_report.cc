@@ -51,7 +51,8 @@ Result<std::unique_ptr<ReportRunner>> OpenRunner(ReportArgs* args) {
 
 int Emit(const std::string& text, const std::string& output) {
   if (output.empty()) {
-    std::fputs(text.c_str(), stdout);
+    // fwrite, not fputs: a value may hold a NUL byte, and every byte after it must still be printed.
+    std::fwrite(text.data(), 1, text.size(), stdout);
     return kExitOk;
   }
   Status written = WriteFile(output, text, /*sync=*/false);

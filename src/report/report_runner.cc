@@ -8,7 +8,7 @@
 namespace adxm {
 namespace {
 
-/// Parse "YYYY-MM" into the first day of the month and the number of days in it.
+/// Parse "YYYY-MM" into the period of that month.
 Result<Period> ParseMonth(std::string_view text) {
   if (text.size() == 7 && text[4] == '-') {
     auto first = ParseDay(std::string(text) + "-01", "--month");
