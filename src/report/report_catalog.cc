@@ -80,11 +80,15 @@ churned AS (  -- active in the bucket before, not in this one
   WHERE NOT EXISTS (SELECT 1 FROM active b
                     WHERE b.account_id = a.account_id AND b.bucket = CAST(a.bucket + step.step AS DATE))
   GROUP BY 1),
+per_account AS (
+  SELECT day, account_id, count(*) AS requests, count(*) FILTER (WHERE NOT ok) AS failed_requests,
+         count(*) FILTER (WHERE download) AS downloads, sum(bytes_out) AS bytes_out
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY ALL),
 totals AS (
-  SELECT CAST(date_trunc($by, day) AS DATE) AS bucket, count(*) AS requests,
-         count(*) FILTER (WHERE NOT ok) AS failed_requests, count(*) FILTER (WHERE download) AS downloads,
-         sum(bytes_out) AS bytes_out, count(DISTINCT account_id) AS active_subscribers
-  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY 1),
+  SELECT CAST(date_trunc($by, day) AS DATE) AS bucket, sum(requests) AS requests,
+         sum(failed_requests) AS failed_requests, sum(downloads) AS downloads, sum(bytes_out) AS bytes_out,
+         count(DISTINCT account_id) AS active_subscribers
+  FROM per_account GROUP BY 1),
 buckets AS (
   SELECT CAST(b AS DATE) AS bucket
   FROM step, unnest(generate_series(CAST(date_trunc($by, $from) AS TIMESTAMP), CAST($to AS TIMESTAMP), step.step)) t(b))
@@ -112,12 +116,19 @@ constexpr ReportColumn kSummaryColumns[] = {
 
 // ---- subscribers ----
 constexpr std::string_view kSubscribersSql = R"sql(
-WITH cur AS (
-  SELECT account_id, count(*) AS requests,
-         count(*) FILTER (WHERE NOT ok) AS failed_requests, count(*) FILTER (WHERE download) AS downloads,
-         sum(bytes_out) AS bytes_out, count(DISTINCT object_key) FILTER (WHERE download) AS distinct_objects,
-         min(event_time) AS first_seen, max(event_time) AS last_seen, count(DISTINCT day) AS active_days
-  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY account_id),
+WITH per_day AS (
+  SELECT account_id, day, count(*) AS requests, count(*) FILTER (WHERE NOT ok) AS failed_requests,
+         count(*) FILTER (WHERE download) AS downloads, sum(bytes_out) AS bytes_out,
+         min(event_time) AS first_seen, max(event_time) AS last_seen
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY ALL),
+objects AS (
+  SELECT account_id, count(DISTINCT object_key) AS distinct_objects
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) WHERE download GROUP BY account_id),
+cur AS (
+  SELECT account_id, sum(requests) AS requests, sum(failed_requests) AS failed_requests, sum(downloads) AS downloads,
+         sum(bytes_out) AS bytes_out, any_value(o.distinct_objects) AS distinct_objects, min(first_seen) AS first_seen,
+         max(last_seen) AS last_seen, count(*) AS active_days
+  FROM per_day LEFT JOIN objects o USING (account_id) GROUP BY account_id),
 prev AS (
   SELECT account_id, count(*) AS requests
   FROM adxm_usage($prev_from, $prev_to, $subscriber, $access_points, $exclude_anonymous) GROUP BY account_id)
@@ -150,11 +161,13 @@ constexpr ReportColumn kSubscribersColumns[] = {
 
 // ---- events ----
 constexpr std::string_view kEventsSql = R"sql(
-SELECT event_name AS "eventName", count(*) AS requests, count(*) FILTER (WHERE ok) AS successful_requests,
-       count(*) FILTER (WHERE NOT ok) AS failed_requests, count(DISTINCT account_id) AS subscribers,
-       sum(bytes_out) AS bytes_out
-FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous)
-GROUP BY event_name ORDER BY requests DESC, "eventName"
+WITH per_account AS (  -- small; a distinct count over every row would cost more than the rest
+  SELECT event_name, account_id, count(*) AS requests, count(*) FILTER (WHERE ok) AS successful_requests,
+         sum(bytes_out) AS bytes_out
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY ALL)
+SELECT event_name AS "eventName", sum(requests) AS requests, sum(successful_requests) AS successful_requests,
+       sum(requests - successful_requests) AS failed_requests, count(*) AS subscribers, sum(bytes_out) AS bytes_out
+FROM per_account GROUP BY event_name ORDER BY requests DESC, "eventName"
 )sql";
 
 constexpr ReportColumn kEventsColumns[] = {
@@ -337,17 +350,16 @@ constexpr ReportColumn kErrorsColumns[] = {
 };
 
 // ---- clients ----
-// Classify each distinct user agent once (a few hundred), not each request.
+// Classify each (subscriber, user agent) group once, not each request.
 constexpr std::string_view kClientsSql = R"sql(
-WITH agents AS (
-  SELECT user_agent, vpc_endpoint_id IS NOT NULL AS via_vpc, x_amz_request_payer = 'requester' AS payer,
-         count(*) AS requests, sum(bytes_out) AS bytes_out, list(DISTINCT account_id) AS accounts
+WITH agents AS (  -- one row per subscriber and client setup: small
+  SELECT account_id, user_agent, vpc_endpoint_id IS NOT NULL AS via_vpc,
+         x_amz_request_payer = 'requester' AS payer, count(*) AS requests, sum(bytes_out) AS bytes_out
   FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY ALL),
 classified AS (SELECT adxm_client(user_agent) AS client, * FROM agents),
 total AS (SELECT sum(requests) AS all_requests FROM agents)
 SELECT client, sum(requests) AS requests, round(100.0 * sum(requests) / any_value(all_requests), 1) AS share_pct,
-       len(list_distinct(flatten(list(accounts)))) AS subscribers,
-       coalesce(sum(requests) FILTER (WHERE via_vpc), 0) AS via_vpc_endpoint,
+       count(DISTINCT account_id) AS subscribers, coalesce(sum(requests) FILTER (WHERE via_vpc), 0) AS via_vpc_endpoint,
        coalesce(sum(requests) FILTER (WHERE NOT via_vpc), 0) AS via_internet,
        round(100.0 * coalesce(sum(requests) FILTER (WHERE payer), 0) / sum(requests), 1) AS requester_pays_pct,
        sum(bytes_out) AS bytes_out, count(DISTINCT user_agent) AS user_agents
@@ -368,15 +380,22 @@ constexpr ReportColumn kClientsColumns[] = {
 
 // ---- access-points ----
 constexpr std::string_view kAccessPointsSql = R"sql(
-WITH per AS (
-  SELECT access_point_arn, count(*) AS requests, count(*) FILTER (WHERE NOT ok) AS failed_requests,
-         count(*) FILTER (WHERE download) AS downloads, sum(bytes_out) AS bytes_out,
-         count(DISTINCT account_id) AS subscribers,
-         count(DISTINCT object_key) FILTER (WHERE download) AS distinct_objects, max(event_time) AS last_access
-  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY access_point_arn)
+WITH per_account AS (
+  SELECT access_point_arn, account_id, count(*) AS requests, count(*) FILTER (WHERE NOT ok) AS failed_requests,
+         count(*) FILTER (WHERE download) AS downloads, sum(bytes_out) AS bytes_out, max(event_time) AS last_access
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY ALL),
+objects AS (
+  SELECT access_point_arn, count(DISTINCT object_key) AS distinct_objects
+  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) WHERE download
+  GROUP BY access_point_arn),
+per AS (
+  SELECT access_point_arn, sum(requests) AS requests, sum(failed_requests) AS failed_requests,
+         sum(downloads) AS downloads, sum(bytes_out) AS bytes_out, count(*) AS subscribers,
+         max(last_access) AS last_access
+  FROM per_account GROUP BY access_point_arn)
 SELECT adxm_dataset_name(access_point_arn) AS dataset, access_point_arn, requests, failed_requests, downloads,
-       bytes_out, subscribers, distinct_objects, last_access
-FROM per ORDER BY bytes_out DESC, access_point_arn
+       bytes_out, subscribers, coalesce(o.distinct_objects, 0) AS distinct_objects, last_access
+FROM per LEFT JOIN objects o USING (access_point_arn) ORDER BY bytes_out DESC, access_point_arn
 )sql";
 
 constexpr ReportColumn kAccessPointsColumns[] = {
