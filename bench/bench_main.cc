@@ -5,7 +5,7 @@
 // nothing here asserts on time. Inputs are generated once and cached in --work.
 //
 // Usage: adxm_bench [--events 200000[,2000000]] [--runs 3] [--query-runs 5] [--work DIR]
-//                   [--only ingest,smallfiles,queries]
+//                   [--only ingest,smallfiles,queries,reports]
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
@@ -76,6 +76,7 @@ Status RunBench(const BenchArgs& args) {
   }
   if (wanted("smallfiles")) ADXM_RETURN_IF_ERROR(RunSmallFilesBench(context));
   if (wanted("queries")) ADXM_RETURN_IF_ERROR(RunQueryBench(context));
+  if (wanted("reports")) ADXM_RETURN_IF_ERROR(RunReportBench(context));
   std::printf("\ndone; load average %s\n", LoadAverage().c_str());
   return Status::OK();
 }
@@ -85,16 +86,16 @@ Status RunBench(const BenchArgs& args) {
 
 int main(int argc, char** argv) {
   adxm::BenchArgs args;
-  CLI::App app{"adxmetrics benchmarks: ingest vs DuckDB SQL vs the floor, small files, queries"};
+  CLI::App app{"adxmetrics benchmarks: ingest vs DuckDB SQL vs the floor, small files, queries, reports"};
   app.add_option("--events", args.events, "Qualifying events of the bulk bucket(s), e.g. 200000,2000000")
       ->delimiter(',')
       ->check(CLI::Range(1000ull, 100'000'000ull));
   app.add_option("--runs", args.runs, "Runs per ingest measurement (median reported)")->check(CLI::Range(1, 100));
   app.add_option("--query-runs", args.query_runs, "Runs per query measurement")->check(CLI::Range(1, 1000));
   app.add_option("--work", args.work, "Work directory for cached inputs and outputs (default: <build>/bench-work)");
-  app.add_option("--only", args.only, "Sections to run: ingest, smallfiles, queries")
+  app.add_option("--only", args.only, "Sections to run: ingest, smallfiles, queries, reports")
       ->delimiter(',')
-      ->check(CLI::IsMember({"ingest", "smallfiles", "queries"}));
+      ->check(CLI::IsMember({"ingest", "smallfiles", "queries", "reports"}));
   CLI11_PARSE(app, argc, argv);
   // Tables appear as each section finishes, even when piped through tee.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);

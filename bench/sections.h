@@ -43,4 +43,7 @@ Status RunSmallFilesBench(const BenchContext& context);
 /// Query latencies on a synthetic 10M-event dataset, and partition pruning.
 Status RunQueryBench(const BenchContext& context);
 
+/// Every usage report's latency on the query section's 10M-event dataset (process and in-process).
+Status RunReportBench(const BenchContext& context);
+
 }  // namespace adxm

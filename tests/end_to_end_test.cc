@@ -2,6 +2,7 @@
 // incremental guarantees: reruns, late files, copies under another name, the lock.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -137,8 +138,12 @@ TEST_F(EndToEndIntegrationTest, LateFileForAnOldDayAddsExactlyItsNewEvents) {
   ScratchDir copy;
   auto source = copy.path() / "b";
   std::filesystem::copy(bucket(), source, std::filesystem::copy_options::recursive);
-  // Hold back one log file, ingest everything else, then deliver it late.
-  std::string key = LogKeys(source)[LogKeys(source).size() / 3];
+  // Hold back one log file, ingest everything else, then deliver it late. The largest file is a
+  // busy window, so it surely holds qualifying events (a quiet night's file may hold only noise).
+  std::vector<std::string> keys = LogKeys(source);
+  std::string key = *std::max_element(keys.begin(), keys.end(), [&](const std::string& a, const std::string& b) {
+    return std::filesystem::file_size(source / a) < std::filesystem::file_size(source / b);
+  });
   auto held = copy.path() / "held.json.gz";
   std::filesystem::rename(source / key, held);
   ASSERT_EQ(IngestCli(source, warehouse()).exit_code, 0);

@@ -31,6 +31,8 @@ struct Command {
 std::function<int()> SetupGenerate(CLI::App* app);
 std::function<int()> SetupIngest(CLI::App* app);
 std::function<int()> SetupQuery(CLI::App* app);
+std::function<int()> SetupReport(CLI::App* app);
+std::function<int()> SetupStatement(CLI::App* app);
 std::function<int()> SetupDemo(CLI::App* app);
 std::function<int()> SetupSchema(CLI::App* app);
 std::function<int()> SetupRejects(CLI::App* app);

@@ -14,6 +14,8 @@ const Command kCommands[] = {
     {"ingest", "Ingest new CloudTrail log objects into the curated Parquet dataset", SetupIngest},
     {"query", "Run read-only SQL over the curated dataset", SetupQuery},
     {"rejects", "List the log objects ingest rejected, with reasons, attempts and quarantine", SetupRejects},
+    {"report", "Run a usage report (subscribers, spikes, inactive, ...); --list shows them", SetupReport},
+    {"statement", "Write one subscriber's usage statement (HTML, Markdown or CSV)", SetupStatement},
     {"demo", "Generate a month of logs, ingest it and show the sample's queries", SetupDemo},
     {"schema", "Print the curated table's schema (markdown, DuckDB SQL or Athena DDL)", SetupSchema},
 };

@@ -62,9 +62,18 @@ struct Event {
   ListStyle list_style = ListStyle::kNone;
   bool anonymous = false;        // Unsigned request: userIdentity accountId "anonymous".
   bool denied = false;           // Failed with AccessDenied (no bytes logged).
+  bool no_such_key = false;      // Failed with NoSuchKey (no bytes logged); excludes `denied`.
   bool bytes_as_string = false;  // bytesTransferredOut written as a JSON string.
   bool requester_pays = false;   // x-amz-request-payer: requester.
 };
+
+/// Return true when the request failed (it has an errorCode).
+inline bool IsFailed(const Event& event) { return event.denied || event.no_such_key; }
+
+/// Return the errorCode of a failed request ("" when it succeeded).
+inline std::string_view ErrorCodeOf(const Event& event) {
+  return event.denied ? "AccessDenied" : event.no_such_key ? "NoSuchKey" : "";
+}
 
 /// Return the eventName of `operation`.
 std::string_view OperationName(Operation operation);

@@ -87,6 +87,7 @@ void EventModel::GenerateDay(int day_index, int64_t day_start, std::vector<Event
     events->push_back(SubscriberRead(rng, DiurnalTime(rng, day_start), weights));
   }
   AddSpike(rng, day_index, day_start, events);
+  AddErrorBurst(rng, day_index, day_start, events);
   // Noise: 20-30% extra records that an ingester must drop.
   int64_t noise = static_cast<int64_t>(events->size()) * rng.Between(20, 30) / 100;
   for (int64_t idx = 0; idx < noise; ++idx) {
@@ -99,7 +100,8 @@ std::vector<uint64_t> EventModel::DayWeights(int day_index) const {
   uint64_t total = 0;
   for (const Subscriber& subscriber : world_.subscribers) {
     bool churned = subscriber.churn_day >= 0 && day_index >= subscriber.churn_day;
-    total += churned ? 0 : static_cast<uint64_t>(subscriber.weight);
+    bool started = day_index >= subscriber.start_day;
+    total += churned || !started ? 0 : static_cast<uint64_t>(subscriber.weight);
     cumulative.push_back(total);
   }
   return cumulative;
@@ -162,6 +164,26 @@ void EventModel::AddSpike(Rng& rng, int day_index, int64_t day_start,
     for (int64_t step = 0; step < total && time < day_start + kSecondsPerDay; ++step) {
       events->push_back(BulkRequest(rng, static_cast<int32_t>(sub_idx), step, time));
       time += rng.Between(0, 3);
+    }
+  }
+}
+
+void EventModel::AddErrorBurst(Rng& rng, int day_index, int64_t day_start, std::vector<Event>* events) const {
+  for (size_t sub_idx = 0; sub_idx < world_.subscribers.size(); ++sub_idx) {
+    const Subscriber& subscriber = world_.subscribers[sub_idx];
+    if (subscriber.error_burst_day != day_index) continue;
+    // A client working from a stale object list: an hour of GetObjects that fail with NoSuchKey.
+    int64_t start = day_start + rng.Between(1, 20) * 3600;
+    for (int64_t idx = 0, count = std::max(1, events_per_day_ / 4); idx < count; ++idx) {
+      Event event = NewEvent(rng, start + static_cast<int64_t>(rng.Uniform(3600)), EventKind::kSubscriberRead);
+      event.subscriber = static_cast<int32_t>(sub_idx);
+      event.access_point = static_cast<int16_t>(subscriber.access_points.front());
+      event.region = static_cast<uint8_t>(world_.access_points[event.access_point].region);
+      event.requester_pays = subscriber.requester_pays;
+      event.operation = Operation::kGetObject;
+      event.item = static_cast<int32_t>(rng.Uniform(world_.access_points[event.access_point].objects.size()));
+      event.no_such_key = true;
+      events->push_back(event);  // bytes_out stays -1: nothing was sent.
     }
   }
 }

@@ -1,7 +1,7 @@
 // EventModel: decides, day by day, every event of the generated period — subscriber traffic with
-// a diurnal rhythm, heavy and light users, churn, a bulk-download spike, anonymous and denied
-// requests — plus the noise a real trail holds (the provider's own reads and writes, management
-// and network activity events).
+// a diurnal rhythm, heavy and light users, churn, late starters, bulk-download spikes, bursts of
+// failures, anonymous and denied requests — plus the noise a real trail holds (the provider's own
+// reads and writes, management and network activity events).
 //
 // Thread-safety: GenerateDay is const and may run on several threads at once.
 // Example:
@@ -31,6 +31,7 @@ class EventModel {
  private:
   Event SubscriberRead(Rng& rng, int64_t time, const std::vector<uint64_t>& weights) const;
   void AddSpike(Rng& rng, int day_index, int64_t day_start, std::vector<Event>* events) const;
+  void AddErrorBurst(Rng& rng, int day_index, int64_t day_start, std::vector<Event>* events) const;
   Event BulkRequest(Rng& rng, int32_t subscriber_idx, int64_t step, int64_t time) const;
   Event Noise(Rng& rng, int64_t time) const;
   void PickRead(Rng& rng, Event* event) const;

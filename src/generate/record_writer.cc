@@ -94,16 +94,8 @@ std::string SourceIp(Context& ctx) {
 }
 
 std::string_view UserAgent(const Context& ctx) {
-  const Event& event = ctx.event;
-  if (event.anonymous) {
-    const auto& agents = ctx.world.anonymous_user_agents;
-    return agents[event.variant % agents.size()];
-  }
-  if (event.subscriber >= 0) {
-    const Subscriber& subscriber = ctx.world.subscribers[event.subscriber];
-    return subscriber.user_agents[(event.variant / 7) % subscriber.user_agents.size()];
-  }
-  return RoleOf(ctx).user_agent;
+  std::string_view agent = RequesterUserAgent(ctx.world, ctx.event);
+  return agent.empty() ? RoleOf(ctx).user_agent : agent;
 }
 
 bool ThroughAccessPoint(const Event& event) {
@@ -263,6 +255,8 @@ void AppendError(const Context& ctx) {
                     R"("errorMessage":"The request was denied due to a VPC endpoint policy")");
   } else if (ctx.event.denied) {
     ctx.out->append(R"(,"errorCode":"AccessDenied","errorMessage":"Access Denied")");
+  } else if (ctx.event.no_such_key) {
+    ctx.out->append(R"(,"errorCode":"NoSuchKey","errorMessage":"The specified key does not exist.")");
   }
 }
 
@@ -359,6 +353,18 @@ void RecordWriter::Append(const Event& event, std::string* out) const {
   } else {
     AppendS3Event(ctx);
   }
+}
+
+std::string_view RequesterUserAgent(const World& world, const Event& event) {
+  if (event.anonymous) {
+    const auto& agents = world.anonymous_user_agents;
+    return agents[event.variant % agents.size()];
+  }
+  if (event.subscriber >= 0) {
+    const Subscriber& subscriber = world.subscribers[event.subscriber];
+    return subscriber.user_agents[(event.variant / 7) % subscriber.user_agents.size()];
+  }
+  return "";
 }
 
 }  // namespace adxm

@@ -12,11 +12,16 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "generate/event.h"
 #include "generate/world.h"
 
 namespace adxm {
+
+/// Return the user agent of a subscriber's or anonymous request (stable per subscriber, picked by
+/// the event's variant), or "" for the provider's own events.
+std::string_view RequesterUserAgent(const World& world, const Event& event);
 
 /// Renders events of one world as JSON records.
 class RecordWriter {

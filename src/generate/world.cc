@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 
 #include "generate/random.h"
 
@@ -26,27 +27,53 @@ constexpr DataSetSpec kDataSets[] = {
     {"eu-energy-prices", 2, "036905324694", ""}, {"equities-eod", 0, "", "internal-analytics"},
 };
 
-constexpr std::string_view kSubscriberAgents[] = {
-    "[aws-cli/2.13.0 Python/3.11.4 Linux/5.10.184-175.749.amzn2.x86_64 exe/x86_64.amzn.2 "
-    "prompt/off command/s3.cp]",
-    "[aws-cli/2.11.2 Python/3.11.2 Darwin/22.4.0 exe/x86_64 prompt/off command/s3.sync]",
-    "[Boto3/1.28.57 md/Botocore#1.31.57 ua/2.0 os/linux#5.10.186 md/arch#x86_64 "
-    "lang/python#3.10.12 Botocore/1.31.57]",
-    "[aws-sdk-java/2.20.162 Linux/5.15.0-1045-aws OpenJDK_64-Bit_Server_VM/17.0.8.1+1 "
-    "Java/17.0.8.1 io/sync]",
-    "[aws-sdk-go-v2/1.21.0 os/linux lang/go#1.21.1 md/GOOS#linux md/GOARCH#amd64 api/s3#1.40.0]",
-    "[Hadoop 3.3.4, aws-sdk-java/1.12.367 Linux/5.10.179-168.710.amzn2.x86_64 java/1.8.0_372 "
-    "scala/2.12.15]",
-    "rclone/v1.63.1",
-    "[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.488 java/1.8.0_372]",
+/// A user agent and its client family, labelled by hand (the reports' classifier is tested against it).
+struct Agent {
+  std::string_view text;
+  std::string_view family;
 };
 
-constexpr std::string_view kAnonymousAgents[] = {
-    "curl/8.1.2",
-    "python-requests/2.31.0",
-    "Wget/1.21.3",
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/115.0.0.0 Safari/537.36",
+// A realistic mix: the CLI, SDKs of several languages, analytics engines, tools and the console.
+constexpr Agent kSubscriberAgents[] = {
+    {"[aws-cli/2.13.0 Python/3.11.4 Linux/5.10.184-175.749.amzn2.x86_64 exe/x86_64.amzn.2 "
+     "prompt/off command/s3.cp]",
+     "AWS CLI"},
+    {"[aws-cli/2.11.2 Python/3.11.2 Darwin/22.4.0 exe/x86_64 prompt/off command/s3.sync]", "AWS CLI"},
+    {"[aws-cli/1.29.40 Python/3.9.16 Linux/6.1.41-63.114.amzn2023.x86_64 botocore/1.31.40]", "AWS CLI"},
+    {"[Boto3/1.28.57 md/Botocore#1.31.57 ua/2.0 os/linux#5.10.186 md/arch#x86_64 "
+     "lang/python#3.10.12 Botocore/1.31.57]",
+     "Python SDK (boto3)"},
+    {"[Boto3/1.34.2 md/Botocore#1.34.2 ua/2.0 os/linux#5.10.205 md/arch#x86_64 lang/python#3.10.13 "
+     "md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.2 AWS-SageMaker-Python-SDK/2.199.0]",
+     "SageMaker"},
+    {"[aws-sdk-java/2.20.162 Linux/5.15.0-1045-aws OpenJDK_64-Bit_Server_VM/17.0.8.1+1 "
+     "Java/17.0.8.1 io/sync]",
+     "Java SDK"},
+    {"[aws-sdk-go-v2/1.21.0 os/linux lang/go#1.21.1 md/GOOS#linux md/GOARCH#amd64 api/s3#1.40.0]",
+     "Go SDK"},
+    {"[aws-sdk-js/3.433.0 ua/2.0 os/linux#5.10.198 lang/js md/nodejs#18.18.2 api/s3#3.433.0]",
+     "JavaScript SDK"},
+    {"[aws-sdk-dotnet-coreclr/3.7.201.2 aws-sdk-dotnet-core/3.7.202.1 .NET_Core/6.0.22 "
+     "OS/Microsoft_Windows_10.0.17763 ClientAsync]",
+     ".NET SDK"},
+    {"[Hadoop 3.3.4, aws-sdk-java/1.12.367 Linux/5.10.179-168.710.amzn2.x86_64 java/1.8.0_372 "
+     "scala/2.12.15]",
+     "EMR / Spark"},
+    {"[aws-sdk-java/1.12.470 Linux/5.10.184-175.731.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/25.372-b07 "
+     "java/1.8.0_372 vendor/Amazon.com_Inc. cfg/retry-mode/standard EMRFS/2.59.0]",
+     "EMR / Spark"},
+    {"athena.amazonaws.com", "Athena"},
+    {"rclone/v1.63.1", "Other"},
+    {"[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.488 java/1.8.0_372]", "S3 console"},
+};
+
+constexpr Agent kAnonymousAgents[] = {
+    {"curl/8.1.2", "Other"},
+    {"python-requests/2.31.0", "Other"},
+    {"Wget/1.21.3", "Other"},
+    {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/115.0.0.0 Safari/537.36",
+     "Browser"},
 };
 
 constexpr int kPublicFirstOctets[] = {3, 13, 18, 34, 35, 44, 52, 54, 63, 98, 104, 130, 141, 185};
@@ -97,6 +124,7 @@ std::vector<AccessPoint> BuildAccessPoints(Rng& rng, const std::vector<RegionInf
     ap.name = ap.adx ? "adx-" + rng.Chars(12, kLowerAlnum) : std::string(spec.ap_name);
     ap.region = spec.region;
     ap.bucket = fmt::format("acme-data-{}", regions[spec.region].name);
+    ap.dataset = std::string(spec.prefix);
     if (ap.adx) {
       AddObjects(rng, spec.prefix, out.empty(), &ap);
     } else {  // The provider's own access point fronts the first data set's objects.
@@ -143,7 +171,7 @@ Subscriber NewSubscriber(Rng& rng, int rank, const std::vector<int>& adx_aps,
     sub.ips.push_back(via_vpce ? RandomPrivateIp(rng) : RandomPublicIp(rng));
   }
   for (int idx = 0, count = 1 + static_cast<int>(rng.Uniform(2)); idx < count; ++idx) {
-    sub.user_agents.emplace_back(kSubscriberAgents[rng.Uniform(std::size(kSubscriberAgents))]);
+    sub.user_agents.emplace_back(kSubscriberAgents[rng.Uniform(std::size(kSubscriberAgents))].text);
   }
   std::vector<int> entitled = adx_aps;
   rng.Shuffle(std::span<int>(entitled));
@@ -191,6 +219,19 @@ std::string RandomPrivateIp(Rng& rng) {
   return fmt::format("10.{}.{}.{}", rng.Uniform(256), rng.Uniform(256), 1 + rng.Uniform(254));
 }
 
+std::string_view ClientFamily(std::string_view user_agent) {
+  for (std::span<const Agent> table : {std::span<const Agent>(kSubscriberAgents), std::span<const Agent>(kAnonymousAgents)}) {
+    for (const Agent& agent : table) {
+      if (agent.text == user_agent) return agent.family;
+    }
+  }
+  return "Other";
+}
+
+std::string AccessPointArn(const World& world, const AccessPoint& ap) {
+  return fmt::format("arn:aws:s3:{}:{}:accesspoint/{}", world.regions[ap.region].name, ap.account, ap.name);
+}
+
 std::string LogRoot(const World& world, int region) {
   if (world.regions[region].organization_trail) {
     return fmt::format("AWSLogs/{}/{}/", world.organization_id, world.provider_account);
@@ -209,7 +250,7 @@ World BuildWorld(uint64_t seed, int subscribers, int days) {
   world.regions = {{"us-east-1", 55, false}, {"us-west-2", 30, false}, {"eu-west-1", 15, true}};
   world.access_points = BuildAccessPoints(rng, world.regions);
   world.roles = BuildRoles(rng);
-  for (std::string_view agent : kAnonymousAgents) world.anonymous_user_agents.emplace_back(agent);
+  for (const Agent& agent : kAnonymousAgents) world.anonymous_user_agents.emplace_back(agent.text);
 
   std::vector<int> adx_aps;
   for (size_t idx = 0; idx < world.access_points.size(); ++idx) {
@@ -221,8 +262,15 @@ World BuildWorld(uint64_t seed, int subscribers, int days) {
     world.subscribers.push_back(NewSubscriber(rng, rank, adx_aps, &taken));
   }
   // A heavy user who stops halfway (churn risk) and a light one who suddenly pulls everything.
-  if (subscribers >= 2 && days >= 2) world.subscribers[1].churn_day = days / 2;
-  if (subscribers >= 3) world.subscribers[subscribers - 1].spike_day = days * 2 / 3;
+  std::vector<Subscriber>& cast = world.subscribers;
+  if (subscribers >= 2 && days >= 2) cast[1].churn_day = days / 2;
+  if (subscribers >= 3) cast[subscribers - 1].spike_day = days * 2 / 3;
+  // Over longer periods: failures in a burst, a second user going quiet, a second bulk download and
+  // a subscriber who joins late (each role on its own subscriber).
+  if (subscribers >= 4 && days >= 8) cast[2].error_burst_day = days / 4;
+  if (subscribers >= 6 && days >= 8) cast[3].churn_day = days * 3 / 4;
+  if (subscribers >= 7 && days >= 12) cast[4].spike_day = days * 5 / 6;
+  if (subscribers >= 8 && days >= 9) cast[5].start_day = days / 3;
   return world;
 }
 

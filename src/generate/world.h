@@ -41,6 +41,7 @@ struct AccessPoint {
   std::string account;                // Owner: an ADX service account, or the provider.
   int region = 0;                     // Index into World::regions.
   std::string bucket;                 // Provider bucket it fronts.
+  std::string dataset;                // The data set's name (its top-level folder).
   bool adx = false;                   // Owned by an ADX service account.
   std::vector<S3Object> objects;      // Objects reachable through it.
   std::vector<std::string> prefixes;  // Prefixes subscribers list ("fx-rates/2023/04/").
@@ -58,6 +59,8 @@ struct Subscriber {
   bool requester_pays = true;            // Sends x-amz-request-payer: requester.
   int churn_day = -1;                    // First day index with no activity; -1: never churns.
   int spike_day = -1;                    // Day index of a bulk download; -1: none.
+  int start_day = 0;                     // First day index with activity (new subscribers start late).
+  int error_burst_day = -1;              // Day index of a burst of NoSuchKey failures; -1: none.
 };
 
 /// One of the provider's own IAM roles, the source of noise events.
@@ -94,6 +97,13 @@ struct World {
 /// trail "AWSLogs/<org id>/<account>/".
 std::string LogRoot(const World& world, int region);
 
+/// Return the client family of a user agent the generator uses ("AWS CLI", "Java SDK", "Browser",
+/// ...), labelled by hand in the agent tables; "Other" for one it does not know.
+std::string_view ClientFamily(std::string_view user_agent);
+
+/// Return the ARN of access point `ap`: arn:aws:s3:<region>:<owner>:accesspoint/<name>.
+std::string AccessPointArn(const World& world, const AccessPoint& ap);
+
 /// Return a random IPv4 address from ranges that public cloud and ISP clients use.
 std::string RandomPublicIp(Rng& rng);
 
@@ -101,6 +111,10 @@ std::string RandomPublicIp(Rng& rng);
 std::string RandomPrivateIp(Rng& rng);
 
 /// Build the world for `subscribers` subscribers over `days` days, deterministically from `seed`.
+/// Besides heavy and light users it casts, when there are enough subscribers and days: subscribers
+/// who go quiet (#1 at half the period, #3 at three quarters), bulk downloads (the last subscriber at
+/// two thirds, #4 at five sixths), a subscriber who starts at a third (#5) and a burst of failures (#2
+/// at a quarter).
 World BuildWorld(uint64_t seed, int subscribers, int days);
 
 }  // namespace adxm
