@@ -37,8 +37,12 @@ int RunIngest(IngestArgs& args) {
   if (!report->rejected.empty()) {
     std::fprintf(stderr, "adxmetrics: %zu object(s) rejected; they will be retried on the next run\n",
                  report->rejected.size());
-    return kExitRejected;
   }
+  if (!report->rejected_records.empty()) {
+    std::fprintf(stderr, "adxmetrics: %zu malformed record(s) skipped; their objects' other records were ingested\n",
+                 report->rejected_records.size());
+  }
+  if (!report->rejected.empty() || !report->rejected_records.empty()) return kExitRejected;
   return kExitOk;
 }
 

@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 namespace adxm {
 namespace {
 
 constexpr size_t kMinMemberSize = 18;        // 10-byte header + 8-byte trailer.
 constexpr size_t kMaxExpansion = 1032;       // Deflate cannot expand input more than this.
-constexpr size_t kMaxOutputSize = 1ull << 32;  // RowBatch arenas address 32 bits; so do we.
 constexpr size_t kTruncationProbe = 32;      // Bytes a damaged stream leaves unread at its end.
 constexpr size_t kMaxBlockHeaderSize = 300;  // A dynamic Huffman block header fits in 286 bytes.
 
@@ -35,8 +35,10 @@ void GzipDecoder::Deleter::operator()(libdeflate_decompressor* decompressor) con
   libdeflate_free_decompressor(decompressor);
 }
 
-GzipDecoder::GzipDecoder(size_t padding)
-    : padding_(padding), decompressor_(libdeflate_alloc_decompressor()) {}
+GzipDecoder::GzipDecoder(size_t padding, size_t max_output)
+    : padding_(padding),
+      max_output_(std::min(max_output, kMaxOutputSize)),
+      decompressor_(libdeflate_alloc_decompressor()) {}
 
 GzipDecoder::~GzipDecoder() = default;
 
@@ -55,7 +57,7 @@ Status GzipDecoder::Decode(std::string_view compressed, ByteBuffer* out) {
   if (decompressor_ == nullptr) return Status::Internal("cannot allocate a libdeflate decompressor");
   // The last member's ISIZE is the whole size for the usual single-member object. It is
   // untrusted, hence the cap; a wrong guess only costs a retry.
-  out->Resize(std::min(TrailerSize(compressed), compressed.size() * kMaxExpansion), padding_);
+  out->Resize(std::min({TrailerSize(compressed), compressed.size() * kMaxExpansion, max_output_}), padding_);
   size_t in_pos = 0;
   size_t out_pos = 0;
   while (in_pos < compressed.size()) {
@@ -86,8 +88,12 @@ Status GzipDecoder::DecodeMember(std::string_view compressed, size_t* in_pos, si
     if (result != LIBDEFLATE_INSUFFICIENT_SPACE) {
       return LooksTruncated(member, out->data() + *out_pos, available) ? Truncated() : Damaged();
     }
-    if (out->size() >= kMaxOutputSize) return Status::Corruption("corrupt gzip data: expands beyond 4 GiB");
-    out->Resize(std::min(std::max<size_t>(2 * out->size(), 4096), kMaxOutputSize), padding_);
+    if (out->size() >= max_output_) {
+      return Status::Corruption("inflates to more than " + std::to_string(max_output_) +
+                                " bytes (the per-object limit, --max-object-bytes; a gzip bomb or not a "
+                                "CloudTrail log)");
+    }
+    out->Resize(std::min(std::max<size_t>(2 * out->size(), 4096), max_output_), padding_);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "dataset/committer.h"
 
+#include "base/out_of_memory.h"
+
 #include <fmt/format.h>
 
 #include "base/civil_time.h"
@@ -155,7 +157,7 @@ void Committer::WriterLoop() {
     cv_.wait(lock, [&] { return stopping_ || in_flight_.has_value(); });
     if (!in_flight_.has_value()) return;  // Stopping with nothing left to write.
     lock.unlock();
-    Status status = writer_status_.ok() ? RunJob(*in_flight_) : Status::OK();
+    Status status = writer_status_.ok() ? OutOfMemoryAsStatus([&] { return RunJob(*in_flight_); }) : Status::OK();
     lock.lock();
     if (writer_status_.ok()) writer_status_ = status;
     in_flight_.reset();

@@ -1,5 +1,7 @@
 #include "dataset/extract_pool.h"
 
+#include "base/out_of_memory.h"
+
 namespace adxm {
 
 ExtractPool::ExtractPool(LogSource* source, const std::vector<ObjectInfo>& objects, const ExtractOptions& options,
@@ -26,11 +28,14 @@ ExtractPool::~ExtractPool() {
 std::unique_ptr<ExtractedObject> ExtractPool::Extract(size_t index, Worker* worker) {
   auto result = std::make_unique<ExtractedObject>();
   const ObjectInfo& object = objects_[index];
-  result->status = source_->Read(object, &worker->buffer, 0);
-  if (!result->status.ok()) return result;
-  LogKeyInfo info = ClassifyLogKey(object.key);
-  result->status = worker->extractor.ExtractObject(worker->buffer, object.key, info.region, &result->rows,
-                                                   &result->stats);
+  // Workers end in a Status whatever happens; Ingest fails the run on Internal.
+  result->status = OutOfMemoryAsStatus([&] {
+    ADXM_RETURN_IF_ERROR(source_->Read(object, &worker->buffer, 0));
+    LogKeyInfo info = ClassifyLogKey(object.key);
+    return worker->extractor.ExtractObject(worker->buffer, object.key, info.region, &result->rows,
+                                           &result->stats, &result->malformed);
+  });
+  if (!result->status.ok()) result->rows = RowBatch();  // Hand back what a failure held.
   return result;
 }
 

@@ -31,6 +31,7 @@ struct ExtractedObject {
   Status status;        // Not OK: the object is rejected for this reason (message names no key).
   RowBatch rows;        // Qualifying rows, in file order.
   ExtractStats stats;   // Records seen and qualifying.
+  std::vector<MalformedRecord> malformed;  // Qualifying records that could not become rows.
 };
 
 class ExtractPool {

@@ -106,9 +106,14 @@ Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& ware
     for (size_t index = 0; index < todo.size(); ++index) {
       std::unique_ptr<ExtractedObject> extracted = pool.Next();
       report.bytes_read += todo[index].size;
-      if (!extracted->status.ok()) {
+      if (extracted->status.code() == StatusCode::kInternal) {
+        return extracted->status.WithContext(todo[index].key);  // Out of memory: fail the run.
+      } else if (!extracted->status.ok()) {
         report.rejected.push_back({todo[index].key, extracted->status.message()});
       } else {
+        for (MalformedRecord& record : extracted->malformed) {
+          report.rejected_records.push_back({todo[index].key, std::move(record)});
+        }
         ADXM_RETURN_IF_ERROR(committer.Add(todo[index], std::move(extracted)));
       }
       progress.Update(index + 1, report.events_read, report.bytes_read);
@@ -124,11 +129,11 @@ Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& ware
 std::string FormatIngestReport(const IngestReport& report) {
   std::string out = fmt::format(
       "objects: {} new, {} already ingested, {} rejected, {} not logs (of {} listed)\n"
-      "events:  {} read, {} kept, {} duplicates dropped\n"
+      "events:  {} read, {} kept, {} duplicates dropped, {} malformed\n"
       "dataset: {} rows written in {} files, {} commits, {} days compacted",
       report.objects_ingested, report.objects_skipped, report.rejected.size(), report.objects_ignored,
       report.objects_listed, report.events_read, report.events_qualifying - report.duplicates_dropped,
-      report.duplicates_dropped, report.rows_written, report.files_written, report.commits,
+      report.duplicates_dropped, report.rejected_records.size(), report.rows_written, report.files_written, report.commits,
       report.days_compacted);
   if (report.days_reloaded > 0) {
     out += fmt::format("\ndedup:   {} day eventID sets reloaded (see --max-loaded-days)", report.days_reloaded);
@@ -140,6 +145,12 @@ std::string FormatIngestReport(const IngestReport& report) {
   out += fmt::format("\ntime:    {:.2f} s ({:.1f} MB gz read)\n", report.seconds, mb);
   for (const RejectedObject& reject : report.rejected) {
     out += fmt::format("rejected: {}: {}\n", reject.key, reject.reason);
+  }
+  for (const RejectedRecord& reject : report.rejected_records) {
+    std::string raw = reject.record.raw_json;
+    std::replace_if(raw.begin(), raw.end(), [](char byte) { return byte == '\n' || byte == '\r' || byte == '\t'; }, ' ');
+    out += fmt::format("malformed record: {}: record {}: {}: {}\n", reject.key, reject.record.record_index,
+                       reject.record.reason, raw);
   }
   return out;
 }

@@ -44,6 +44,12 @@ struct RejectedObject {
   std::string reason;
 };
 
+/// A qualifying record that could not become a row, and its log object.
+struct RejectedRecord {
+  std::string key;
+  MalformedRecord record;
+};
+
 /// What a run did.
 struct IngestReport {
   uint64_t objects_listed = 0;     // Everything the source listed.
@@ -51,6 +57,7 @@ struct IngestReport {
   uint64_t objects_skipped = 0;    // Already in the manifest.
   uint64_t objects_ingested = 0;   // Newly committed.
   std::vector<RejectedObject> rejected;
+  std::vector<RejectedRecord> rejected_records;  // Their objects are ingested all the same.
   uint64_t bytes_read = 0;         // Compressed bytes read from the source.
   uint64_t events_read = 0;        // Records in the ingested objects.
   uint64_t events_qualifying = 0;  // Records that passed the ADX filter.
