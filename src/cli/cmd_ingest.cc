@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -29,6 +30,10 @@ int RunIngest(IngestArgs& args) {
   }
   args.options.progress = ::isatty(STDERR_FILENO) == 1;
   args.options.extract.all_access_points = args.all_access_points;
+  std::error_code error;
+  if (std::filesystem::exists(args.warehouse, error) && !std::filesystem::is_directory(args.warehouse, error)) {
+    return Fail(Status::InvalidArgument("warehouse " + args.warehouse + ": is a file, not a directory"));
+  }
   auto source = OpenLocalSource(args.source);
   if (!source.ok()) return Fail(source.status());
   auto report = Ingest(source->get(), args.warehouse, args.options);
@@ -62,6 +67,11 @@ std::function<int()> SetupIngest(CLI::App* app) {
                   "Comma-separated access-point owner accounts that count as ADX (replaces the built-in list)");
   app->add_flag("--all-access-points", args->all_access_points,
                 "Count requests through any S3 access point, not only ADX-owned ones");
+  app->add_option("--max-object-bytes", args->options.extract.max_object_bytes,
+                  "Reject a log object that decompresses to more than this many bytes (gzip bombs); "
+                  "extraction holds at most --threads times this much")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1} << 20, size_t{1} << 32));
   app->add_option("--commit-objects", args->options.max_objects_per_commit,
                   "Commit after this many objects (default: by buffered size only)");
   app->add_option("--max-files-per-day", args->options.max_files_per_day,

@@ -125,6 +125,12 @@ Status Extractor::Impl::ExtractJson(simdjson::padded_string_view json, std::stri
   first_row_ = kNoRow;
   json_end_ = json.data() + json.size();
   malformed_ = malformed;
+  // A UTF-8 byte order mark, which some tools write before JSON, is not part of the document.
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (std::string_view(json.data(), json.size()).starts_with(kBom)) {
+    json = simdjson::padded_string_view(json.data() + kBom.size(), json.size() - kBom.size(),
+                                        json.capacity() - kBom.size());
+  }
   od::document document;
   if (auto error = parser_.iterate(json).get(document)) return InvalidJson(error);
   ExtractStats counts;

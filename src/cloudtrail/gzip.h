@@ -54,6 +54,8 @@ class GzipDecoder {
 
   // Decode the gzip member at compressed[*in_pos...] to (*out)[*out_pos...], growing `out`.
   Status DecodeMember(std::string_view compressed, size_t* in_pos, size_t* out_pos, ByteBuffer* out);
+  // Name a trailer (CRC-32 or ISIZE) that disagrees with completely decoded data; OK otherwise.
+  Status CheckTrailer(std::string_view member, char* scratch, size_t capacity);
   // Tell a cut-short member from damaged data after libdeflate failed on it with `capacity`
   // bytes of output space at `scratch`.
   bool LooksTruncated(std::string_view member, char* scratch, size_t capacity);

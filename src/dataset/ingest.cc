@@ -58,10 +58,12 @@ class ProgressLine {
 Status PlanObjects(LogSource* source, const Manifest& manifest, IngestReport* report,
                    std::vector<ObjectInfo>* todo) {
   std::vector<ObjectInfo> listed;
-  ADXM_RETURN_IF_ERROR(source->List(&listed).WithContext(source->Describe()));
+  ADXM_RETURN_IF_ERROR(source->List(&listed));  // Its messages name the path.
   report->objects_listed = listed.size();
   for (ObjectInfo& object : listed) {
-    if (!ClassifyLogKey(object.key).is_log) {
+    if (!object.problem.empty() && (!object.dangling_link || ClassifyLogKey(object.key).is_log)) {
+      report->rejected.push_back({object.key, object.problem});  // An entry that may hold logs, unread.
+    } else if (!ClassifyLogKey(object.key).is_log || !object.problem.empty()) {
       ++report->objects_ignored;
     } else if (manifest.Contains(object.key)) {
       ++report->objects_skipped;
