@@ -103,6 +103,7 @@ TEST(SourceProblemsIntegrationTest, AnUnreadableRootFailsTheRun) {
   CommandResult run = IngestAsUser(bucket, scratch.path() / "wh");
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   EXPECT_NE(run.err.find(bucket.string() + ": cannot list the source: Permission denied"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find(bucket.string()), run.err.rfind(bucket.string())) << "the path is named once: " << run.err;
   ASSERT_EQ(::chmod(bucket.c_str(), 0755), 0);
 }
 

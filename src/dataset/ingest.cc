@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 
+#include "base/printable.h"
 #include "cloudtrail/log_key.h"
 #include "dataset/committer.h"
 #include "dataset/extract_pool.h"
@@ -146,12 +147,12 @@ std::string FormatIngestReport(const IngestReport& report) {
   double mb = report.bytes_read / 1e6;
   out += fmt::format("\ntime:    {:.2f} s ({:.1f} MB gz read)\n", report.seconds, mb);
   for (const RejectedObject& reject : report.rejected) {
-    out += fmt::format("rejected: {}: {}\n", reject.key, reject.reason);
+    out += fmt::format("rejected: {}: {}\n", PrintableText(reject.key), reject.reason);
   }
   for (const RejectedRecord& reject : report.rejected_records) {
     std::string raw = reject.record.raw_json;
     std::replace_if(raw.begin(), raw.end(), [](char byte) { return byte == '\n' || byte == '\r' || byte == '\t'; }, ' ');
-    out += fmt::format("malformed record: {}: record {}: {}: {}\n", reject.key, reject.record.record_index,
+    out += fmt::format("malformed record: {}: record {}: {}: {}\n", PrintableText(reject.key), reject.record.record_index,
                        reject.record.reason, raw);
   }
   return out;
