@@ -70,5 +70,21 @@ TEST_F(ClearMessagesIntegrationTest, EmptySqlIsAUsageError) {
   }
 }
 
+// query --timeout and --memory-limit reach the engine; their errors name the option to change.
+TEST_F(ClearMessagesIntegrationTest, QueryTimeoutAndMemoryLimitAreOptions) {
+  ASSERT_EQ(IngestCli(bucket(), warehouse()).exit_code, 0);
+  CommandResult slow = RunCli({"query", "--warehouse", warehouse().string(), "--timeout", "0.3",
+                               "SELECT sum(a.range * b.range) FROM range(1000000) a, range(1000000) b"});
+  EXPECT_EQ(slow.exit_code, 1);
+  EXPECT_NE(slow.err.find("query timed out after 0.3 s (raise --timeout, or 0 for no limit)"), std::string::npos) << slow.err;
+  CommandResult big = RunCli({"query", "--warehouse", warehouse().string(), "--memory-limit", "32MB",
+                              "SELECT length(list(range)) FROM range(100000000)"});
+  EXPECT_EQ(big.exit_code, 1);
+  EXPECT_NE(big.err.find("raise --memory-limit"), std::string::npos) << big.err;
+  CommandResult bad = RunCli({"query", "--warehouse", warehouse().string(), "--memory-limit", "lots", "SELECT 1"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("memory limit \"lots\": not a size"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace adxm::testing
