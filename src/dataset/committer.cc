@@ -1,8 +1,8 @@
 #include "dataset/committer.h"
 
-#include "base/out_of_memory.h"
-
 #include <fmt/format.h>
+
+#include "base/out_of_memory.h"
 
 #include "base/civil_time.h"
 #include "parquet/parquet_file_writer.h"

@@ -149,11 +149,22 @@ std::string FormatIngestReport(const IngestReport& report) {
   for (const RejectedObject& reject : report.rejected) {
     out += fmt::format("rejected: {}: {}\n", PrintableText(reject.key), reject.reason);
   }
-  for (const RejectedRecord& reject : report.rejected_records) {
-    std::string raw = reject.record.raw_json;
+  // The first malformed records, each on one line with the start of its JSON: enough to act on
+  // without flooding the terminal when a whole file is bad.
+  constexpr size_t kMaxListed = 20;
+  constexpr size_t kRawExcerpt = 300;
+  for (size_t index = 0; index < report.rejected_records.size() && index < kMaxListed; ++index) {
+    const RejectedRecord& reject = report.rejected_records[index];
+    const std::string& json = reject.record.raw_json;
+    size_t cut = std::min(json.size(), kRawExcerpt);  // Back to a character boundary.
+    while (cut < json.size() && cut > 0 && (static_cast<unsigned char>(json[cut]) & 0xC0) == 0x80) --cut;
+    std::string raw = json.substr(0, cut) + (cut < json.size() ? "..." : "");
     std::replace_if(raw.begin(), raw.end(), [](char byte) { return byte == '\n' || byte == '\r' || byte == '\t'; }, ' ');
     out += fmt::format("malformed record: {}: record {}: {}: {}\n", PrintableText(reject.key), reject.record.record_index,
                        reject.record.reason, raw);
+  }
+  if (report.rejected_records.size() > kMaxListed) {
+    out += fmt::format("malformed record: ... and {} more\n", report.rejected_records.size() - kMaxListed);
   }
   return out;
 }
