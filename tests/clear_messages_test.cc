@@ -70,6 +70,31 @@ TEST_F(ClearMessagesIntegrationTest, EmptySqlIsAUsageError) {
   }
 }
 
+// DuckDB's read_parquet expands glob characters in paths; a warehouse under "wh[12]" would read a
+// sibling "wh1" instead, so such a path is refused with the reason.
+TEST_F(ClearMessagesIntegrationTest, AWarehousePathWithGlobCharactersIsRefusedWithTheReason) {
+  fs::path globbed = scratch_.path() / "wh[12]";
+  CommandResult ingest = IngestCli(bucket(), globbed);
+  EXPECT_EQ(ingest.exit_code, 1);
+  EXPECT_NE(ingest.err.find("the path holds *, ? or [, which DuckDB reads as a file pattern"), std::string::npos)
+      << ingest.err;
+  EXPECT_FALSE(fs::exists(globbed));
+  // A warehouse moved to such a path is refused by query too (a sibling "wh1" would be read).
+  ASSERT_EQ(IngestCli(bucket(), warehouse()).exit_code, 0);
+  fs::rename(warehouse(), globbed);
+  fs::create_directory(scratch_.path() / "wh1");
+  CommandResult query = RunCli({"query", "--warehouse", globbed.string(), "SELECT count(*) FROM adx_for_s3_metrics"});
+  EXPECT_EQ(query.exit_code, 1);
+  EXPECT_NE(query.err.find("which DuckDB reads as a file pattern"), std::string::npos) << query.err;
+  // Reached through a link from a plain path (the real path is what DuckDB reads), it works.
+  fs::rename(globbed, warehouse());
+  fs::create_directory_symlink(warehouse(), scratch_.path() / "link[1]");
+  CommandResult linked = RunCli({"query", "--warehouse", (scratch_.path() / "link[1]").string(), "--format", "csv",
+                                 "SELECT count(*) AS n FROM adx_for_s3_metrics"});
+  EXPECT_EQ(linked.exit_code, 0) << linked.err;
+  EXPECT_EQ(linked.out, "n\r\n" + std::to_string(CountRows(warehouse())) + "\r\n");
+}
+
 // query --timeout and --memory-limit reach the engine; their errors name the option to change.
 TEST_F(ClearMessagesIntegrationTest, QueryTimeoutAndMemoryLimitAreOptions) {
   ASSERT_EQ(IngestCli(bucket(), warehouse()).exit_code, 0);

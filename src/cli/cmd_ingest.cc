@@ -34,6 +34,13 @@ int RunIngest(IngestArgs& args) {
   if (std::filesystem::exists(args.warehouse, error) && !std::filesystem::is_directory(args.warehouse, error)) {
     return Fail(Status::InvalidArgument("warehouse " + args.warehouse + ": is a file, not a directory"));
   }
+  // Dedup and compaction read the warehouse's files through DuckDB, which expands *, ? and [...].
+  std::string absolute = std::filesystem::absolute(args.warehouse, error).string();
+  if (absolute.find_first_of("*?[") != std::string::npos) {
+    return Fail(Status::InvalidArgument("warehouse " + absolute +
+                                        ": the path holds *, ? or [, which DuckDB reads as a file pattern; "
+                                        "rename or move the warehouse (or link to it from a plain path)"));
+  }
   auto source = OpenLocalSource(args.source);
   if (!source.ok()) return Fail(source.status());
   auto report = Ingest(source->get(), args.warehouse, args.options);

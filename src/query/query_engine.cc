@@ -98,6 +98,13 @@ Result<fs::path> ResolveWarehouse(const fs::path& warehouse) {
   }
   fs::path resolved = fs::weakly_canonical(fs::absolute(warehouse), error);
   if (error) return Status::IoError("warehouse " + warehouse.string() + ": " + error.message());
+  // read_parquet expands *, ? and [...] in every path it is given, with no way to escape them: a
+  // warehouse under "data[12]/" would read "data1/" instead. Refuse rather than read other files.
+  if (resolved.string().find_first_of("*?[") != std::string::npos) {
+    return Status::InvalidArgument("warehouse " + resolved.string() +
+                                   ": the path holds *, ? or [, which DuckDB reads as a file pattern; "
+                                   "rename or move the warehouse (or link to it from a plain path)");
+  }
   return resolved;
 }
 
