@@ -1,6 +1,7 @@
 // Bad input is data: each corrupt class mixed among good files is named with its
 // reason, everything else is ingested, the exit code is 3, and a repaired file
-// ingests on the next run.
+// ingests on the next run. A malformed qualifying record is named with its object, record
+// index and reason while the object's other records land; other services' records are skipped.
 #include <gtest/gtest.h>
 #include <libdeflate.h>
 
@@ -46,8 +47,27 @@ class BadInputIntegrationTest : public ::testing::Test {
         {"wrongtype", Gzip(R"({"Records":[)" + Record("c0ffee00-0000-4000-8000-000000000001", "ua",
                                                       R"("just-a-string")") + "]}")},
         {"badutf8", Gzip(R"({"Records":[)" + Record("c0ffee00-0000-4000-8000-000000000002", "bad\xff\xfe") + "]}")},
+        {"duplicaterecords", Gzip(R"({"Records":[)" + Record("c0ffee00-0000-4000-8000-000000000003") +
+                                  R"(],"Records":[)" + Record("c0ffee00-0000-4000-8000-000000000004") + "]}")},
+        {"mixed", Gzip(R"({"Records":[)" + DynamoDbRecord() + "," + Record(kMixedGoodId) + "," +
+                       MalformedRecordJson() + "]}")},
     };
     for (const auto& [name, bytes] : bad_) ASSERT_TRUE(WriteFile(bucket() / BadKey(name), bytes, false).ok());
+  }
+
+  static constexpr const char* kMixedGoodId = "c0ffee00-0000-4000-8000-0000000000b1";
+  // A DynamoDB data event as AWS documents it: requestParameters.key is an object.
+  static std::string DynamoDbRecord() {
+    return R"({"eventVersion":"1.08","eventTime":"2023-05-21T10:00:00Z","eventSource":"dynamodb.amazonaws.com",)"
+           R"("eventName":"GetItem","requestParameters":{"tableName":"Music","key":{"Artist":"A"}},)"
+           R"("readOnly":true,"eventID":"dd","resources":[{"type":"AWS::DynamoDB::Table","ARN":"arn:aws:dynamodb:us-east-1:1:table/Music"}],)"
+           R"("eventCategory":"Data","managementEvent":false})";
+  }
+  // A qualifying record with an eventTime from before CloudTrail existed.
+  static std::string MalformedRecordJson() {
+    std::string record = Record("c0ffee00-0000-4000-8000-0000000000b2");
+    record.replace(record.find("2023-05-21T10:00:00Z"), 20, "0999-05-21T10:00:00Z");
+    return record;
   }
 
   static std::string BadKey(const std::string& name) {
@@ -74,17 +94,26 @@ TEST_F(BadInputIntegrationTest, EachBadObjectIsNamedWithItsReasonAndGoodOnesAreA
   const std::map<std::string, std::vector<std::string>> reasons = {
       {"corrupt", {"gzip"}},       {"truncated", {"truncated"}}, {"empty", {"empty"}},
       {"notgzip", {"not gzip"}},   {"notjson", {"JSON"}},        {"norecords", {"Records"}},
-      {"recordnotobject", {"record 0"}}, {"wrongtype", {"record 0", "userIdentity"}},
-      {"badutf8", {"UTF-8"}},
+      {"badutf8", {"UTF-8"}},      {"duplicaterecords", {"duplicate \"Records\" key"}},
   };
   for (const auto& [name, words] : reasons) {
     std::string line = RejectLine(run.out, BadKey(name));
     ASSERT_FALSE(line.empty()) << name << " not reported in:\n" << run.out;
     for (const auto& word : words) EXPECT_NE(line.find(word), std::string::npos) << line;
   }
-  EXPECT_NE(run.out.find("objects: " + std::to_string(good_keys_.size()) + " new, 0 already ingested, 9 rejected"),
+  // A record that is not an object does not qualify; one of the wrong shape is a malformed record.
+  for (const char* name : {"recordnotobject", "wrongtype", "mixed"}) EXPECT_TRUE(RejectLine(run.out, BadKey(name)).empty());
+  EXPECT_NE(run.out.find("malformed record: " + BadKey("wrongtype") +
+                         R"(: record 0: field "userIdentity": expected object, got string: {"eventVersion")"),
             std::string::npos) << run.out;
-  EXPECT_EQ(CountRows(warehouse()), LoadGroundTruth(bucket())["qualifying_events"].get<int64_t>());
+  EXPECT_NE(run.out.find("malformed record: " + BadKey("mixed") + R"(: record 2: field "eventTime": "0999-05-21T10:00:00Z" is implausible)"),
+            std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("2 malformed"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("objects: " + std::to_string(good_keys_.size() + 3) + " new, 0 already ingested, 8 rejected"),
+            std::string::npos) << run.out;
+  EXPECT_EQ(CountRows(warehouse()), LoadGroundTruth(bucket())["qualifying_events"].get<int64_t>() + 1);
+  EXPECT_EQ(QueryJson(warehouse(), std::string("SELECT 1 AS one FROM adx_for_s3_metrics WHERE eventID = '") +
+                                       kMixedGoodId + "'").size(), 1u);
 }
 
 TEST_F(BadInputIntegrationTest, RejectsAreRetriedOnLaterRunsAndARepairedFileIngests) {
@@ -93,7 +122,7 @@ TEST_F(BadInputIntegrationTest, RejectsAreRetriedOnLaterRunsAndARepairedFileInge
   std::string dump = DumpDataset(warehouse());
   CommandResult again = IngestCli(bucket(), warehouse());
   EXPECT_EQ(again.exit_code, 3);
-  EXPECT_NE(again.out.find("objects: 0 new, " + std::to_string(good_keys_.size()) + " already ingested, 9 rejected"),
+  EXPECT_NE(again.out.find("objects: 0 new, " + std::to_string(good_keys_.size() + 3) + " already ingested, 8 rejected"),
             std::string::npos) << again.out;
   EXPECT_EQ(DumpDataset(warehouse()), dump) << "a failed retry must not change the dataset";
 

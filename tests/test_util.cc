@@ -55,7 +55,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
-    ::execv(args[0], args.data());
+    ::execvp(args[0], args.data());  // PATH lookup for tools: node, python3, setpriv.
     std::fprintf(stderr, "exec %s failed: %s\n", args[0], std::strerror(errno));
     ::_exit(127);
   }
@@ -79,7 +79,7 @@ int SpawnCommand(const std::vector<std::string>& argv, const std::filesystem::pa
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
-    ::execv(args[0], args.data());
+    ::execvp(args[0], args.data());  // PATH lookup for tools: node, python3, setpriv.
     ::_exit(127);
   }
   return pid;

@@ -17,8 +17,10 @@ Status ErrnoStatus(const fs::path& path, std::string_view op) {
   msg += ": ";
   msg += op;
   msg += " failed: ";
-  msg += std::strerror(errno);
-  if (errno == ENOENT) return Status::NotFound(std::move(msg));
+  int err = errno;
+  msg += std::strerror(err);
+  if (err == ENOENT) return Status::NotFound(std::move(msg));
+  if (err == EACCES || err == EPERM) return Status::PermissionDenied(std::move(msg));
   return Status::IoError(std::move(msg));
 }
 

@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -29,6 +30,17 @@ int RunIngest(IngestArgs& args) {
   }
   args.options.progress = ::isatty(STDERR_FILENO) == 1;
   args.options.extract.all_access_points = args.all_access_points;
+  std::error_code error;
+  if (std::filesystem::exists(args.warehouse, error) && !std::filesystem::is_directory(args.warehouse, error)) {
+    return Fail(Status::InvalidArgument("warehouse " + args.warehouse + ": is a file, not a directory"));
+  }
+  // Dedup and compaction read the warehouse's files through DuckDB, which expands *, ? and [...].
+  std::string absolute = std::filesystem::absolute(args.warehouse, error).string();
+  if (absolute.find_first_of("*?[") != std::string::npos) {
+    return Fail(Status::InvalidArgument("warehouse " + absolute +
+                                        ": the path holds *, ? or [, which DuckDB reads as a file pattern; "
+                                        "rename or move the warehouse (or link to it from a plain path)"));
+  }
   auto source = OpenLocalSource(args.source);
   if (!source.ok()) return Fail(source.status());
   auto report = Ingest(source->get(), args.warehouse, args.options);
@@ -37,8 +49,12 @@ int RunIngest(IngestArgs& args) {
   if (!report->rejected.empty()) {
     std::fprintf(stderr, "adxmetrics: %zu object(s) rejected (`adxmetrics rejects` lists every rejected object)\n",
                  report->rejected.size());
-    return kExitRejected;
   }
+  if (!report->rejected_records.empty()) {
+    std::fprintf(stderr, "adxmetrics: %zu malformed record(s) skipped; their objects' other records were ingested\n",
+                 report->rejected_records.size());
+  }
+  if (!report->rejected.empty() || !report->rejected_records.empty()) return kExitRejected;
   return kExitOk;
 }
 
@@ -58,6 +74,11 @@ std::function<int()> SetupIngest(CLI::App* app) {
                   "Comma-separated access-point owner accounts that count as ADX (replaces the built-in list)");
   app->add_flag("--all-access-points", args->all_access_points,
                 "Count requests through any S3 access point, not only ADX-owned ones");
+  app->add_option("--max-object-bytes", args->options.extract.max_object_bytes,
+                  "Reject a log object that decompresses to more than this many bytes (gzip bombs); "
+                  "extraction holds at most --threads times this much")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1} << 20, size_t{1} << 32));
   app->add_option("--commit-objects", args->options.max_objects_per_commit,
                   "Commit after this many objects (default: by buffered size only)");
   app->add_option("--max-files-per-day", args->options.max_files_per_day,

@@ -20,7 +20,16 @@ struct QueryArgs {
   std::string format = "table";
   std::string sql;
   std::string file;
+  QueryEngineOptions engine;
 };
+
+// Half the machine's memory: a runaway query slows a laptop down but leaves it usable.
+std::string DefaultMemoryLimit() {
+  long pages = ::sysconf(_SC_PHYS_PAGES);
+  long page_size = ::sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return "";
+  return std::to_string(static_cast<unsigned long long>(pages) * page_size / 2 / (1 << 20)) + "MiB";
+}
 
 // The SQL comes from the argument, --file, or standard input, in that order.
 Result<std::string> ReadSql(const QueryArgs& args) {
@@ -43,11 +52,18 @@ int RunQuery(const QueryArgs& args) {
     return sql.status().code() == StatusCode::kInvalidArgument ? UsageFail(sql.status().message())
                                                                 : Fail(sql.status());
   }
-  auto engine = QueryEngine::Open(args.warehouse);
+  if (sql->find_first_not_of(" \t\r\n;") == std::string::npos) {
+    return UsageFail("no SQL given: the query text is empty");
+  }
+  auto engine = QueryEngine::Open(args.warehouse, args.engine);
   if (!engine.ok()) return Fail(engine.status());
   auto table = (*engine)->Run(*sql);
   if (!table.ok()) return Fail(table.status());
-  std::fputs(FormatTable(*table, *format).c_str(), stdout);
+  // fwrite, not fputs: a value may hold NUL bytes, and every byte after one must still be printed.
+  std::string text = FormatTable(*table, *format);
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    return Fail(Status::IoError("standard output: write failed"));
+  }
   return kExitOk;
 }
 
@@ -59,6 +75,14 @@ std::function<int()> SetupQuery(CLI::App* app) {
   app->add_option("--format", args->format, "Output format: table, csv, json or markdown")
       ->check(CLI::IsMember({"table", "csv", "json", "markdown"}));
   app->add_option("--file", args->file, "Read the SQL from this file");
+  args->engine.timeout_seconds = 600;
+  args->engine.memory_limit = DefaultMemoryLimit();
+  app->add_option("--timeout", args->engine.timeout_seconds, "Stop a query running longer than this many seconds (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app->add_option("--memory-limit", args->engine.memory_limit,
+                  "Memory the query may use, e.g. 512MB or 4GB (default: half of this machine's memory)")
+      ->capture_default_str();
   app->add_option("sql", args->sql, "SQL to run (read-only); omit to read --file or standard input");
   app->footer(
       "The dataset is the view \"adx_metrics_curated\".\"adx_for_s3_metrics\" (also adx_for_s3_metrics);\n"

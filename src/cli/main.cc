@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "base/cpu_check.h"
 #include "cli/commands.h"
 
 namespace adxm {
@@ -47,6 +48,8 @@ int Run(int argc, char** argv) {
 }  // namespace adxm
 
 int main(int argc, char** argv) {
+  // Before anything else: a binary built for a newer CPU says so instead of dying of SIGILL.
+  adxm::ExitUnlessCpuSupportsBuild();
   // Ingest allocates and frees row batches and page buffers of a few MB all run long. Keep freed
   // memory for reuse instead of handing it back to the kernel and page-faulting it in again
   // (measured: ~4% of an ingest); peak RSS is unchanged.

@@ -1,6 +1,7 @@
 #include "cloudtrail/extractor.h"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "cloudtrail/event_time.h"
@@ -29,6 +30,28 @@ Status GetRootObject(od::document& document, od::object* root) {
   return Status::OK();
 }
 
+// Return `options` with latest_event_time_us resolved (0: one day from now).
+ExtractOptions Resolved(ExtractOptions options) {
+  if (options.latest_event_time_us == 0) {
+    auto now = std::chrono::system_clock::now() + std::chrono::hours(24);
+    options.latest_event_time_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  }
+  return options;
+}
+
+// Return the first `cap` bytes of `text`, cut back to a UTF-8 character boundary.
+std::string CutUtf8(std::string_view text, size_t cap) {
+  if (text.size() <= cap) return std::string(text);
+  size_t cut = cap;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut));
+}
+
+// Unsigned requests: newer trails log accountId "anonymous", older ones "ANONYMOUS_PRINCIPAL".
+constexpr std::string_view kAnonymous = "anonymous";
+constexpr std::string_view kAnonymousPrincipal = "ANONYMOUS_PRINCIPAL";
+
 }  // namespace
 
 const std::vector<std::string>& DefaultAdxAccounts() {
@@ -43,20 +66,26 @@ const std::vector<std::string>& DefaultAdxAccounts() {
 class Extractor::Impl {
  public:
   explicit Impl(ExtractOptions options)
-      : options_(std::move(options)), gzip_(simdjson::SIMDJSON_PADDING) {}
+      : options_(Resolved(std::move(options))),
+        gzip_(simdjson::SIMDJSON_PADDING, options_.max_object_bytes) {}
 
   Status ExtractObject(std::string_view gz_bytes, std::string_view source_key,
-                       std::string_view log_region, RowBatch* out, ExtractStats* stats);
+                       std::string_view log_region, RowBatch* out, ExtractStats* stats,
+                       std::vector<MalformedRecord>* malformed);
   Status ExtractJson(simdjson::padded_string_view json, std::string_view source_key,
-                     std::string_view log_region, RowBatch* out, ExtractStats* stats);
+                     std::string_view log_region, RowBatch* out, ExtractStats* stats,
+                     std::vector<MalformedRecord>* malformed);
 
  private:
   // Read `{"Records":[...]}`, appending rows and counting records.
   Status ReadDocument(od::document& document, RowBatch* out, ExtractStats* counts);
   // Read the Records array, appending rows and counting records.
-  Status ReadRecords(od::value records, RowBatch* out, ExtractStats* counts);
-  // Read one record and append its row if it qualifies.
+  Status ReadRecords(od::document& document, od::value records, RowBatch* out, ExtractStats* counts);
+  // Read one record and append its row if it qualifies; a shape problem of a qualifying record
+  // is returned as InvalidArgument, broken JSON as Corruption.
   Status ExtractRecord(od::value record, RowBatch* out, ExtractStats* counts);
+  // Keep record `index`, written at json[begin, end), as malformed for `reason`.
+  void AddMalformed(uint64_t index, const Status& reason, const char* begin, const char* end);
   // Return the access point through which the last record read qualifies, or nullptr.
   const AccessPointRef* QualifyingAccessPoint() const;
   // Append the last record read as a row; it must have an eventID and a valid eventTime.
@@ -73,31 +102,42 @@ class Extractor::Impl {
   std::string_view source_key_;
   std::string_view log_region_;
   size_t first_row_ = kNoRow;  // Its first row in `out`, which holds its key and region.
+  const char* json_end_ = nullptr;
+  std::vector<MalformedRecord>* malformed_ = nullptr;  // May be null: count only.
 };
 
 Status Extractor::Impl::ExtractObject(std::string_view gz_bytes, std::string_view source_key,
                                       std::string_view log_region, RowBatch* out,
-                                      ExtractStats* stats) {
+                                      ExtractStats* stats, std::vector<MalformedRecord>* malformed) {
   ADXM_RETURN_IF_ERROR(gzip_.Decode(gz_bytes, &json_));
   // CloudTrail data events run ~1.5-2.5 KB of JSON each, of which ~20% lands in the row:
   // reserving for that saves growing 50 vectors step by step.
   out->Reserve(json_.size() / kTypicalRecordBytes + 1, json_.size() / 5);
   simdjson::padded_string_view json(json_.data(), json_.size(), json_.capacity());
-  return ExtractJson(json, source_key, log_region, out, stats);
+  return ExtractJson(json, source_key, log_region, out, stats, malformed);
 }
 
 Status Extractor::Impl::ExtractJson(simdjson::padded_string_view json, std::string_view source_key,
                                     std::string_view log_region, RowBatch* out,
-                                    ExtractStats* stats) {
+                                    ExtractStats* stats, std::vector<MalformedRecord>* malformed) {
   source_key_ = source_key;
   log_region_ = log_region;
   first_row_ = kNoRow;
+  json_end_ = json.data() + json.size();
+  malformed_ = malformed;
+  // A UTF-8 byte order mark, which some tools write before JSON, is not part of the document.
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (std::string_view(json.data(), json.size()).starts_with(kBom)) {
+    json = simdjson::padded_string_view(json.data() + kBom.size(), json.size() - kBom.size(),
+                                        json.capacity() - kBom.size());
+  }
   od::document document;
   if (auto error = parser_.iterate(json).get(document)) return InvalidJson(error);
   ExtractStats counts;
   ADXM_RETURN_IF_ERROR(ReadDocument(document, out, &counts));
   stats->records += counts.records;
   stats->qualifying += counts.qualifying;
+  stats->malformed += counts.malformed;
   return Status::OK();
 }
 
@@ -112,8 +152,10 @@ Status Extractor::Impl::ReadDocument(od::document& document, RowBatch* out, Extr
     std::string_view key;
     if (auto error = field.unescaped_key().get(key)) return InvalidJson(error);
     if (key != "Records") continue;
+    // Duplicate keys: one rule (docs/schema.md); a second Records array is not read twice.
+    if (has_records) return Status::InvalidArgument("duplicate \"Records\" key");
     has_records = true;
-    ADXM_RETURN_IF_ERROR(ReadRecords(field.value(), out, counts));
+    ADXM_RETURN_IF_ERROR(ReadRecords(document, field.value(), out, counts));
   }
   // current_location() fails once the whole input has been read.
   if (document.current_location().error() == simdjson::SUCCESS) {
@@ -123,7 +165,8 @@ Status Extractor::Impl::ReadDocument(od::document& document, RowBatch* out, Extr
   return Status::OK();
 }
 
-Status Extractor::Impl::ReadRecords(od::value records, RowBatch* out, ExtractStats* counts) {
+Status Extractor::Impl::ReadRecords(od::document& document, od::value records, RowBatch* out,
+                                    ExtractStats* counts) {
   od::json_type type{};
   ADXM_RETURN_IF_ERROR(GetType(records, &type));
   if (type != od::json_type::array) {
@@ -134,19 +177,41 @@ Status Extractor::Impl::ReadRecords(od::value records, RowBatch* out, ExtractSta
   for (auto element : array) {
     od::value record;
     auto error = std::move(element).get(record);
+    const char* begin = error ? nullptr : record.raw_json_token().data();
     Status status = error ? InvalidJson(error) : ExtractRecord(record, out, counts);
-    if (!status.ok()) return status.WithContext("record " + std::to_string(counts->records));
+    if (status.code() == StatusCode::kInvalidArgument) {
+      // The record has been read to its end: the document stands at the ',' or ']' after it.
+      const char* end = json_end_;
+      if (document.current_location().error() == simdjson::SUCCESS) end = document.current_location().value_unsafe();
+      AddMalformed(counts->records, status, begin, end);
+      ++counts->malformed;
+    } else if (!status.ok()) {
+      return status.WithContext("record " + std::to_string(counts->records));
+    }
     ++counts->records;
   }
   return Status::OK();
 }
 
+void Extractor::Impl::AddMalformed(uint64_t index, const Status& reason, const char* begin, const char* end) {
+  if (malformed_ == nullptr) return;
+  std::string_view raw(begin, end > begin ? end - begin : 0);
+  while (!raw.empty() && (raw.back() == ',' || raw.back() == ']' || raw.back() == ' ' ||
+                          raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t')) {
+    raw.remove_suffix(1);
+  }
+  malformed_->push_back({index, reason.message(), CutUtf8(raw, options_.max_raw_record_bytes)});
+}
+
 Status Extractor::Impl::ExtractRecord(od::value record, RowBatch* out, ExtractStats* counts) {
   ADXM_RETURN_IF_ERROR(record_parser_.Read(record));
   const AccessPointRef* access_point = QualifyingAccessPoint();
+  // Records that do not qualify are never held to our schema, whatever their shape.
   if (access_point == nullptr) return Status::OK();
+  ADXM_RETURN_IF_ERROR(record_parser_.fields().problem);
+  ADXM_RETURN_IF_ERROR(AppendRow(*access_point, out));
   ++counts->qualifying;
-  return AppendRow(*access_point, out);
+  return Status::OK();
 }
 
 const AccessPointRef* Extractor::Impl::QualifyingAccessPoint() const {
@@ -179,6 +244,10 @@ Status Extractor::Impl::AppendRow(const AccessPointRef& access_point, RowBatch* 
                                    std::string(fields.text[kEventTime]->substr(0, 40)) +
                                    "\" as a UTC timestamp");
   }
+  if (*event_time < options_.earliest_event_time_us || *event_time > options_.latest_event_time_us) {
+    return Status::InvalidArgument("field \"eventTime\": \"" + std::string(*fields.text[kEventTime]) +
+                                   "\" is implausible (before CloudTrail existed or in the future)");
+  }
   out->AddRow();
   for (int column = 0; column < kNumColumns; ++column) {
     auto id = static_cast<ColumnId>(column);
@@ -188,6 +257,12 @@ Status Extractor::Impl::AppendRow(const AccessPointRef& access_point, RowBatch* 
     if (!is_text && fields.count[column]) out->SetInt(id, *fields.count[column]);
   }
   out->SetInt(kEventTime, *event_time);
+  // One spelling of anonymous; the record's own spelling stays in principal_id (empty in
+  // unsigned requests) so that nothing logged is lost.
+  if (fields.text[kSubscriberAccountId] == kAnonymousPrincipal) {
+    out->SetString(kSubscriberAccountId, kAnonymous);
+    if (fields.text[kPrincipalId].value_or("").empty()) out->SetString(kPrincipalId, kAnonymousPrincipal);
+  }
   if (access_point.arn) out->SetString(kAccessPointArn, *access_point.arn);
   if (access_point.account_id) out->SetString(kAccessPointAccountId, *access_point.account_id);
   // The object's key and region are the same on every row: store them once per object.
@@ -209,13 +284,15 @@ Extractor::Extractor(Extractor&&) noexcept = default;
 Extractor& Extractor::operator=(Extractor&&) noexcept = default;
 
 Status Extractor::ExtractObject(std::string_view gz_bytes, std::string_view source_key,
-                                std::string_view log_region, RowBatch* out, ExtractStats* stats) {
-  return impl_->ExtractObject(gz_bytes, source_key, log_region, out, stats);
+                                std::string_view log_region, RowBatch* out, ExtractStats* stats,
+                                std::vector<MalformedRecord>* malformed) {
+  return impl_->ExtractObject(gz_bytes, source_key, log_region, out, stats, malformed);
 }
 
 Status Extractor::ExtractJson(simdjson::padded_string_view json, std::string_view source_key,
-                              std::string_view log_region, RowBatch* out, ExtractStats* stats) {
-  return impl_->ExtractJson(json, source_key, log_region, out, stats);
+                              std::string_view log_region, RowBatch* out, ExtractStats* stats,
+                              std::vector<MalformedRecord>* malformed) {
+  return impl_->ExtractJson(json, source_key, log_region, out, stats, malformed);
 }
 
 }  // namespace adxm

@@ -109,6 +109,24 @@ TEST(ExtractorTest, KeepsAnonymousRequestsWithAnEmptyPrincipal) {
   EXPECT_EQ(Text(row, kIdentityType), "AWSAccount");
 }
 
+// Older trails (seen in public records) spell an unsigned request's account ANONYMOUS_PRINCIPAL.
+TEST(ExtractorTest, SpellsEveryAnonymousRequesterTheSameWayAndKeepsTheRawSpelling) {
+  std::string old_style = Replace(kRecord, R"("principalId":"AROAEXAMPLEROLE00001:session-1","accountId":"222233334444")",
+                                  R"("principalId":"","accountId":"ANONYMOUS_PRINCIPAL")");
+  RowBatch row = OneRow(Log({old_style}));
+  EXPECT_EQ(Text(row, kSubscriberAccountId), "anonymous");
+  EXPECT_EQ(Text(row, kPrincipalId), "ANONYMOUS_PRINCIPAL");
+  EXPECT_EQ(Text(row, kIdentityType), "AWSAccount");
+  std::string no_principal = Replace(kRecord, R"("principalId":"AROAEXAMPLEROLE00001:session-1","accountId":"222233334444")",
+                                     R"("accountId":"ANONYMOUS_PRINCIPAL")");
+  EXPECT_EQ(Text(OneRow(Log({no_principal})), kPrincipalId), "ANONYMOUS_PRINCIPAL");
+  // A principal the record does name is kept as logged.
+  std::string named = Replace(kRecord, R"("accountId":"222233334444")", R"("accountId":"ANONYMOUS_PRINCIPAL")");
+  RowBatch named_row = OneRow(Log({named}));
+  EXPECT_EQ(Text(named_row, kSubscriberAccountId), "anonymous");
+  EXPECT_EQ(Text(named_row, kPrincipalId), "AROAEXAMPLEROLE00001:session-1");
+}
+
 TEST(ExtractorTest, KeepsSameAccountIdentityTypes) {
   constexpr std::string_view kIdentity =
       R"({"type":"AWSAccount","principalId":"AROAEXAMPLEROLE00001:session-1","accountId":"222233334444"})";
@@ -310,9 +328,10 @@ TEST(ExtractorTest, ReadsKeysWrittenWithEscapes) {
   EXPECT_EQ(Text(row, kEventName), "GetObject");
   EXPECT_EQ(Int(row, kBytesAccessed), 1024);
   EXPECT_EQ(Text(row, kAccessPointAccountId), "540564263739");
-  RowBatch batch;
-  Status status = Extract(Log({Replace(kRecord, R"("eventName":"GetObject")", R"("event\u004eame":5)")}), &batch);
-  EXPECT_EQ(status.message(), R"(record 0: field "eventName": expected string, got number)");
+  std::vector<MalformedRecord> malformed = testing::MalformedOf(
+      Log({Replace(kRecord, R"("eventName":"GetObject")", R"("event\u004eame":5)")}));
+  ASSERT_EQ(malformed.size(), 1u);
+  EXPECT_EQ(malformed[0].reason, R"(field "eventName": expected string, got number)");
 }
 
 TEST(ExtractorTest, IgnoresKeysThatOnlyResembleTheOnesItReads) {

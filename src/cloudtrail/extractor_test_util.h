@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cloudtrail/extractor.h"
 #include "schema/row_batch.h"
@@ -57,6 +58,20 @@ inline Status Extract(std::string_view json, RowBatch* batch, ExtractOptions opt
   simdjson::padded_string padded(json);
   ExtractStats ignored;
   return extractor.ExtractJson(padded, "logs/a.json.gz", "us-east-1", batch, stats ? stats : &ignored);
+}
+
+/// Extract `json`, which must succeed, and return its malformed records.
+inline std::vector<MalformedRecord> MalformedOf(std::string_view json, ExtractOptions options = {},
+                                                RowBatch* rows = nullptr, ExtractStats* stats = nullptr) {
+  Extractor extractor(std::move(options));
+  simdjson::padded_string padded(json);
+  RowBatch ignored_rows;
+  ExtractStats ignored_stats;
+  std::vector<MalformedRecord> malformed;
+  Status status = extractor.ExtractJson(padded, "logs/a.json.gz", "us-east-1", rows ? rows : &ignored_rows,
+                                        stats ? stats : &ignored_stats, &malformed);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return malformed;
 }
 
 /// Return the VARCHAR cell, or nullopt for NULL.

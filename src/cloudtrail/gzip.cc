@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 namespace adxm {
 namespace {
 
 constexpr size_t kMinMemberSize = 18;        // 10-byte header + 8-byte trailer.
 constexpr size_t kMaxExpansion = 1032;       // Deflate cannot expand input more than this.
-constexpr size_t kMaxOutputSize = 1ull << 32;  // RowBatch arenas address 32 bits; so do we.
 constexpr size_t kTruncationProbe = 32;      // Bytes a damaged stream leaves unread at its end.
 constexpr size_t kMaxBlockHeaderSize = 300;  // A dynamic Huffman block header fits in 286 bytes.
 
@@ -26,6 +26,31 @@ size_t TrailerSize(std::string_view bytes) {
   return tail[0] | (tail[1] << 8) | (tail[2] << 16) | (static_cast<size_t>(tail[3]) << 24);
 }
 
+// Return the size of the gzip header at the start of `member` (RFC 1952), or 0 if it is cut short.
+size_t HeaderSize(std::string_view member) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(member.data());
+  if (member.size() < 10) return 0;
+  uint8_t flags = bytes[3];
+  size_t pos = 10;
+  if ((flags & 0x04) != 0) {  // FEXTRA
+    if (pos + 2 > member.size()) return 0;
+    pos += 2 + (bytes[pos] | (bytes[pos + 1] << 8));
+  }
+  for (uint8_t text_flag : {uint8_t{0x08}, uint8_t{0x10}}) {  // FNAME, FCOMMENT: zero-terminated.
+    if ((flags & text_flag) == 0) continue;
+    pos = pos < member.size() ? member.find('\0', pos) : std::string_view::npos;
+    if (pos == std::string_view::npos) return 0;
+    ++pos;
+  }
+  if ((flags & 0x02) != 0) pos += 2;  // FHCRC
+  return pos <= member.size() ? pos : 0;
+}
+
+uint32_t LoadLe32(const char* bytes) {
+  const auto* u = reinterpret_cast<const uint8_t*>(bytes);
+  return u[0] | (u[1] << 8) | (u[2] << 16) | (static_cast<uint32_t>(u[3]) << 24);
+}
+
 Status Truncated() { return Status::Corruption("truncated gzip stream"); }
 Status Damaged() { return Status::Corruption("corrupt gzip data"); }
 
@@ -35,8 +60,10 @@ void GzipDecoder::Deleter::operator()(libdeflate_decompressor* decompressor) con
   libdeflate_free_decompressor(decompressor);
 }
 
-GzipDecoder::GzipDecoder(size_t padding)
-    : padding_(padding), decompressor_(libdeflate_alloc_decompressor()) {}
+GzipDecoder::GzipDecoder(size_t padding, size_t max_output)
+    : padding_(padding),
+      max_output_(std::min(max_output, kMaxOutputSize)),
+      decompressor_(libdeflate_alloc_decompressor()) {}
 
 GzipDecoder::~GzipDecoder() = default;
 
@@ -55,7 +82,7 @@ Status GzipDecoder::Decode(std::string_view compressed, ByteBuffer* out) {
   if (decompressor_ == nullptr) return Status::Internal("cannot allocate a libdeflate decompressor");
   // The last member's ISIZE is the whole size for the usual single-member object. It is
   // untrusted, hence the cap; a wrong guess only costs a retry.
-  out->Resize(std::min(TrailerSize(compressed), compressed.size() * kMaxExpansion), padding_);
+  out->Resize(std::min({TrailerSize(compressed), compressed.size() * kMaxExpansion, max_output_}), padding_);
   size_t in_pos = 0;
   size_t out_pos = 0;
   while (in_pos < compressed.size()) {
@@ -84,11 +111,36 @@ Status GzipDecoder::DecodeMember(std::string_view compressed, size_t* in_pos, si
       return Status::OK();
     }
     if (result != LIBDEFLATE_INSUFFICIENT_SPACE) {
+      ADXM_RETURN_IF_ERROR(CheckTrailer(member, out->data() + *out_pos, available));
       return LooksTruncated(member, out->data() + *out_pos, available) ? Truncated() : Damaged();
     }
-    if (out->size() >= kMaxOutputSize) return Status::Corruption("corrupt gzip data: expands beyond 4 GiB");
-    out->Resize(std::min(std::max<size_t>(2 * out->size(), 4096), kMaxOutputSize), padding_);
+    if (out->size() >= max_output_) {
+      return Status::Corruption("inflates to more than " + std::to_string(max_output_) +
+                                " bytes (the per-object limit, --max-object-bytes; a gzip bomb or not a "
+                                "CloudTrail log)");
+    }
+    out->Resize(std::min(std::max<size_t>(2 * out->size(), 4096), max_output_), padding_);
   }
+}
+
+// A member whose deflate data decodes completely, followed by a whole trailer, failed on its
+// trailer: name which field disagrees rather than guess at truncation. Error path only.
+Status GzipDecoder::CheckTrailer(std::string_view member, char* scratch, size_t capacity) {
+  size_t header = HeaderSize(member);
+  if (header == 0) return Status::OK();
+  size_t in_used = 0;
+  size_t out_used = 0;
+  libdeflate_result result = libdeflate_deflate_decompress_ex(
+      decompressor_.get(), member.data() + header, member.size() - header, scratch, capacity, &in_used, &out_used);
+  size_t trailer = header + in_used;
+  if (result != LIBDEFLATE_SUCCESS || trailer + 8 > member.size()) return Status::OK();
+  if (libdeflate_crc32(0, scratch, out_used) != LoadLe32(member.data() + trailer)) {
+    return Status::Corruption("corrupt gzip data: CRC-32 mismatch (the data or its checksum is damaged)");
+  }
+  if (static_cast<uint32_t>(out_used) != LoadLe32(member.data() + trailer + 4)) {
+    return Status::Corruption("corrupt gzip data: the trailer's size field (ISIZE) disagrees with the data");
+  }
+  return Status::OK();
 }
 
 // libdeflate reports truncation and damage alike, and deflate cannot always tell them apart:

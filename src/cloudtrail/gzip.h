@@ -27,8 +27,13 @@ namespace adxm {
 /// Decodes whole gzip streams into a reused string buffer.
 class GzipDecoder {
  public:
-  /// Make a decoder whose output keeps at least `padding` bytes of spare capacity.
-  explicit GzipDecoder(size_t padding = 0);
+  /// Largest output a decoder ever produces (RowBatch arenas address 32 bits).
+  static constexpr size_t kMaxOutputSize = size_t{1} << 32;
+
+  /// Make a decoder whose output keeps at least `padding` bytes of spare capacity and that
+  /// refuses to inflate an object past `max_output` bytes (a gzip bomb costs at most that much
+  /// memory).
+  explicit GzipDecoder(size_t padding = 0, size_t max_output = kMaxOutputSize);
   ~GzipDecoder();
   GzipDecoder(const GzipDecoder&) = delete;
   GzipDecoder& operator=(const GzipDecoder&) = delete;
@@ -36,7 +41,8 @@ class GzipDecoder {
   /// Replace `*out` with the decompressed bytes of `compressed`.
   /// Afterwards out->capacity() >= out->size() + padding, and the padding bytes are zero. On
   /// failure returns Corruption with one of: "empty object (0 bytes)", "not gzip (bad magic)",
-  /// "truncated gzip stream", "corrupt gzip data"; `*out` is then unspecified.
+  /// "truncated gzip stream", "corrupt gzip data", "inflates to more than N bytes (...)"; `*out` is then
+  /// unspecified.
   Status Decode(std::string_view compressed, ByteBuffer* out);
   /// As above, into a string (a copy, for one-off use); its padding is spare capacity only.
   Status Decode(std::string_view compressed, std::string* out);
@@ -48,11 +54,14 @@ class GzipDecoder {
 
   // Decode the gzip member at compressed[*in_pos...] to (*out)[*out_pos...], growing `out`.
   Status DecodeMember(std::string_view compressed, size_t* in_pos, size_t* out_pos, ByteBuffer* out);
+  // Name a trailer (CRC-32 or ISIZE) that disagrees with completely decoded data; OK otherwise.
+  Status CheckTrailer(std::string_view member, char* scratch, size_t capacity);
   // Tell a cut-short member from damaged data after libdeflate failed on it with `capacity`
   // bytes of output space at `scratch`.
   bool LooksTruncated(std::string_view member, char* scratch, size_t capacity);
 
   size_t padding_;
+  size_t max_output_;
   std::unique_ptr<libdeflate_decompressor, Deleter> decompressor_;
 };
 

@@ -5,6 +5,7 @@
 #include <libdeflate.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace adxm {
@@ -101,7 +102,8 @@ TEST(GzipTest, RejectsDamagedData) {
     std::string bad = gz;
     for (size_t index = pos; index < pos + 4; ++index) bad[index] = static_cast<char>(bad[index] ^ 0x5a);
     Status status = Gunzip(bad, &out, 0);
-    ASSERT_EQ(status.message(), "corrupt gzip data") << "damage at " << pos << " of " << gz.size();
+    // Damage that still inflates is caught by the checksum, and said so.
+    ASSERT_EQ(status.message().rfind("corrupt gzip data", 0), 0u) << status.message() << " at " << pos;
     ++damaged;
   }
   EXPECT_GT(damaged, 10);
@@ -111,7 +113,34 @@ TEST(GzipTest, RejectsAChecksumMismatch) {
   std::string gz = Gzip(LogLikeText(1000));
   gz[gz.size() - 8] = static_cast<char>(gz[gz.size() - 8] ^ 1);  // First CRC-32 byte.
   std::string out;
-  EXPECT_EQ(Gunzip(gz, &out, 0).message(), "corrupt gzip data");
+  EXPECT_EQ(Gunzip(gz, &out, 0).message(), "corrupt gzip data: CRC-32 mismatch (the data or its checksum is damaged)");
+}
+
+// Clear messages: a wrong ISIZE is not a truncated stream.
+TEST(GzipTest, NamesAWrongSizeInTheTrailer) {
+  for (int delta : {1, -1, 1000, 1 << 20}) {
+    std::string gz = Gzip(LogLikeText(5000));
+    uint32_t size = 0;
+    std::memcpy(&size, gz.data() + gz.size() - 4, 4);
+    size += delta;
+    std::memcpy(gz.data() + gz.size() - 4, &size, 4);
+    std::string out;
+    EXPECT_EQ(Gunzip(gz, &out, 0).message(),
+              "corrupt gzip data: the trailer's size field (ISIZE) disagrees with the data") << delta;
+  }
+}
+
+// A gzip bomb inflates no further than the decoder's limit.
+TEST(GzipTest, StopsInflatingAtTheOutputLimit) {
+  std::string gz = Gzip(std::string(8 << 20, 'a'));
+  GzipDecoder decoder(0, 1 << 20);
+  std::string out;
+  EXPECT_EQ(decoder.Decode(gz, &out).message(),
+            "inflates to more than 1048576 bytes (the per-object limit, --max-object-bytes; a gzip bomb or "
+            "not a CloudTrail log)");
+  GzipDecoder roomy(0, 16 << 20);
+  EXPECT_TRUE(roomy.Decode(gz, &out).ok());
+  EXPECT_EQ(out.size(), 8u << 20);
 }
 
 TEST(GzipTest, RejectsGarbageAfterTheLastMember) {

@@ -38,6 +38,18 @@ Status WrongType(const FieldPath& path, std::string_view expected, std::string_v
                                  std::string(expected) + ", got " + std::string(got));
 }
 
+// Keep a shape problem (InvalidArgument) in `fields->problem` if it is the first, and carry on;
+// pass other errors (broken JSON) up.
+Status Defer(Status status, RecordFields* fields) {
+  if (status.code() != StatusCode::kInvalidArgument) return status;
+  if (fields->problem.ok()) fields->problem = std::move(status);
+  return Status::OK();
+}
+
+Status DuplicateKey(const FieldPath& path) {
+  return Status::InvalidArgument("field \"" + path.ToString() + "\": duplicate key");
+}
+
 Status GetType(od::value& value, json_type* type) {
   if (auto error = value.type().get(*type)) return InvalidJson(error);
   return Status::OK();
@@ -181,7 +193,8 @@ Status ReadIntegralNumber(od::value& value, const FieldPath& path, int64_t* out)
   if (value.get_int64().get(*out) == simdjson::SUCCESS) return Status::OK();
   double real = 0;
   if (auto error = value.get_double().get(real)) return InvalidJson(error);
-  if (!IntegralDouble(real, out)) return WrongType(path, "integer", "a fractional number");
+  if (std::trunc(real) != real) return WrongType(path, "integer", "a fractional number");
+  if (!IntegralDouble(real, out)) return WrongType(path, "integer", "a number out of the 64-bit range");
   return Status::OK();
 }
 
@@ -201,7 +214,7 @@ Status ReadCount(od::value value, const FieldPath& path, std::optional<int64_t>*
   } else if (type == json_type::string) {
     std::string_view text;
     if (auto error = value.get_string().get(text)) return InvalidJson(error);
-    if (!ParseIntegerText(text, &integer)) return WrongType(path, "integer", Quoted(text));
+    if (!ParseIntegerText(text, &integer)) return WrongType(path, "integer", Quoted(text) + " (not an integer of 64 bits)");
   } else {
     return WrongType(path, "integer", JsonTypeName(type));
   }
@@ -280,7 +293,7 @@ constexpr uint64_t KeyPrefix(std::string_view text) {
 class FieldTable {
  public:
   template <size_t N>
-  constexpr explicit FieldTable(const FieldSpec (&specs)[N]) {
+  constexpr explicit FieldTable(const FieldSpec (&specs)[N]) : first_(specs) {
     static_assert(N <= kSlots / 2, "keep the table sparse so that probes stay short");
     for (const FieldSpec& spec : specs) {
       Key key{spec.key, KeyPrefix(spec.key)};
@@ -289,6 +302,9 @@ class FieldTable {
       slots_[slot] = Slot{key.prefix, &spec};
     }
   }
+
+  // Return the position of `spec` (found by Find) in the table's spec array.
+  size_t Index(const FieldSpec* spec) const { return static_cast<size_t>(spec - first_); }
 
   // Return the spec for `key`, or nullptr when the key is not read.
   const FieldSpec* Find(const Key& key) const {
@@ -314,6 +330,7 @@ class FieldTable {
     return ((key.prefix ^ key.text.size()) * 0x9E3779B97F4A7C15ull) >> 58;  // Top 6 bits.
   }
 
+  const FieldSpec* first_;
   std::array<Slot, kSlots> slots_{};
 };
 
@@ -440,13 +457,19 @@ Status ReadResource(od::value value, const FieldPath& path, RecordFields* fields
   if (!present) return Status::OK();
   std::optional<std::string_view> type;
   AccessPointRef access_point;
+  unsigned seen = 0;  // Bit per key read: type, ARN, accountId.
   ADXM_RETURN_IF_ERROR(ForEachField(object, [&](const Key& field_key, od::value child) {
     std::string_view key = field_key.text;
     FieldPath child_path{path.parent, path.index, key};
-    if (key == "type") return ReadText(child, child_path, &type);
-    if (key == "ARN") return ReadText(child, child_path, &access_point.arn);
-    if (key == "accountId") return ReadText(child, child_path, &access_point.account_id);
-    return Status::OK();
+    std::optional<std::string_view>* target = key == "type"        ? &type
+                                              : key == "ARN"       ? &access_point.arn
+                                              : key == "accountId" ? &access_point.account_id
+                                                                   : nullptr;
+    if (target == nullptr) return Status::OK();
+    unsigned bit = key == "type" ? 1u : key == "ARN" ? 2u : 4u;
+    if ((seen & bit) != 0) return Defer(DuplicateKey(child_path), fields);
+    seen |= bit;
+    return Defer(ReadText(child, child_path, target), fields);
   }));
   if (type == "AWS::S3::AccessPoint") fields->access_points.push_back(access_point);
   return Status::OK();
@@ -461,7 +484,7 @@ Status ReadResources(od::value value, const FieldPath& path, RecordFields* field
   for (auto element_result : array) {
     od::value element;
     if (auto error = std::move(element_result).get(element)) return InvalidJson(error);
-    ADXM_RETURN_IF_ERROR(ReadResource(element, FieldPath{path.key, index++, {}}, fields));
+    ADXM_RETURN_IF_ERROR(Defer(ReadResource(element, FieldPath{path.key, index++, {}}, fields), fields));
   }
   return Status::OK();
 }
@@ -492,10 +515,16 @@ Status ReadField(const FieldSpec& spec, od::value value, const FieldPath& path, 
 // Read the fields of `object` found in `table`; `path` names the object.
 Status ReadFields(od::object& object, const FieldPath& path, const FieldTable& table,
                   RecordFields* fields) {
+  uint64_t seen = 0;  // Bit per spec of `table` already read in this object.
   return ForEachField(object, [&](const Key& key, od::value child) {
     const FieldSpec* spec = table.Find(key);
     if (spec == nullptr) return Status::OK();  // Unknown fields are skipped unread.
-    return ReadField(*spec, child, FieldPath{path.parent, kNoIndex, key.text}, fields);
+    FieldPath child_path{path.parent, kNoIndex, key.text};
+    // Duplicate keys: one rule, the record is malformed (docs/schema.md).
+    uint64_t bit = uint64_t{1} << table.Index(spec);
+    if ((seen & bit) != 0) return Defer(DuplicateKey(child_path), fields);
+    seen |= bit;
+    return Defer(ReadField(*spec, child, child_path, fields), fields);
   });
 }
 
@@ -506,6 +535,7 @@ void RecordFields::Clear() {
   count.fill(std::nullopt);
   flags.fill(std::nullopt);
   access_points.clear();
+  problem = Status::OK();
 }
 
 Status RecordParser::Read(od::value record) {
@@ -517,7 +547,8 @@ Status RecordParser::Read(od::value record) {
     json_type type{};
     ADXM_RETURN_IF_ERROR(GetType(record, &type));
     if (type != json_type::object) {
-      return Status::InvalidArgument("expected object, got " + std::string(JsonTypeName(type)));
+      fields_.problem = Status::InvalidArgument("expected object, got " + std::string(JsonTypeName(type)));
+      return Status::OK();
     }
   }
   if (error) return InvalidJson(error);

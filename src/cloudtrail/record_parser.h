@@ -2,8 +2,12 @@
 //
 // The parser walks the record's fields once, in any order, switching on the key; it keeps the
 // fields adxmetrics uses as views into the simdjson parser's buffers and ignores the rest
-// (whose values are never checked). A field of the wrong JSON type is an error naming it;
-// null counts as missing. Numbers may be JSON integers, integral floats or decimal strings.
+// (whose values are never checked). A field of the wrong JSON type, or a key it reads that
+// appears twice in one object, is a shape problem: the field counts as missing, reading goes on,
+// and the first problem is kept in RecordFields::problem. Whether the record matters (it
+// qualifies) is the caller's call: only then is the problem an error (DESIGN.md: other services'
+// records are never held to our schema). Null counts as missing. Numbers may be JSON integers,
+// integral floats or decimal strings.
 //
 // Thread-safety: none; one RecordParser per Extractor.
 // Example:
@@ -46,6 +50,8 @@ struct RecordFields {
   std::array<std::optional<bool>, kNumFlags> flags;       // readOnly, managementEvent.
   std::vector<AccessPointRef> access_points;              // In `resources` order.
   char list_type_digits[24];  // Backs text[kListType] when list-type is a JSON number.
+  // The first shape problem met (InvalidArgument naming the field), or OK.
+  Status problem;
 
   /// Reset to "every field missing", keeping capacity.
   void Clear();
@@ -54,9 +60,9 @@ struct RecordFields {
 /// Reads records into a reused RecordFields.
 class RecordParser {
  public:
-  /// Replace fields() with those of `record`. On a wrong-typed field returns InvalidArgument
-  /// naming it (`field "resources[1].ARN": expected string, got number`); on broken JSON
-  /// returns Corruption.
+  /// Replace fields() with those of `record`. A wrong-typed field, a duplicate key or a record
+  /// that is not an object is recorded in fields().problem (`field "resources[1].ARN": expected
+  /// string, got number`) and reading goes on; on broken JSON returns Corruption.
   Status Read(simdjson::ondemand::value record);
 
   /// Return the fields of the last record read.

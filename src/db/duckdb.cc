@@ -20,7 +20,12 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   if (options.threads > 0) {
     duckdb_set_config(config, "threads", std::to_string(options.threads).c_str());
   }
-  if (!options.memory_limit.empty()) duckdb_set_config(config, "memory_limit", options.memory_limit.c_str());
+  if (!options.memory_limit.empty() &&
+      duckdb_set_config(config, "memory_limit", options.memory_limit.c_str()) == DuckDBError) {
+    duckdb_destroy_config(&config);
+    return Status::InvalidArgument("memory limit \"" + options.memory_limit +
+                                   "\": not a size (e.g. 512MB, 4GB)");
+  }
   duckdb_database db = nullptr;
   char* error = nullptr;
   const char* path = options.path.empty() ? nullptr : options.path.c_str();

@@ -133,6 +133,9 @@ class Connection {
 
   duckdb_connection get() const { return conn_; }
 
+  /// Ask the running query to stop (it fails with an interrupt error); safe from another thread.
+  void Interrupt() { duckdb_interrupt(conn_); }
+
  private:
   friend class Database;
   explicit Connection(duckdb_connection conn) : conn_(conn) {}

@@ -1,5 +1,6 @@
 #include "ingest/commit_writer.h"
 
+#include "base/out_of_memory.h"
 #include "parquet/parquet_file_writer.h"
 #include "warehouse/layout.h"
 
@@ -49,7 +50,7 @@ void CommitWriter::Loop() {
     CommitJob job = std::move(*in_flight_);
     bool failed = !status_.ok();
     lock.unlock();
-    Status status = failed ? Status::OK() : Run(job);
+    Status status = failed ? Status::OK() : OutOfMemoryAsStatus([&] { return Run(job); });
     lock.lock();
     if (status_.ok()) status_ = status;
     in_flight_.reset();

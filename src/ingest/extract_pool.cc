@@ -1,5 +1,7 @@
 #include "ingest/extract_pool.h"
 
+#include "base/out_of_memory.h"
+
 namespace adxm {
 
 ExtractPool::ExtractPool(LogSource* source, const std::vector<ObjectInfo>& objects, const ExtractOptions& options,
@@ -23,21 +25,34 @@ ExtractPool::~ExtractPool() {
   for (auto& thread : threads_) thread.join();
 }
 
+namespace {
+
+// I/O errors and unavailability may pass; a missing or unreadable object (permissions) does not.
+bool IsTransient(const Status& status) {
+  return status.code() == StatusCode::kIoError || status.code() == StatusCode::kUnavailable;
+}
+
+}  // namespace
+
 std::unique_ptr<ExtractedObject> ExtractPool::Extract(size_t index, Worker* worker) {
   auto result = std::make_unique<ExtractedObject>();
   const ObjectInfo& object = objects_[index];
   // A read error is not the object's fault: try again before giving up on the run.
   for (int attempt = 0; attempt < kReadAttempts; ++attempt) {
-    result->status = source_->Read(object, &worker->buffer, 0);
-    if (result->status.ok()) break;
+    result->status = OutOfMemoryAsStatus([&] { return source_->Read(object, &worker->buffer, 0); });
+    if (result->status.ok() || !IsTransient(result->status)) break;
   }
   if (!result->status.ok()) {
-    result->read_failed = true;
+    result->read_failed = IsTransient(result->status);
     return result;
   }
-  LogKeyInfo info = ClassifyLogKey(object.key);
-  result->status = worker->extractor.ExtractObject(worker->buffer, object.key, info.region, &result->rows,
-                                                   &result->stats);
+  // Workers end in a Status whatever happens; Ingest fails the run on Internal.
+  result->status = OutOfMemoryAsStatus([&] {
+    LogKeyInfo info = ClassifyLogKey(object.key);
+    return worker->extractor.ExtractObject(worker->buffer, object.key, info.region, &result->rows,
+                                           &result->stats, &result->malformed);
+  });
+  if (!result->status.ok()) result->rows = RowBatch();  // Hand back what a failure held.
   return result;
 }
 

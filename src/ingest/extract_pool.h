@@ -33,6 +33,7 @@ struct ExtractedObject {
   bool read_failed = false;  // The status is a read error (transient: the run fails, no reject).
   RowBatch rows;        // Qualifying rows, in file order.
   ExtractStats stats;   // Records seen and qualifying.
+  std::vector<MalformedRecord> malformed;  // Qualifying records that could not become rows.
 };
 
 class ExtractPool {

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 
+#include "base/printable.h"
 #include "cloudtrail/log_key.h"
 #include "ingest/commit_writer.h"
 #include "ingest/compactor.h"
@@ -67,11 +68,13 @@ class ProgressLine {
 Status PlanObjects(LogSource* source, Manifest& manifest, const IngestOptions& options, IngestReport* report,
                    std::vector<ObjectInfo>* todo) {
   std::vector<ObjectInfo> listed;
-  ADXM_RETURN_IF_ERROR(source->List(&listed).WithContext(source->Describe()));
+  ADXM_RETURN_IF_ERROR(source->List(&listed));  // Its messages name the path.
   report->objects_listed = listed.size();
   std::vector<ObjectInfo> logs;
   for (ObjectInfo& object : listed) {
-    if (!ClassifyLogKey(object.key).is_log) {
+    if (!object.problem.empty() && (!object.dangling_link || ClassifyLogKey(object.key).is_log)) {
+      report->rejected.push_back({object.key, object.problem});  // An entry that may hold logs, unread.
+    } else if (!ClassifyLogKey(object.key).is_log || !object.problem.empty()) {
       ++report->objects_ignored;
     } else if (!simdjson::validate_utf8(object.key.data(), object.key.size())) {
       // The manifest cannot record it (S3 keys are UTF-8; a local file name may not be).
@@ -221,14 +224,20 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
       std::unique_ptr<ExtractedObject> extracted = pool.Next();
       report.bytes_read += todo[index].size;
       if (extracted->read_failed) {
-        return extracted->status.WithContext(source->Describe() + ": " + todo[index].key +
+        return extracted->status.WithContext(source->Describe() + ": " + PrintableText(todo[index].key) +
                                              " (a read error, not a bad object: rerun to retry)");
+      }
+      if (extracted->status.code() == StatusCode::kInternal) {
+        return extracted->status.WithContext(PrintableText(todo[index].key));  // Out of memory: fail the run.
       }
       if (!extracted->status.ok()) {
         RejectRecord reject = NextReject(ledger, todo[index], extracted->status.message(), now);
         report.rejected.push_back({reject.key, reject.reason, reject.attempts, reject.attempts >= options.max_attempts});
         batcher.AddReject(std::move(reject));
       } else {
+        for (MalformedRecord& record : extracted->malformed) {
+          report.rejected_records.push_back({todo[index].key, std::move(record)});
+        }
         ADXM_RETURN_IF_ERROR(batcher.Add(todo[index], std::move(extracted), &report));
       }
       progress.Update(index + 1, report.events_read, report.bytes_read);
@@ -256,12 +265,12 @@ Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& ware
 std::string FormatIngestReport(const IngestReport& report) {
   std::string out = fmt::format(
       "objects: {} new, {} already ingested, {} rejected, {} quarantined, {} not logs (of {} listed)\n"
-      "events:  {} read, {} kept, {} duplicates dropped\n"
+      "events:  {} read, {} kept, {} duplicates dropped, {} malformed\n"
       "dataset: {} rows written in {} files, {} commits, {} days compacted",
       report.objects_ingested, report.objects_skipped, report.rejected.size(), report.objects_quarantined,
       report.objects_ignored,
       report.objects_listed, report.events_read, report.events_qualifying - report.duplicates_dropped,
-      report.duplicates_dropped, report.rows_written, report.files_written, report.commits,
+      report.duplicates_dropped, report.rejected_records.size(), report.rows_written, report.files_written, report.commits,
       report.days_compacted);
   if (report.days_reloaded > 0) {
     out += fmt::format("\ndedup:   {} day eventID sets reloaded (see --max-loaded-days)", report.days_reloaded);
@@ -290,8 +299,25 @@ std::string FormatIngestReport(const IngestReport& report) {
   double mb = report.bytes_read / 1e6;
   out += fmt::format("\ntime:    {:.2f} s ({:.1f} MB gz read)\n", report.seconds, mb);
   for (const RejectedObject& reject : report.rejected) {
-    out += fmt::format("rejected: {}: {} (attempt {}{})\n", reject.key, reject.reason, reject.attempts,
+    out += fmt::format("rejected: {}: {} (attempt {}{})\n", PrintableText(reject.key), reject.reason, reject.attempts,
                        reject.quarantined ? "; quarantined until the object changes" : "; retried on the next run");
+  }
+  // The first malformed records, each on one line with the start of its JSON: enough to act on
+  // without flooding the terminal when a whole file is bad.
+  constexpr size_t kMaxListed = 20;
+  constexpr size_t kRawExcerpt = 300;
+  for (size_t index = 0; index < report.rejected_records.size() && index < kMaxListed; ++index) {
+    const RejectedRecord& reject = report.rejected_records[index];
+    const std::string& json = reject.record.raw_json;
+    size_t cut = std::min(json.size(), kRawExcerpt);  // Back to a character boundary.
+    while (cut < json.size() && cut > 0 && (static_cast<unsigned char>(json[cut]) & 0xC0) == 0x80) --cut;
+    std::string raw = json.substr(0, cut) + (cut < json.size() ? "..." : "");
+    std::replace_if(raw.begin(), raw.end(), [](char byte) { return byte == '\n' || byte == '\r' || byte == '\t'; }, ' ');
+    out += fmt::format("malformed record: {}: record {}: {}: {}\n", PrintableText(reject.key), reject.record.record_index,
+                       reject.record.reason, raw);
+  }
+  if (report.rejected_records.size() > kMaxListed) {
+    out += fmt::format("malformed record: ... and {} more\n", report.rejected_records.size() - kMaxListed);
   }
   return out;
 }

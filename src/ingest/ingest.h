@@ -53,6 +53,12 @@ struct RejectedObject {
   bool quarantined = false;  // Reached max_attempts: later runs skip it until it changes.
 };
 
+/// A qualifying record that could not become a row, and its log object.
+struct RejectedRecord {
+  std::string key;
+  MalformedRecord record;
+};
+
 /// What a run did.
 struct IngestReport {
   uint64_t objects_listed = 0;     // Everything the source listed.
@@ -62,6 +68,7 @@ struct IngestReport {
   uint64_t objects_quarantined = 0;  // Rejected max_attempts times before and unchanged: skipped.
   uint64_t objects_ingested = 0;   // Newly committed.
   std::vector<RejectedObject> rejected;
+  std::vector<RejectedRecord> rejected_records;  // Their objects are ingested all the same.
   uint64_t bytes_read = 0;         // Compressed bytes read from the source.
   uint64_t events_read = 0;        // Records in the ingested objects.
   uint64_t events_qualifying = 0;  // Records that passed the ADX filter.

@@ -47,6 +47,8 @@ void ColumnChunkWriter::Begin(ColumnId column) {
   dictionary_.Clear();
   wrote_dictionary_pages_ = false;
   wrote_plain_pages_ = false;
+  dictionary_data_pages_ = 0;
+  plain_data_pages_ = 0;
   num_values_ = 0;
   null_count_ = 0;
   uncompressed_bytes_ = 0;
@@ -193,12 +195,14 @@ Status ColumnChunkWriter::FlushPage() {
     page.encoding = Encoding::kPlain;
     body_.append(values_);
     wrote_plain_pages_ = true;
+    ++plain_data_pages_;
   } else {
     page.encoding = Encoding::kRleDictionary;
     int bit_width = BitWidthFor(dictionary_.size());
     body_.push_back(static_cast<char>(bit_width));
     AppendRleHybrid(indices_, bit_width, &body_);
     wrote_dictionary_pages_ = true;
+    ++dictionary_data_pages_;
   }
   levels_.clear();
   indices_.clear();
@@ -242,6 +246,12 @@ Status ColumnChunkWriter::Finish(int64_t file_offset, ColumnChunkInfo* info) {
   info->num_values = num_values_;
   info->encodings = {Encoding::kPlain, Encoding::kRle};  // PLAIN values or dictionary page; RLE levels.
   if (wrote_dictionary_pages_) info->encodings.push_back(Encoding::kRleDictionary);
+  // Which pages use which encoding: lets readers (parquet-java, Trino) tell a pure dictionary
+  // chunk, whose values they may prune by dictionary, from one that fell back to PLAIN.
+  info->encoding_stats.clear();
+  if (wrote_dictionary_pages_) info->encoding_stats.push_back({true, Encoding::kPlain, 1});
+  if (dictionary_data_pages_ > 0) info->encoding_stats.push_back({false, Encoding::kRleDictionary, dictionary_data_pages_});
+  if (plain_data_pages_ > 0) info->encoding_stats.push_back({false, Encoding::kPlain, plain_data_pages_});
   info->total_uncompressed_size = uncompressed_bytes_;
   info->total_compressed_size = compressed_bytes_;
   info->dictionary_page_offset.reset();

@@ -85,6 +85,8 @@ class ColumnChunkWriter {
   StringDictionary dictionary_;
   bool wrote_dictionary_pages_ = false;
   bool wrote_plain_pages_ = false;
+  int32_t dictionary_data_pages_ = 0;  // Data pages of each encoding, for encoding_stats.
+  int32_t plain_data_pages_ = 0;
   int64_t num_values_ = 0;
   int64_t null_count_ = 0;
   int64_t uncompressed_bytes_ = 0;  // Page headers + bodies.

@@ -96,6 +96,14 @@ void WriteColumnChunk(const ColumnChunkInfo& chunk, ThriftCompactWriter* writer)
   writer->I64Field(9, chunk.data_page_offset);
   if (chunk.dictionary_page_offset) writer->I64Field(11, *chunk.dictionary_page_offset);
   WriteStatistics(chunk.statistics, writer);
+  writer->BeginListField(13, ThriftType::kStruct, chunk.encoding_stats.size());  // encoding_stats
+  for (const PageEncodingCount& pages : chunk.encoding_stats) {
+    writer->BeginStructElement();
+    writer->I32Field(1, pages.dictionary_page ? kDictionaryPage : kDataPage);
+    writer->I32Field(2, static_cast<int32_t>(pages.encoding));
+    writer->I32Field(3, pages.count);
+    writer->EndStruct();
+  }
   writer->EndStruct();  // ColumnMetaData
   writer->EndStruct();  // ColumnChunk
 }

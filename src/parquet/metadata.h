@@ -47,6 +47,13 @@ struct ChunkStatistics {
   std::optional<std::string> max_value;  // Present exactly when min_value is.
 };
 
+/// How many pages of a chunk have one page type and encoding (parquet.thrift PageEncodingStats).
+struct PageEncodingCount {
+  bool dictionary_page = false;  // DICTIONARY_PAGE, else DATA_PAGE.
+  Encoding encoding = Encoding::kPlain;
+  int32_t count = 0;
+};
+
 /// Metadata of one column chunk.
 struct ColumnChunkInfo {
   ColumnId column = kEventId;               // Which curated column.
@@ -57,6 +64,7 @@ struct ColumnChunkInfo {
   int64_t data_page_offset = 0;             // File offset of the first data page.
   std::optional<int64_t> dictionary_page_offset;  // File offset of the dictionary page, if any.
   ChunkStatistics statistics;               // For readers' filter pushdown.
+  std::vector<PageEncodingCount> encoding_stats;  // Pages per (type, encoding).
 };
 
 /// Metadata of one row group: one chunk per curated column, in kColumns order.

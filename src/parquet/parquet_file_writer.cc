@@ -6,6 +6,8 @@
 #include "parquet/column_chunk_writer.h"
 
 namespace adxm {
+
+std::string DefaultCreatedBy() { return "adxmetrics version " ADXM_VERSION " (build " ADXM_BUILD_ID ")"; }
 namespace {
 
 constexpr std::string_view kMagic = "PAR1";

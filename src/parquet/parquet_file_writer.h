@@ -31,6 +31,10 @@ namespace adxm {
 class ColumnChunkWriter;
 class ZstdCompressor;
 
+/// Return FileMetaData.created_by in the form parquet-mr parses (Spark, Hive and parquet-java
+/// check it to decide whether to trust string statistics): "adxmetrics version 0.1.0 (build <sha>)".
+std::string DefaultCreatedBy();
+
 /// How a ParquetFileWriter encodes its pages.
 struct ParquetWriteOptions {
   int zstd_level = 1;                       // zstd level of pages (negative: faster, larger).
@@ -40,7 +44,7 @@ struct ParquetWriteOptions {
   int distinct_zstd_level = -5;
   size_t page_bytes = 1 << 20;              // A data page is cut after ~this many uncompressed value bytes.
   size_t max_dictionary_bytes = 1 << 20;    // Past this, a chunk's remaining pages switch to PLAIN.
-  std::string created_by = "adxmetrics";    // FileMetaData.created_by.
+  std::string created_by = DefaultCreatedBy();  // FileMetaData.created_by.
 };
 
 class ParquetFileWriter {

@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <random>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -448,6 +449,24 @@ TEST_F(ParquetFileWriterTest, CopiedRowGroupsReadBackAfterTheWrittenOnes) {
   Status status = (*other)->CopyRowGroups(LocalReader(b), b.string(), std::vector<RowGroupInfo>{beyond});
   EXPECT_FALSE(status.ok());
   EXPECT_NE(status.message().find(b.string()), std::string::npos) << status.ToString();
+}
+
+}  // namespace
+}  // namespace adxm
+
+namespace adxm {
+namespace {
+
+// parquet-mr's VersionParser pattern (org.apache.parquet.VersionParser.FORMAT): Spark and
+// parquet-java ignore string statistics of files whose created_by it cannot parse.
+TEST(ParquetCreatedByTest, ParsesAsParquetMrApplicationVersion) {
+  std::regex parquet_mr_format(R"((.*?)\s+version\s*(?:([^(]*?)\s*(?:\(\s*build\s*([^)]*?)\s*\))?)?)");
+  std::smatch match;
+  std::string created_by = DefaultCreatedBy();
+  ASSERT_TRUE(std::regex_match(created_by, match, parquet_mr_format)) << created_by;
+  EXPECT_EQ(match[1], "adxmetrics");
+  EXPECT_TRUE(std::regex_match(match[2].str(), std::regex(R"(\d+\.\d+\.\d+)"))) << match[2];
+  EXPECT_FALSE(match[3].str().empty()) << created_by;
 }
 
 }  // namespace

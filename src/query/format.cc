@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <set>
 #include <vector>
+
+#include "query/value_renderer.h"
 
 namespace adxm {
 namespace {
@@ -14,14 +17,26 @@ bool IsNumeric(const QueryTable& table, size_t column_idx) {
 
 // ---- table ----
 
-// Cell text for a terminal: NULL spelled out, line breaks and tabs escaped so rows stay one line.
+// Append `byte` as \xHH.
+void AppendHexEscape(unsigned char byte, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  *out += "\\x";
+  *out += kHex[byte >> 4];
+  *out += kHex[byte & 0xf];
+}
+
+// Cell text for a terminal, lossless and one line per row: NULL spelled out; line breaks and tabs
+// as \n \r \t, other control characters (NUL included) as \xHH, a backslash doubled.
 std::string DisplayText(const Cell& cell) {
   if (!cell) return "NULL";
   std::string out;
   for (char c : *cell) {
+    auto byte = static_cast<unsigned char>(c);
     if (c == '\n') out += "\\n";
     else if (c == '\r') out += "\\r";
     else if (c == '\t') out += "\\t";
+    else if (c == '\\') out += "\\\\";
+    else if (byte < 0x20 || byte == 0x7f) AppendHexEscape(byte, &out);
     else out += c;
   }
   return out;
@@ -78,7 +93,11 @@ std::string FormatBox(const QueryTable& table) {
 
 void AppendCsvField(const Cell& cell, std::string* out) {
   if (!cell) return;  // NULL is an empty field; an empty string is "".
-  bool quote = cell->empty() || cell->find_first_of(",\"\r\n") != std::string::npos;
+  // Quoted also for any other control character (NUL included), which some readers trip on.
+  bool quote = cell->empty() || std::any_of(cell->begin(), cell->end(), [](char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return c == ',' || c == '"' || byte < 0x20 || byte == 0x7f;
+  });
   if (!quote) {
     *out += *cell;
     return;
@@ -105,56 +124,13 @@ std::string FormatCsv(const QueryTable& table) {
 
 // ---- JSON ----
 
-void AppendJsonString(std::string_view text, std::string* out) {
-  *out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      case '\b': *out += "\\b"; break;
-      case '\f': *out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof(escaped), "\\u%04x", static_cast<unsigned>(c));
-          *out += escaped;
-        } else {
-          *out += c;
-        }
-    }
-  }
-  *out += '"';
-}
-
-size_t SkipDigits(std::string_view text, size_t pos) {
-  while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
-  return pos;
-}
-
-// JSON number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?  (so inf and nan stay strings).
-bool IsJsonNumber(std::string_view text) {
-  size_t pos = !text.empty() && text[0] == '-' ? 1 : 0;
-  size_t end = SkipDigits(text, pos);
-  if (end == pos || (text[pos] == '0' && end > pos + 1)) return false;
-  if (end < text.size() && text[end] == '.') {
-    size_t fraction_end = SkipDigits(text, end + 1);
-    if (fraction_end == end + 1) return false;
-    end = fraction_end;
-  }
-  if (end < text.size() && (text[end] == 'e' || text[end] == 'E')) {
-    size_t digits = end + 1 < text.size() && (text[end + 1] == '+' || text[end + 1] == '-') ? end + 2 : end + 1;
-    end = SkipDigits(text, digits);
-    if (end == digits) return false;
-  }
-  return end == text.size();
-}
-
-void AppendJsonValue(const QueryTable& table, size_t column_idx, const Cell& cell, std::string* out) {
+void AppendJsonValue(const QueryTable& table, size_t row_idx, size_t column_idx, std::string* out) {
+  const Cell& cell = table.rows[row_idx][column_idx];
   bool boolean = column_idx < table.column_types.size() && table.column_types[column_idx] == "BOOLEAN";
-  if (!cell) {
+  bool nested = column_idx < table.nested.size() && table.nested[column_idx] && row_idx < table.json_rows.size();
+  if (nested && table.json_rows[row_idx][column_idx]) {
+    *out += *table.json_rows[row_idx][column_idx];  // Real JSON: arrays and objects.
+  } else if (!cell) {
     *out += "null";
   } else if ((IsNumeric(table, column_idx) && IsJsonNumber(*cell)) || boolean) {
     *out += *cell;
@@ -163,15 +139,32 @@ void AppendJsonValue(const QueryTable& table, size_t column_idx, const Cell& cel
   }
 }
 
+// Object keys for the columns: a repeated name gets a suffix (_1, _2, ...) not taken by another
+// column, so that no value is hidden behind a duplicate key.
+std::vector<std::string> UniqueKeys(const std::vector<std::string>& names) {
+  std::set<std::string> taken(names.begin(), names.end());
+  std::set<std::string> used;
+  std::vector<std::string> keys;
+  for (const std::string& name : names) {
+    std::string key = name;
+    int suffix = 0;
+    while (used.count(key) > 0 || (suffix > 0 && taken.count(key) > 0)) key = name + "_" + std::to_string(++suffix);
+    used.insert(key);
+    keys.push_back(key);
+  }
+  return keys;
+}
+
 std::string FormatJson(const QueryTable& table) {
+  std::vector<std::string> keys = UniqueKeys(table.column_names);
   std::string out = "[";
   for (size_t row_idx = 0; row_idx < table.rows.size(); ++row_idx) {
     out += row_idx == 0 ? "\n  {" : ",\n  {";
     for (size_t column_idx = 0; column_idx < table.column_names.size(); ++column_idx) {
       if (column_idx > 0) out += ", ";
-      AppendJsonString(table.column_names[column_idx], &out);
+      AppendJsonString(keys[column_idx], &out);
       out += ": ";
-      AppendJsonValue(table, column_idx, table.rows[row_idx][column_idx], &out);
+      AppendJsonValue(table, row_idx, column_idx, &out);
     }
     out += '}';
   }
@@ -180,13 +173,21 @@ std::string FormatJson(const QueryTable& table) {
 
 // ---- Markdown ----
 
+// Cell text for a GitHub table, lossless as rendered: '|' and '\\' backslash-escaped, '<' and '&'
+// as entities (so data never turns into HTML), a line break as <br>, other control characters as
+// numeric entities.
 std::string MarkdownText(const Cell& cell) {
   if (!cell) return "NULL";
   std::string out;
   for (char c : *cell) {
+    auto byte = static_cast<unsigned char>(c);
     if (c == '|') out += "\\|";
+    else if (c == '\\') out += "\\\\";
+    else if (c == '<') out += "&lt;";
+    else if (c == '&') out += "&amp;";
     else if (c == '\n') out += "<br>";
-    else if (c != '\r') out += c;
+    else if (byte < 0x20 || byte == 0x7f) out += "&#" + std::to_string(byte) + ";";
+    else out += c;
   }
   return out;
 }

@@ -1,10 +1,16 @@
 #include "query/query_engine.h"
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <set>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <system_error>
 #include <vector>
 
+#include "warehouse/layout.h"
 #include "warehouse/local_store.h"
 #include "warehouse/snapshot.h"
 #include "query/read_only.h"
@@ -82,12 +88,81 @@ std::string LockDownSql(const std::vector<std::string>& paths) {
 
 Result<fs::path> ResolveWarehouse(const fs::path& warehouse) {
   std::error_code error;
+  if (!fs::exists(warehouse, error)) return Status::NotFound("warehouse " + warehouse.string() + ": no such directory");
   if (!fs::is_directory(warehouse, error)) {
-    return Status::NotFound("warehouse " + warehouse.string() + ": no such directory");
+    return Status::InvalidArgument("warehouse " + warehouse.string() + ": is a file, not a directory");
+  }
+  // A directory that ingest never wrote to would read as an empty dataset: say so instead.
+  if (!fs::is_directory(warehouse / std::string(WarehouseLayout::kMetaPrefix), error)) {
+    return Status::NotFound("warehouse " + warehouse.string() +
+                            ": not an adxmetrics warehouse (no _adxmetrics directory; `adxmetrics ingest` creates it)");
   }
   fs::path resolved = fs::weakly_canonical(fs::absolute(warehouse), error);
   if (error) return Status::IoError("warehouse " + warehouse.string() + ": " + error.message());
+  // read_parquet expands *, ? and [...] in every path it is given, with no way to escape them: a
+  // warehouse under "data[12]/" would read "data1/" instead. Refuse rather than read other files.
+  if (resolved.string().find_first_of("*?[") != std::string::npos) {
+    return Status::InvalidArgument("warehouse " + resolved.string() +
+                                   ": the path holds *, ? or [, which DuckDB reads as a file pattern; "
+                                   "rename or move the warehouse (or link to it from a plain path)");
+  }
   return resolved;
+}
+
+// Interrupts a connection's query when it outlives a deadline. Timer thread and owner meet
+// through a condition variable: destruction before the deadline wakes the thread at once.
+class Watchdog {
+ public:
+  Watchdog(Connection* connection, double seconds) {
+    if (seconds <= 0) return;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    thread_ = std::thread([this, connection, deadline] {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (!cv_.wait_until(lock, deadline, [&] { return done_; })) {
+        fired_ = true;
+        connection->Interrupt();
+      }
+    });
+  }
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  /// Whether the deadline passed and the query was interrupted.
+  bool fired() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return fired_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;   // Guarded by mu_.
+  bool fired_ = false;  // Guarded by mu_.
+  std::thread thread_;
+};
+
+// "0.5", "600".
+std::string SecondsText(double seconds) {
+  std::ostringstream text;
+  text << seconds;
+  return text.str();
+}
+
+// DuckDB's out-of-memory message ends with "Possible solutions" naming settings (SET
+// memory_limit, threads, ...) that a locked engine refuses; keep the diagnosis, name our option.
+Status OutOfMemory(const Status& status, const std::string& limit) {
+  std::string message = status.message();
+  size_t advice = message.find("Possible solutions");
+  if (advice != std::string::npos) message.erase(advice);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return Status::Unavailable("query ran out of memory (limit " + (limit.empty() ? "DuckDB's default" : limit) +
+                             "): raise --memory-limit or read fewer rows/columns; " + message);
 }
 
 }  // namespace
@@ -100,23 +175,44 @@ Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(const fs::path& warehouse
   ADXM_ASSIGN_OR_RETURN(std::vector<std::string> paths, DataFiles(*snapshot));
   DatabaseOptions database_options;
   database_options.threads = options.threads;
+  // Set before the configuration is locked (LockDownSql); a query cannot change it.
+  database_options.memory_limit = options.memory_limit;
   ADXM_ASSIGN_OR_RETURN(auto database, Database::Open(database_options));
   ADXM_ASSIGN_OR_RETURN(auto connection, database->Connect());
   Status views = connection->Execute(ViewsSql(DataSourceSql(paths)));
   if (!views.ok()) return views.WithContext("warehouse " + root.string() + ": create views");
   ADXM_RETURN_IF_ERROR(connection->Execute(LockDownSql(paths)));
   return std::unique_ptr<QueryEngine>(new QueryEngine(std::move(store), std::move(snapshot), std::move(database),
-                                                      std::move(connection), paths.size()));
+                                                      std::move(connection), paths.size(), options));
+}
+
+Result<QueryTable> QueryEngine::Guarded(const std::function<Result<QueryTable>()>& run) {
+  Result<QueryTable> result = [&] {
+    Watchdog watchdog(connection_.get(), options_.timeout_seconds);
+    Result<QueryTable> outcome = run();
+    if (!outcome.ok() && watchdog.fired()) {
+      return Result<QueryTable>(Status::Unavailable(
+          "query timed out after " + SecondsText(options_.timeout_seconds) +
+          " s (raise --timeout, or 0 for no limit)"));
+    }
+    return outcome;
+  }();
+  if (!result.ok() && result.status().message().find("Out of Memory") != std::string::npos) {
+    return OutOfMemory(result.status(), options_.memory_limit);
+  }
+  return result;
 }
 
 Result<QueryTable> QueryEngine::Run(std::string_view sql) {
   ADXM_ASSIGN_OR_RETURN(auto statements, connection_->PrepareAll(sql));
   ADXM_RETURN_IF_ERROR(CheckReadOnly(connection_.get(), sql, statements));
-  for (size_t statement_idx = 0; statement_idx + 1 < statements.size(); ++statement_idx) {
-    ADXM_RETURN_IF_ERROR(statements[statement_idx]->Execute().status());
-  }
-  ADXM_ASSIGN_OR_RETURN(QueryResult result, statements.back()->Execute());
-  return QueryTable::Read(&result);
+  return Guarded([&]() -> Result<QueryTable> {
+    for (size_t statement_idx = 0; statement_idx + 1 < statements.size(); ++statement_idx) {
+      ADXM_RETURN_IF_ERROR(statements[statement_idx]->Execute().status());
+    }
+    ADXM_ASSIGN_OR_RETURN(QueryResult result, statements.back()->Execute());
+    return QueryTable::Read(&result);
+  });
 }
 
 Result<QueryTable> QueryEngine::RunPrepared(PreparedStatement* statement) {
@@ -125,8 +221,10 @@ Result<QueryTable> QueryEngine::RunPrepared(PreparedStatement* statement) {
     return Status::InvalidArgument("only SELECT statements may run prepared; got " +
                                    std::string(StatementTypeName(statement->type())));
   }
-  ADXM_ASSIGN_OR_RETURN(QueryResult result, statement->Execute());
-  return QueryTable::Read(&result);
+  return Guarded([&]() -> Result<QueryTable> {
+    ADXM_ASSIGN_OR_RETURN(QueryResult result, statement->Execute());
+    return QueryTable::Read(&result);
+  });
 }
 
 }  // namespace adxm

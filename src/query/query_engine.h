@@ -16,7 +16,9 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "base/status.h"
@@ -29,7 +31,9 @@ namespace adxm {
 
 /// Options for QueryEngine::Open.
 struct QueryEngineOptions {
-  int threads = 0;  // DuckDB worker threads; 0 keeps DuckDB's default (one per core).
+  int threads = 0;           // DuckDB worker threads; 0 keeps DuckDB's default (one per core).
+  std::string memory_limit;  // DuckDB memory limit, e.g. "4GB"; empty keeps DuckDB's default (80% of RAM).
+  double timeout_seconds = 0;  // A Run() still going after this long is interrupted; 0: no limit.
 };
 
 /// Read-only SQL over one warehouse's committed dataset.
@@ -40,7 +44,8 @@ class QueryEngine {
                                                    const QueryEngineOptions& options = {});
 
   /// Run `sql` (one or more statements; all are checked before any runs) and return the last's result.
-  /// InvalidArgument for a statement that is not read-only or a SQL error.
+  /// InvalidArgument for a statement that is not read-only or a SQL error; Unavailable when it
+  /// ran past the timeout or out of memory (the message names the option to change).
   Result<QueryTable> Run(std::string_view sql);
 
   /// Run `statement` (prepared on connection(), parameters bound) if it is a SELECT; read its result.
@@ -57,18 +62,23 @@ class QueryEngine {
 
  private:
   QueryEngine(std::unique_ptr<Store> store, std::unique_ptr<Snapshot> snapshot, std::unique_ptr<Database> database,
-              std::unique_ptr<Connection> connection, size_t file_count)
+              std::unique_ptr<Connection> connection, size_t file_count, QueryEngineOptions options)
       : store_(std::move(store)),
         snapshot_(std::move(snapshot)),
         database_(std::move(database)),
         connection_(std::move(connection)),
-        file_count_(file_count) {}
+        file_count_(file_count),
+        options_(std::move(options)) {}
+
+  // Run `run` under the timeout and translate resource errors into messages naming our options.
+  Result<QueryTable> Guarded(const std::function<Result<QueryTable>()>& run);
 
   std::unique_ptr<Store> store_;        // Outlives the snapshot.
   std::unique_ptr<Snapshot> snapshot_;  // Holds the lease on the files the views read.
   std::unique_ptr<Database> database_;  // Declared first: outlives the connection.
   std::unique_ptr<Connection> connection_;
   size_t file_count_;
+  QueryEngineOptions options_;
 };
 
 }  // namespace adxm

@@ -252,13 +252,18 @@ TEST(QueryEngineOpenTest, MissingWarehouseIsNotFound) {
   EXPECT_NE(engine.status().message().find("nope"), std::string::npos);
 }
 
-TEST(QueryEngineOpenTest, FolderThatIsNotAWarehouseIsNotFound) {
+// Clear messages: a directory ingest never wrote to, or a file, is not taken for an empty dataset.
+TEST(QueryEngineOpenTest, ADirectoryThatIsNotAWarehouseOrAFileIsNamedAsSuch) {
   ScratchDir scratch;
   auto engine = QueryEngine::Open(scratch.path());
   ASSERT_FALSE(engine.ok());
-  EXPECT_EQ(engine.status().code(), StatusCode::kNotFound);
-  EXPECT_NE(engine.status().message().find("not an adxmetrics warehouse"), std::string::npos)
-      << engine.status().ToString();
+  EXPECT_EQ(engine.status().message(), "warehouse " + scratch.path().string() +
+                                           ": not an adxmetrics warehouse (no _adxmetrics directory; "
+                                           "`adxmetrics ingest` creates it)");
+  ASSERT_TRUE(WriteFile(scratch.path() / "file", "x", false).ok());
+  auto file = QueryEngine::Open(scratch.path() / "file");
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().message(), "warehouse " + (scratch.path() / "file").string() + ": is a file, not a directory");
 }
 
 TEST(QueryEngineOpenTest, WarehouseWithoutCommitsIsAnEmptyDataset) {
@@ -287,6 +292,63 @@ TEST(QueryEngineOpenTest, ManifestPathOutsideTheTableIsCorruption) {
   auto engine = QueryEngine::Open(scratch.path());
   ASSERT_FALSE(engine.ok());
   EXPECT_EQ(engine.status().code(), StatusCode::kCorruption);
+}
+
+}  // namespace
+}  // namespace adxm
+
+namespace adxm {
+namespace {
+
+// An engine over an empty warehouse (a directory without a manifest) with `options`.
+std::unique_ptr<QueryEngine> EmptyEngine(const testing::ScratchDir& dir, const QueryEngineOptions& options) {
+  EXPECT_TRUE(CreateDirs(dir.path() / "_adxmetrics").ok());
+  auto engine = QueryEngine::Open(dir.path(), options);
+  EXPECT_TRUE(engine.ok()) << engine.status().ToString();
+  return engine.ok() ? std::move(*engine) : nullptr;
+}
+
+TEST(QueryLimitsTest, InterruptsAQueryRunningPastTheTimeout) {
+  testing::ScratchDir dir;
+  QueryEngineOptions options;
+  options.timeout_seconds = 0.2;
+  auto engine = EmptyEngine(dir, options);
+  ASSERT_NE(engine, nullptr);
+  // 10^12 row pairs: hours of work, unless interrupted.
+  auto result = engine->Run("SELECT sum(a.range * b.range) FROM range(1000000) a, range(1000000) b");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(result.status().message(), "query timed out after 0.2 s (raise --timeout, or 0 for no limit)");
+  // The engine stays usable, and quick queries are unaffected.
+  auto quick = engine->Run("SELECT 42");
+  ASSERT_TRUE(quick.ok()) << quick.status().ToString();
+}
+
+TEST(QueryLimitsTest, NamesTheMemoryLimitOptionWhenAQueryRunsOutOfMemory) {
+  testing::ScratchDir dir;
+  QueryEngineOptions options;
+  options.memory_limit = "32MB";
+  auto engine = EmptyEngine(dir, options);
+  ASSERT_NE(engine, nullptr);
+  auto result = engine->Run("SELECT length(list(range)) FROM range(100000000)");
+  ASSERT_FALSE(result.ok());
+  std::string message = result.status().message();
+  EXPECT_EQ(result.status().code(), StatusCode::kUnavailable) << message;
+  EXPECT_EQ(message.rfind("query ran out of memory (limit 32MB): raise --memory-limit", 0), 0u) << message;
+  // No advice the user cannot follow: settings are locked.
+  EXPECT_EQ(message.find("SET "), std::string::npos) << message;
+  // The limit cannot be changed from SQL.
+  EXPECT_FALSE(engine->Run("SET memory_limit = '10GB'").ok());
+}
+
+TEST(QueryLimitsTest, RejectsAMemoryLimitThatIsNotASize) {
+  testing::ScratchDir dir;
+  ASSERT_TRUE(CreateDirs(dir.path() / "_adxmetrics").ok());
+  QueryEngineOptions options;
+  options.memory_limit = "lots";
+  auto engine = QueryEngine::Open(dir.path(), options);
+  ASSERT_FALSE(engine.ok());
+  EXPECT_EQ(engine.status().message(), "memory limit \"lots\": not a size (e.g. 512MB, 4GB)");
 }
 
 }  // namespace

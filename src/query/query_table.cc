@@ -1,5 +1,7 @@
 #include "query/query_table.h"
 
+#include <algorithm>
+
 #include "query/value_renderer.h"
 #include "query/value_type.h"
 
@@ -19,6 +21,7 @@ Result<std::vector<ValueType>> DescribeColumns(QueryResult* result, QueryTable* 
     }
     table->column_types.push_back(types.back().Name());
     table->numeric.push_back(types.back().IsNumeric());
+    table->nested.push_back(types.back().IsNested());
   }
   return types;
 }
@@ -31,10 +34,15 @@ Result<QueryTable> QueryTable::Read(QueryResult* result) {
   for (DataChunk chunk = result->Fetch(); chunk.valid(); chunk = result->Fetch()) {
     size_t first_row = table.rows.size();
     table.rows.resize(first_row + chunk.size(), std::vector<Cell>(types.size()));
+    bool any_nested = std::find(table.nested.begin(), table.nested.end(), true) != table.nested.end();
+    if (any_nested) table.json_rows.resize(table.rows.size(), std::vector<Cell>(types.size()));
     for (size_t column_idx = 0; column_idx < types.size(); ++column_idx) {
       duckdb_vector vector = chunk.column(column_idx);
       for (size_t row = 0; row < chunk.size(); ++row) {
         table.rows[first_row + row][column_idx] = RenderValue(vector, types[column_idx], row);
+        if (table.nested[column_idx]) {
+          table.json_rows[first_row + row][column_idx] = RenderJson(vector, types[column_idx], row);
+        }
       }
     }
   }

@@ -28,6 +28,10 @@ struct QueryTable {
   std::vector<std::string> column_types;  // DuckDB type names: BIGINT, VARCHAR[], DECIMAL(18,3), ...
   std::vector<bool> numeric;              // Per column: integer, DECIMAL or floating-point values.
   std::vector<std::vector<Cell>> rows;    // rows[row][column].
+  std::vector<bool> nested;               // Per column: LIST, ARRAY, STRUCT, MAP or UNION values.
+  // json_rows[row][column]: the value as JSON text, for nested columns only (other cells unset);
+  // empty when no column is nested.
+  std::vector<std::vector<Cell>> json_rows;
 
   /// Read all of `result` (chunk by chunk, values decoded from the vectors).
   static Result<QueryTable> Read(QueryResult* result);

@@ -188,7 +188,125 @@ void AppendValue(duckdb_vector vector, const ValueType& type, idx_t row, bool qu
   }
 }
 
+void AppendJson(duckdb_vector vector, const ValueType& type, idx_t row, std::string* out);
+
+void AppendJsonElements(duckdb_vector child, const ValueType& type, idx_t offset, idx_t length, std::string* out) {
+  *out += '[';
+  for (idx_t element_idx = 0; element_idx < length; ++element_idx) {
+    if (element_idx > 0) *out += ',';
+    AppendJson(child, type, offset + element_idx, out);
+  }
+  *out += ']';
+}
+
+void AppendJsonMap(duckdb_vector vector, const ValueType& type, idx_t row, std::string* out) {
+  auto entry = Get<duckdb_list_entry>(vector, row);
+  duckdb_vector entries = duckdb_list_vector_get_child(vector);
+  duckdb_vector keys = duckdb_struct_vector_get_child(entries, 0);
+  duckdb_vector values = duckdb_struct_vector_get_child(entries, 1);
+  *out += '{';
+  for (idx_t entry_idx = entry.offset; entry_idx < entry.offset + entry.length; ++entry_idx) {
+    if (entry_idx > entry.offset) *out += ',';
+    AppendJsonString(RenderValue(keys, type.children[0], entry_idx).value_or("NULL"), out);
+    *out += ':';
+    AppendJson(values, type.children[1], entry_idx, out);
+  }
+  *out += '}';
+}
+
+void AppendJson(duckdb_vector vector, const ValueType& type, idx_t row, std::string* out) {
+  if (!IsValid(vector, row)) {
+    *out += "null";
+    return;
+  }
+  switch (type.id) {
+    case DUCKDB_TYPE_LIST: {
+      auto entry = Get<duckdb_list_entry>(vector, row);
+      return AppendJsonElements(duckdb_list_vector_get_child(vector), type.children[0], entry.offset, entry.length, out);
+    }
+    case DUCKDB_TYPE_ARRAY:
+      return AppendJsonElements(duckdb_array_vector_get_child(vector), type.children[0], row * type.array_size,
+                                type.array_size, out);
+    case DUCKDB_TYPE_STRUCT:
+      *out += '{';
+      for (size_t member_idx = 0; member_idx < type.children.size(); ++member_idx) {
+        if (member_idx > 0) *out += ',';
+        AppendJsonString(type.names[member_idx], out);
+        *out += ':';
+        AppendJson(duckdb_struct_vector_get_child(vector, member_idx), type.children[member_idx], row, out);
+      }
+      *out += '}';
+      return;
+    case DUCKDB_TYPE_MAP: return AppendJsonMap(vector, type, row, out);
+    case DUCKDB_TYPE_UNION: {
+      auto tag = Get<uint8_t>(duckdb_struct_vector_get_child(vector, 0), row);
+      return AppendJson(duckdb_struct_vector_get_child(vector, tag + 1), type.children[tag], row, out);
+    }
+    default: {
+      std::string text = RenderScalar(vector, type, row);
+      bool bare = type.id == DUCKDB_TYPE_BOOLEAN || (type.IsNumeric() && IsJsonNumber(text));
+      if (bare) *out += text;
+      else AppendJsonString(text, out);
+    }
+  }
+}
+
+size_t SkipDigits(std::string_view text, size_t pos) {
+  while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
+  return pos;
+}
+
 }  // namespace
+
+void AppendJsonString(std::string_view text, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  *out += '"';
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      case '\b': *out += "\\b"; break;
+      case '\f': *out += "\\f"; break;
+      default:
+        if (byte < 0x20 || byte == 0x7f) {
+          *out += "\\u00";
+          *out += kHex[byte >> 4];
+          *out += kHex[byte & 0xf];
+        } else {
+          *out += c;
+        }
+    }
+  }
+  *out += '"';
+}
+
+// JSON number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool IsJsonNumber(std::string_view text) {
+  size_t pos = !text.empty() && text[0] == '-' ? 1 : 0;
+  size_t end = SkipDigits(text, pos);
+  if (end == pos || (text[pos] == '0' && end > pos + 1)) return false;
+  if (end < text.size() && text[end] == '.') {
+    size_t fraction_end = SkipDigits(text, end + 1);
+    if (fraction_end == end + 1) return false;
+    end = fraction_end;
+  }
+  if (end < text.size() && (text[end] == 'e' || text[end] == 'E')) {
+    size_t digits = end + 1 < text.size() && (text[end + 1] == '+' || text[end + 1] == '-') ? end + 2 : end + 1;
+    end = SkipDigits(text, digits);
+    if (end == digits) return false;
+  }
+  return end == text.size();
+}
+
+std::string RenderJson(duckdb_vector vector, const ValueType& type, idx_t row) {
+  std::string out;
+  AppendJson(vector, type, row, &out);
+  return out;
+}
 
 std::optional<std::string> RenderValue(duckdb_vector vector, const ValueType& type, idx_t row) {
   if (!IsValid(vector, row)) return std::nullopt;

@@ -22,4 +22,15 @@ namespace adxm {
 /// Return row `row` of `vector` (whose type is `type`) as text, or nullopt for NULL.
 std::optional<std::string> RenderValue(duckdb_vector vector, const ValueType& type, idx_t row);
 
+/// Return row `row` of `vector` as JSON: lists and arrays as arrays, structs and maps as objects
+/// (map keys as their text), finite numbers and booleans bare, NULL as null, everything else
+/// (NaN and infinities too) as a string of its text.
+std::string RenderJson(duckdb_vector vector, const ValueType& type, idx_t row);
+
+/// Append `text` as a JSON string: quotes, backslash and every control character escaped.
+void AppendJsonString(std::string_view text, std::string* out);
+
+/// Return whether `text` follows the JSON number grammar (so "inf" and "nan" do not).
+bool IsJsonNumber(std::string_view text);
+
 }  // namespace adxm

@@ -101,7 +101,26 @@ std::string SchemaMarkdown() {
   md +=
       "\nPartition columns (Hive-style, in the path, VARCHAR, zero-padded, from `eventTime` in UTC):\n\n"
       "| column | example |\n|---|---|\n"
-      "| `year` | '2023' |\n| `month` | '05' |\n| `day` | '01' |\n";
+      "| `year` | '2023' |\n| `month` | '05' |\n| `day` | '01' |\n"
+      "\n## Which records become rows\n\n"
+      "A record qualifies when it is an S3 data event (`eventSource` s3.amazonaws.com, `eventCategory` Data or\n"
+      "absent), read-only, not a management event, and went through an ADX-owned access point. Only\n"
+      "qualifying records are held to this schema: any other record (DynamoDB, Lambda, S3 Express, network\n"
+      "activity, ...) is counted and skipped whatever the shape or type of its fields. A field that decides\n"
+      "qualification and has the wrong JSON type counts as missing.\n\n"
+      "A qualifying record that cannot become a row is *malformed*: a field above of the wrong JSON type, no\n"
+      "`eventID` or `eventTime`, an unparseable or implausible `eventTime`, or a duplicate key. It is\n"
+      "reported (log object, record index, reason, raw JSON up to 4 KiB) and the object's other records\n"
+      "are ingested.\n\n"
+      "**Duplicate keys.** One rule: a JSON key that adxmetrics reads and that appears twice in the same\n"
+      "object is an error, never silently resolved. In a record (at any depth adxmetrics reads, e.g.\n"
+      "`eventID`, `userIdentity.accountId`, `resources[1].type`) it makes a qualifying record malformed; a\n"
+      "second `Records` key rejects the whole log object, so no event is ever ingested twice. Keys\n"
+      "adxmetrics does not read are not examined.\n\n"
+      "**Anonymous requests.** Unsigned requests have `subscriber_account_id` = 'anonymous' whichever\n"
+      "spelling the trail used (`anonymous`, or `ANONYMOUS_PRINCIPAL` in older trails), so the AWS\n"
+      "sample's `subscriber_account_id != 'anonymous'` excludes them all. Where the record said\n"
+      "`ANONYMOUS_PRINCIPAL` and named no principal, `principal_id` keeps that spelling.\n";
   return md;
 }
 

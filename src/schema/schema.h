@@ -72,11 +72,13 @@ inline constexpr std::array<Column, kNumColumns> kColumns = {{
     {"eventName", ColumnType::kVarchar, true, "eventName",
      "S3 API operation: GetObject, HeadObject, ListObjects (V1 and V2), ..."},
     {"eventTime", ColumnType::kTimestamp, true, "eventTime",
-     "When the request was made, UTC, second precision. Partitions derive from it."},
+     "When the request was made, UTC, second precision. Partitions derive from it. A record whose "
+     "time is before 2013-11-01 (CloudTrail's start) or more than a day ahead of the ingest is malformed."},
     {"provider_bucket_region", ColumnType::kVarchar, true, "awsRegion",
      "Region of the provider's bucket / access point."},
     {"subscriber_account_id", ColumnType::kVarchar, true, "userIdentity.accountId",
-     "AWS account of the requester; 'anonymous' for unsigned requests."},
+     "AWS account of the requester; 'anonymous' for every unsigned request (older trails log "
+     "ANONYMOUS_PRINCIPAL, newer ones anonymous: both become 'anonymous')."},
     {"subscriber_ip_address", ColumnType::kVarchar, true, "sourceIPAddress",
      "Source IP address (or AWS service name) of the request."},
     {"subscriber_user_agent", ColumnType::kVarchar, true, "userAgent",
@@ -101,7 +103,8 @@ inline constexpr std::array<Column, kNumColumns> kColumns = {{
     {"identity_type", ColumnType::kVarchar, false, "userIdentity.type",
      "Requester identity type: AWSAccount, IAMUser, AssumedRole, Root, ..."},
     {"principal_id", ColumnType::kVarchar, false, "userIdentity.principalId",
-     "Principal id as the bucket owner sees it (role id and session for cross-account callers)."},
+     "Principal id as the bucket owner sees it (role id and session for cross-account callers). "
+     "Empty for unsigned requests, except 'ANONYMOUS_PRINCIPAL' where the record spelled its account so."},
     {"request_id", ColumnType::kVarchar, false, "requestID", "S3 request id."},
     {"bytes_in", ColumnType::kBigint, false, "additionalEventData.bytesTransferredIn",
      "Bytes received from the subscriber; NULL when not logged."},

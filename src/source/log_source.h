@@ -24,6 +24,10 @@ struct ObjectInfo {
   std::string key;      // Path relative to the source root, '/'-separated.
   uint64_t size = 0;    // Bytes as stored (gzip'd).
   std::string version;  // ETag for S3, "mtime-ns" for local files; recorded for lineage.
+  // Non-empty: the entry was seen but cannot be read or listed, and why ("cannot list directory:
+  // Permission denied", "dangling symlink"). A directory's key ends in '/'. size and version unset.
+  std::string problem;
+  bool dangling_link = false;  // The problem is a symbolic link to nothing (a log only if named like one).
 };
 
 /// A read-only store of log objects.
@@ -34,14 +38,18 @@ class LogSource {
   /// Name the source for messages, e.g. "/data/trail" or "s3://bucket/prefix".
   virtual std::string Describe() const = 0;
 
-  /// List every object under the root (logs and anything else), sorted by key.
+  /// List every object under the root (logs and anything else), sorted by key. Entries that
+  /// cannot be listed or read are listed too, with their problem, so that nothing is skipped
+  /// silently. Fails (IoError) only when the root itself cannot be listed.
   virtual Status List(std::vector<ObjectInfo>* objects) = 0;
 
   /// Read `object` whole into `out` (reusing its capacity), reserving `padding` spare bytes.
   virtual Status Read(const ObjectInfo& object, std::string* out, size_t padding) = 0;
 };
 
-/// Open a directory tree of log files.
+/// Open a directory tree of log files. Symbolic links are followed, to files and to directories
+/// (a synced log folder is often linked in); a directory reached twice (a link cycle, or two
+/// links to one folder) is listed once, under the first key met in sorted walk order.
 Result<std::unique_ptr<LogSource>> OpenLocalSource(const std::filesystem::path& root);
 
 }  // namespace adxm
