@@ -73,12 +73,12 @@ Status PlanObjects(LogSource* source, Manifest& manifest, const IngestOptions& o
   std::vector<ObjectInfo> logs;
   for (ObjectInfo& object : listed) {
     if (!object.problem.empty() && (!object.dangling_link || ClassifyLogKey(object.key).is_log)) {
-      report->rejected.push_back({object.key, object.problem});  // An entry that may hold logs, unread.
+      report->rejected.push_back({object.key, object.problem, 0});  // An entry that may hold logs, unread.
     } else if (!ClassifyLogKey(object.key).is_log || !object.problem.empty()) {
       ++report->objects_ignored;
     } else if (!simdjson::validate_utf8(object.key.data(), object.key.size())) {
       // The manifest cannot record it (S3 keys are UTF-8; a local file name may not be).
-      report->rejected.push_back({object.key, "key is not valid UTF-8"});
+      report->rejected.push_back({object.key, "key is not valid UTF-8", 0});
     } else {
       logs.push_back(std::move(object));
     }
@@ -299,6 +299,10 @@ std::string FormatIngestReport(const IngestReport& report) {
   double mb = report.bytes_read / 1e6;
   out += fmt::format("\ntime:    {:.2f} s ({:.1f} MB gz read)\n", report.seconds, mb);
   for (const RejectedObject& reject : report.rejected) {
+    if (reject.attempts == 0) {  // Not an object the run tried (a source entry it could not read).
+      out += fmt::format("rejected: {}: {}\n", PrintableText(reject.key), reject.reason);
+      continue;
+    }
     out += fmt::format("rejected: {}: {} (attempt {}{})\n", PrintableText(reject.key), reject.reason, reject.attempts,
                        reject.quarantined ? "; quarantined until the object changes" : "; retried on the next run");
   }

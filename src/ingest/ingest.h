@@ -49,7 +49,8 @@ struct IngestOptions {
 struct RejectedObject {
   std::string key;
   std::string reason;
-  uint64_t attempts = 1;     // Runs that failed on this version, this one included.
+  uint64_t attempts = 1;     // Runs that failed on this version, this one included (0: not in the
+                             // ledger: a source entry that could not be read, a key that is not UTF-8).
   bool quarantined = false;  // Reached max_attempts: later runs skip it until it changes.
 };
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
 
 #include "test_util.h"
@@ -14,6 +15,7 @@ namespace {
 class ReportRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    std::filesystem::create_directories(scratch_.path() / "_adxmetrics");  // As an ingest of nothing leaves it.
     auto runner = ReportRunner::Open(scratch_.path(), {});
     ASSERT_TRUE(runner.ok()) << runner.status().ToString();
     runner_ = std::move(*runner);

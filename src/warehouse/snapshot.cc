@@ -38,14 +38,7 @@ Result<std::unique_ptr<Manifest>> OpenManifest(Store* store) {
 Result<std::unique_ptr<Snapshot>> Snapshot::Open(Store* store) {
   std::unique_ptr<Snapshot> snapshot(new Snapshot(store));
   ADXM_ASSIGN_OR_RETURN(auto manifest, OpenManifest(store));
-  if (manifest->empty()) {
-    std::vector<StoreEntry> any;
-    ADXM_RETURN_IF_ERROR(store->List(std::string(WarehouseLayout::kMetaPrefix), &any));
-    ADXM_RETURN_IF_ERROR(store->List(std::string(WarehouseLayout::kTablePrefix), &any));
-    if (any.empty()) return Status::NotFound(store->Describe() + ": not an adxmetrics warehouse (no " +
-                                             std::string(WarehouseLayout::kMetaPrefix) + " folder)");
-    return snapshot;
-  }
+  if (manifest->empty()) return snapshot;  // Nothing committed yet: no files.
   // A provisional lease at txn 0 holds off every vacuum while the state is read again; the lease
   // for that state's txn replaces it below. (Read-only warehouses get no lease: the retention
   // window protects their readers.)

@@ -28,8 +28,7 @@ struct SnapshotFile {
 
 class Snapshot {
  public:
-  /// Open the newest committed version of the warehouse in `store`. NotFound when `store` holds
-  /// no warehouse at all (neither metadata nor a table folder).
+  /// Open the newest committed version of the warehouse in `store` (no commit yet: no files).
   static Result<std::unique_ptr<Snapshot>> Open(Store* store);
 
   ~Snapshot();
