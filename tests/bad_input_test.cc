@@ -116,6 +116,31 @@ TEST_F(BadInputIntegrationTest, EachBadObjectIsNamedWithItsReasonAndGoodOnesAreA
                                        kMixedGoodId + "'").size(), 1u);
 }
 
+TEST_F(BadInputIntegrationTest, MalformedRecordsAreQuarantinedListedByRejectsAndTheirObjectsNotReadAgain) {
+  CommandResult run = IngestCli(bucket(), warehouse());
+  EXPECT_EQ(run.exit_code, 3) << run.out;
+  CommandResult listed = RunCli({"rejects", "--warehouse", warehouse().string(), "--format", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  auto rows = nlohmann::json::parse(listed.out);
+  std::map<std::string, nlohmann::json> records;  // By key, the malformed records only.
+  for (const auto& row : rows) {
+    if (row["status"] == "malformed record") records[row["key"].get<std::string>()] = row;
+  }
+  ASSERT_EQ(records.size(), 2u) << listed.out;
+  const auto& mixed = records.at(BadKey("mixed"));
+  EXPECT_EQ(mixed["record"], "2");
+  EXPECT_NE(mixed["reason"].get<std::string>().find("implausible"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(mixed["raw_json"].get<std::string>())["eventID"], "c0ffee00-0000-4000-8000-0000000000b2");
+  EXPECT_EQ(records.at(BadKey("wrongtype"))["record"], "0");
+  // The objects holding them are processed: the next run reads neither again, and the ledger
+  // still lists their records.
+  CommandResult again = IngestCli(bucket(), warehouse());
+  EXPECT_NE(again.out.find("0 malformed"), std::string::npos) << again.out;
+  EXPECT_EQ(again.out.find("malformed record: "), std::string::npos) << again.out;
+  listed = RunCli({"rejects", "--warehouse", warehouse().string(), "--format", "csv"});
+  EXPECT_NE(listed.out.find(BadKey("mixed")), std::string::npos) << listed.out;
+}
+
 TEST_F(BadInputIntegrationTest, RejectsAreRetriedOnLaterRunsAndARepairedFileIngests) {
   ASSERT_EQ(IngestCli(bucket(), warehouse()).exit_code, 3);
   int64_t rows = CountRows(warehouse());

@@ -1,5 +1,7 @@
 // `adxmetrics rejects`: the warehouse's rejection ledger as a table.
+#include <cstdio>
 #include <ctime>
+#include <optional>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -40,11 +42,24 @@ int RunRejects(const RejectsArgs& args) {
   auto manifest = Manifest::Open(store->get());
   if (!manifest.ok()) return Fail(manifest.status());
   QueryTable table;
-  table.column_names = {"key", "status", "attempts", "reason", "size", "version", "first_seen", "last_seen"};
-  for (const auto& [key, reject] : (*manifest)->state().rejects) {
+  table.column_names = {"key", "status", "attempts", "reason", "size", "version", "first_seen", "last_seen",
+                         "record", "raw_json"};
+  const ManifestState& state = (*manifest)->state();
+  for (const auto& [key, reject] : state.rejects) {
     std::string status = reject.attempts >= args.max_attempts ? "quarantined" : "retrying";
     table.rows.push_back({key, status, std::to_string(reject.attempts), reject.reason, std::to_string(reject.size),
-                          reject.version, IsoTime(reject.first_seen), IsoTime(reject.last_seen)});
+                          reject.version, IsoTime(reject.first_seen), IsoTime(reject.last_seen), std::nullopt,
+                          std::nullopt});
+  }
+  // Malformed records: their objects are ingested; each bad record is kept here (the newest).
+  for (const QuarantinedRecord& record : state.quarantined) {
+    table.rows.push_back({record.key, "malformed record", std::nullopt, record.reason, std::nullopt, std::nullopt,
+                          IsoTime(record.time), IsoTime(record.time), std::to_string(record.record_index),
+                          record.raw_json});
+  }
+  if (state.quarantined_total > state.quarantined.size()) {
+    std::fprintf(stderr, "adxmetrics: %llu malformed records in all; the newest %zu are kept\n",
+                 static_cast<unsigned long long>(state.quarantined_total), state.quarantined.size());
   }
   table.column_types.assign(table.column_names.size(), "VARCHAR");
   table.numeric.assign(table.column_names.size(), false);

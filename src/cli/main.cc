@@ -14,7 +14,7 @@ const Command kCommands[] = {
     {"generate", "Write a realistic synthetic CloudTrail bucket and its ground truth", SetupGenerate},
     {"ingest", "Ingest new CloudTrail log objects into the curated Parquet dataset", SetupIngest},
     {"query", "Run read-only SQL over the curated dataset", SetupQuery},
-    {"rejects", "List the log objects ingest rejected, with reasons, attempts and quarantine", SetupRejects},
+    {"rejects", "List rejected log objects (reasons, attempts, quarantine) and malformed records", SetupRejects},
     {"report", "Run a usage report (subscribers, spikes, inactive, ...); --list shows them", SetupReport},
     {"statement", "Write one subscriber's usage statement (HTML, Markdown or CSV)", SetupStatement},
     {"demo", "Generate a month of logs, ingest it and show the sample's queries", SetupDemo},

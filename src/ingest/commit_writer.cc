@@ -75,6 +75,7 @@ Status CommitWriter::Run(CommitJob& job) {
   }
   record.objects = std::move(job.objects);
   record.rejects = std::move(job.rejects);
+  record.quarantined = std::move(job.quarantined);
   size_t files = record.added_files.size();
   size_t objects = record.objects.size();
   ADXM_RETURN_IF_ERROR(warehouse_->Commit(std::move(record)));

@@ -34,6 +34,7 @@ struct CommitJob {
   std::vector<std::pair<int64_t, std::vector<RowRef>>> days;
   std::vector<std::unique_ptr<ExtractedObject>> batches;
   std::vector<RejectRecord> rejects;
+  std::vector<QuarantinedRecord> quarantined;
 };
 
 class CommitWriter {

@@ -136,14 +136,27 @@ RejectRecord NextReject(const std::map<std::string, RejectRecord>& ledger, const
   return reject;
 }
 
+// The start of a record's JSON as the quarantine keeps it: at most kMaxQuarantinedJson bytes, cut
+// on a character boundary.
+std::string QuarantineExcerpt(std::string_view json) {
+  if (!simdjson::validate_utf8(json.data(), json.size())) return "(not UTF-8)";
+  size_t cut = std::min(json.size(), kMaxQuarantinedJson);
+  while (cut < json.size() && cut > 0 && (static_cast<unsigned char>(json[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(json.substr(0, cut));
+}
+
 // Buffers routed rows and the objects they came from; hands full buffers to the commit writer.
 class Batcher {
  public:
   Batcher(DayIndex* days, CommitWriter* writer, const IngestOptions& options)
       : days_(days), writer_(writer), options_(options) {}
 
-  Status Add(const ObjectInfo& object, std::unique_ptr<ExtractedObject> extracted, IngestReport* report) {
+  Status Add(const ObjectInfo& object, std::unique_ptr<ExtractedObject> extracted, int64_t now, IngestReport* report) {
     ADXM_ASSIGN_OR_RETURN(DayIndex::Counts counts, days_->Route(extracted->rows));
+    // Malformed records go to the quarantine in the same commit as the object's rows.
+    for (const MalformedRecord& record : extracted->malformed) {
+      job_.quarantined.push_back({object.key, record.record_index, record.reason, QuarantineExcerpt(record.raw_json), now});
+    }
     pending_bytes_ += extracted->rows.ByteSize();
     report->events_read += extracted->stats.records;
     report->events_qualifying += extracted->stats.qualifying;
@@ -235,10 +248,8 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
         report.rejected.push_back({reject.key, reject.reason, reject.attempts, reject.attempts >= options.max_attempts});
         batcher.AddReject(std::move(reject));
       } else {
-        for (MalformedRecord& record : extracted->malformed) {
-          report.rejected_records.push_back({todo[index].key, std::move(record)});
-        }
-        ADXM_RETURN_IF_ERROR(batcher.Add(todo[index], std::move(extracted), &report));
+        for (const MalformedRecord& record : extracted->malformed) report.rejected_records.push_back({todo[index].key, record});
+        ADXM_RETURN_IF_ERROR(batcher.Add(todo[index], std::move(extracted), now, &report));
       }
       progress.Update(index + 1, report.events_read, report.bytes_read);
     }

@@ -104,6 +104,17 @@ bool DecodeReject(const json& object, RejectRecord* out) {
          ReadField(object, "last_seen", &out->last_seen);
 }
 
+json EncodeQuarantined(const QuarantinedRecord& record) {
+  return json{{"key", record.key}, {"record", record.record_index}, {"reason", record.reason},
+              {"raw", record.raw_json}, {"time", record.time}};
+}
+
+bool DecodeQuarantined(const json& object, QuarantinedRecord* out) {
+  return object.contains("key") && ReadField(object, "key", &out->key) &&
+         ReadField(object, "record", &out->record_index) && ReadField(object, "reason", &out->reason) &&
+         ReadField(object, "raw", &out->raw_json) && ReadField(object, "time", &out->time);
+}
+
 json EncodeRetained(const RetainedFile& file) {
   return json{{"path", file.path}, {"txn", file.removed_txn}, {"time", file.removed_time}};
 }
@@ -130,6 +141,8 @@ struct CheckpointData {
   std::vector<RetainedFile> retained;
   std::vector<RejectRecord> rejects;
   std::vector<PartEntry> parts;
+  std::vector<QuarantinedRecord> quarantined;
+  uint64_t quarantined_total = 0;
 };
 
 bool DecodeCheckpoint(std::string_view entry, CheckpointData* out) {
@@ -138,7 +151,9 @@ bool DecodeCheckpoint(std::string_view entry, CheckpointData* out) {
   json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
   return doc.is_object() && ReadField(doc, "txn", &out->txn) && out->txn > 0 && ReadStrings(doc, "live", &out->live) &&
          ReadArray(doc, "retained", &out->retained, DecodeRetained) &&
-         ReadArray(doc, "rejects", &out->rejects, DecodeReject) && ReadArray(doc, "parts", &out->parts, DecodePart);
+         ReadArray(doc, "rejects", &out->rejects, DecodeReject) && ReadArray(doc, "parts", &out->parts, DecodePart) &&
+         ReadArray(doc, "quarantined", &out->quarantined, DecodeQuarantined) &&
+         ReadField(doc, "quarantined_total", &out->quarantined_total);
 }
 
 // Store keys under `prefix` that parse as a txn, with their txns, ascending.
@@ -163,6 +178,9 @@ bool Manifest::IsEncodable(const CommitRecord& record) {
   for (const RejectRecord& reject : record.rejects) {
     if (!Utf8(reject.key) || !Utf8(reject.version) || !Utf8(reject.reason)) return false;
   }
+  for (const QuarantinedRecord& quarantined : record.quarantined) {
+    if (!Utf8(quarantined.key) || !Utf8(quarantined.reason) || !Utf8(quarantined.raw_json)) return false;
+  }
   auto all = [](const std::vector<std::string>& names) { return std::all_of(names.begin(), names.end(), Utf8); };
   return all(record.added_files) && all(record.removed_files) && all(record.vacuumed);
 }
@@ -178,6 +196,10 @@ std::string Manifest::EncodeRecord(const CommitRecord& record) {
     for (const RejectRecord& reject : record.rejects) doc["rejects"].push_back(EncodeReject(reject));
   }
   if (!record.vacuumed.empty()) doc["vacuumed"] = record.vacuumed;
+  if (!record.quarantined.empty()) {
+    doc["quarantined"] = json::array();
+    for (const QuarantinedRecord& quarantined : record.quarantined) doc["quarantined"].push_back(EncodeQuarantined(quarantined));
+  }
   return Frame(doc);
 }
 
@@ -188,7 +210,8 @@ bool Manifest::DecodeRecord(std::string_view entry, CommitRecord* record) {
   return doc.is_object() && doc.contains("txn") && ReadField(doc, "txn", &record->txn) &&
          ReadField(doc, "time", &record->time) && ReadArray(doc, "objects", &record->objects, DecodeObject) &&
          ReadStrings(doc, "added", &record->added_files) && ReadStrings(doc, "removed", &record->removed_files) &&
-         ReadArray(doc, "rejects", &record->rejects, DecodeReject) && ReadStrings(doc, "vacuumed", &record->vacuumed);
+         ReadArray(doc, "rejects", &record->rejects, DecodeReject) && ReadStrings(doc, "vacuumed", &record->vacuumed) &&
+         ReadArray(doc, "quarantined", &record->quarantined, DecodeQuarantined);
 }
 
 Result<std::unique_ptr<Manifest>> Manifest::Open(Store* store, const ManifestOptions& options) {
@@ -246,6 +269,8 @@ Status Manifest::LoadCheckpoint(uint64_t txn) {
   state_.live_files.insert(data.live.begin(), data.live.end());
   for (RetainedFile& file : data.retained) state_.retained[file.path] = std::move(file);
   for (RejectRecord& reject : data.rejects) state_.rejects[reject.key] = std::move(reject);
+  state_.quarantined = std::move(data.quarantined);
+  state_.quarantined_total = data.quarantined_total;
   parts_.clear();
   checkpoint_objects_ = 0;
   for (PartEntry& part : data.parts) {
@@ -279,9 +304,23 @@ Status Manifest::Apply(const CommitRecord& record) {
   if (record.txn != next_txn()) {
     return Status::Corruption("commit txn " + std::to_string(record.txn) + " follows txn " + std::to_string(state_.txn));
   }
+  std::set<std::string_view> processed;
   for (const ObjectRecord& object : record.objects) {
     tail_[object.key] = IndexedObject{object.key, object.size, object.version};
     state_.rejects.erase(object.key);
+    processed.insert(object.key);
+  }
+  // A reprocessed object's malformed records replace those of its earlier version.
+  if (!state_.quarantined.empty() && !processed.empty()) {
+    std::erase_if(state_.quarantined, [&](const QuarantinedRecord& quarantined) {
+      return processed.count(quarantined.key) > 0;
+    });
+  }
+  state_.quarantined.insert(state_.quarantined.end(), record.quarantined.begin(), record.quarantined.end());
+  state_.quarantined_total += record.quarantined.size();
+  if (state_.quarantined.size() > kMaxQuarantinedRecords) {
+    state_.quarantined.erase(state_.quarantined.begin(),
+                             state_.quarantined.end() - static_cast<std::ptrdiff_t>(kMaxQuarantinedRecords));
   }
   for (const std::string& file : record.removed_files) {
     if (state_.live_files.erase(file) > 0) state_.retained[file] = RetainedFile{file, record.txn, record.time};
@@ -375,6 +414,9 @@ Status Manifest::Checkpoint() {
               {"rejects", json::array()}, {"parts", json::array()}};
   for (const auto& [path, file] : state_.retained) doc["retained"].push_back(EncodeRetained(file));
   for (const auto& [key, reject] : state_.rejects) doc["rejects"].push_back(EncodeReject(reject));
+  doc["quarantined"] = json::array();
+  for (const QuarantinedRecord& quarantined : state_.quarantined) doc["quarantined"].push_back(EncodeQuarantined(quarantined));
+  doc["quarantined_total"] = state_.quarantined_total;
   uint64_t objects = 0;
   for (const auto& [part, entry] : parts) {
     doc["parts"].push_back(json{{"part", part}, {"key", entry.key}, {"count", entry.count}});

@@ -54,6 +54,20 @@ struct RejectRecord {
   int64_t last_seen = 0;
 };
 
+/// A qualifying record that could not become a row, kept for `adxmetrics rejects` (its object is
+/// processed: its other records are rows).
+struct QuarantinedRecord {
+  std::string key;            // The log object.
+  uint64_t record_index = 0;  // Position in its Records array, from 0.
+  std::string reason;
+  std::string raw_json;       // The record as written, cut at kMaxQuarantinedJson bytes.
+  int64_t time = 0;           // Unix seconds of the commit that recorded it.
+};
+
+/// Bytes of a quarantined record's JSON kept; records kept (the newest).
+inline constexpr size_t kMaxQuarantinedJson = 1024;
+inline constexpr size_t kMaxQuarantinedRecords = 5000;
+
 /// A data file a commit removed, kept for snapshots until vacuumed.
 struct RetainedFile {
   std::string path;          // Relative to the table folder.
@@ -70,6 +84,7 @@ struct CommitRecord {
   std::vector<std::string> removed_files;  // Data files no longer live (compaction); retained.
   std::vector<RejectRecord> rejects;       // Ledger entries to insert or replace.
   std::vector<std::string> vacuumed;       // Retained files now deleted.
+  std::vector<QuarantinedRecord> quarantined;  // Malformed records of this commit's objects.
 };
 
 /// The committed state a snapshot and the writer need.
@@ -78,6 +93,9 @@ struct ManifestState {
   std::set<std::string> live_files;               // Relative to the table folder, sorted.
   std::map<std::string, RetainedFile> retained;   // By path.
   std::map<std::string, RejectRecord> rejects;    // By key.
+  // Malformed records, oldest first: at most kMaxQuarantinedRecords (quarantined_total counts all).
+  std::vector<QuarantinedRecord> quarantined;
+  uint64_t quarantined_total = 0;
   bool legacy = false;  // Format 1: data files exist only under their visible keys.
 };
 
