@@ -25,14 +25,19 @@ IngestOptions SmallCommits() {
   return options;
 }
 
-TEST(TornManifestIntegrationTest, EveryTruncationOfTheLastCommitRecoversThePrefixAndIngestEndsClean) {
-  ScratchDir scratch;
+// A small bucket of one day under `dir`/bucket.
+std::unique_ptr<LogSource> SmallBucket(const fs::path& dir) {
   GenerateOptions generate;
-  generate.out = scratch.path() / "bucket";
+  generate.out = dir / "bucket";
   generate.days = 1;
   generate.events_per_day = 40;
-  ASSERT_TRUE(Generate(generate).ok());
-  auto source = *OpenLocalSource(generate.out);
+  EXPECT_TRUE(Generate(generate).ok());
+  return *OpenLocalSource(generate.out);
+}
+
+TEST(TornManifestIntegrationTest, EveryTruncationOfTheLastCommitRecoversThePrefixAndIngestEndsClean) {
+  ScratchDir scratch;
+  auto source = SmallBucket(scratch.path());
   auto clean = scratch.path() / "clean";
   ASSERT_TRUE(Ingest(source.get(), clean, SmallCommits()).ok());
   const std::string clean_dump = DumpDataset(clean);
@@ -69,12 +74,7 @@ TEST(TornManifestIntegrationTest, EveryTruncationOfTheLastCommitRecoversThePrefi
 
 TEST(TornManifestIntegrationTest, DamagedCommitFollowedByOthersIsCorruptionNotAGuess) {
   ScratchDir scratch;
-  GenerateOptions generate;
-  generate.out = scratch.path() / "bucket";
-  generate.days = 1;
-  generate.events_per_day = 40;
-  ASSERT_TRUE(Generate(generate).ok());
-  auto source = *OpenLocalSource(generate.out);
+  auto source = SmallBucket(scratch.path());
   auto warehouse = scratch.path() / "wh";
   ASSERT_TRUE(Ingest(source.get(), warehouse, SmallCommits()).ok());
   fs::remove_all(warehouse / "_adxmetrics" / "checkpoint");

@@ -22,38 +22,6 @@ Status ErrnoStatus(const fs::path& path, std::string_view op, int err = errno) {
   return Status::IoError(std::move(msg));
 }
 
-class LocalWritableFile : public WritableFile {
- public:
-  LocalWritableFile(fs::path path, int fd) : path_(std::move(path)), fd_(fd) {}
-  ~LocalWritableFile() override {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-  Status Append(std::string_view data) override {
-    while (!data.empty()) {
-      ssize_t written = ::write(fd_, data.data(), data.size());
-      if (written < 0 && errno == EINTR) continue;
-      if (written < 0) return ErrnoStatus(path_, "write");
-      data.remove_prefix(static_cast<size_t>(written));
-    }
-    return Status::OK();
-  }
-  Status Sync() override {
-    if (::fsync(fd_) != 0) return ErrnoStatus(path_, "fsync");
-    return Status::OK();
-  }
-  Status Close() override {
-    int fd = fd_;
-    fd_ = -1;
-    if (fd >= 0 && ::close(fd) != 0) return ErrnoStatus(path_, "close");
-    return Status::OK();
-  }
-
- private:
-  fs::path path_;
-  int fd_;
-};
-
 class LocalLock : public StoreLock {
  public:
   explicit LocalLock(int fd) : fd_(fd) {}
@@ -122,9 +90,7 @@ std::string LocalStore::TempKey(const std::string& key) {
 Result<std::unique_ptr<WritableFile>> LocalStore::NewWritableFile(const std::string& key) {
   fs::path path = Path(key);
   ADXM_RETURN_IF_ERROR(CreateDirs(path.parent_path()));
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoStatus(path, "create");
-  return std::unique_ptr<WritableFile>(new LocalWritableFile(path, fd));
+  return NewLocalWritableFile(path);
 }
 
 Status LocalStore::PutIfAbsent(const std::string& key, std::string_view data) {
@@ -162,22 +128,7 @@ Status LocalStore::Link(const std::string& from, const std::string& to) {
 }
 
 Status LocalStore::ReadRange(const std::string& key, uint64_t offset, uint64_t size, std::string* out) {
-  fs::path path = Path(key);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(path, "open");
-  out->resize(size);
-  uint64_t done = 0;
-  Status status;
-  while (done < size) {
-    ssize_t got = ::pread(fd, out->data() + done, size - done, static_cast<off_t>(offset + done));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) status = ErrnoStatus(path, "read");
-    if (got <= 0) break;
-    done += static_cast<uint64_t>(got);
-  }
-  ::close(fd);
-  out->resize(done);
-  return status;
+  return ReadFileRange(Path(key), offset, size, out);
 }
 
 Status LocalStore::Read(const std::string& key, std::string* out) { return ReadFileInto(Path(key), out); }
