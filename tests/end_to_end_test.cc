@@ -7,6 +7,8 @@
 #include <set>
 
 #include "base/file_util.h"
+#include "db/duckdb.h"
+#include "query/query_table.h"
 #include "warehouse/local_store.h"
 #include "warehouse/warehouse.h"
 #include "dataset_checks.h"
@@ -191,6 +193,19 @@ TEST_F(EndToEndIntegrationTest, CompactionAcrossRunsKeepsEveryRowOnce) {
   std::map<std::string, int> files_per_day;
   for (const auto& file : DataFilesOnDisk(warehouse())) ++files_per_day[file.substr(0, file.rfind('/'))];
   for (const auto& [day, count] : files_per_day) EXPECT_LE(count, 2) << day;
+  // Small commits' row groups are merged, not copied: a compacted file has at most one row group
+  // under 16,384 rows (read from the files' own metadata by a separate DuckDB).
+  auto database = *Database::Open();
+  auto connection = *database->Connect();
+  for (const auto& file : DataFilesOnDisk(warehouse())) {
+    std::string path = SqlQuote((TableDir(warehouse()) / file).string());
+    auto small = connection->Query("SELECT count(*) FROM (SELECT row_group_id FROM parquet_metadata(" + path +
+                                   ") GROUP BY row_group_id HAVING max(row_group_num_rows) < 16384)");
+    ASSERT_TRUE(small.ok()) << small.status().ToString();
+    auto table = QueryTable::Read(&*small);
+    ASSERT_TRUE(table.ok());
+    EXPECT_LE(std::stoll(*table->rows[0][0]), 1) << file;
+  }
   // Same rows as one clean run; which copy of a duplicate is kept may differ between one run
   // and two, so the lineage columns are left out.
   ScratchDir clean;

@@ -8,6 +8,16 @@ namespace {
 
 // Rows per row group are bounded by bytes: a compaction holds one row group's rows in memory.
 constexpr size_t kRowGroupBytes = 8u << 20;
+// Row groups smaller than this are not copied but re-encoded together: a commit of a few late
+// events leaves groups of tens of rows, which readers pay for in footers and page headers.
+constexpr int64_t kMinCopiedRowGroupRows = 16384;
+
+bool AllGroupsLarge(const std::vector<RowGroupInfo>& groups) {
+  for (const RowGroupInfo& group : groups) {
+    if (group.num_rows < kMinCopiedRowGroupRows) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -30,12 +40,13 @@ Status Compactor::CompactPartition(const std::string& partition, const std::vect
   std::string output = WarehouseLayout::DataFileName(partition, record.txn);
   ADXM_ASSIGN_OR_RETURN(auto file, warehouse_->NewDataFile(output));
   ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(std::move(file), output));
-  // Files this run wrote are appended as bytes; older files (whose layout this run does not
-  // know) are decoded and re-encoded, streaming.
+  // Files this run wrote with large row groups are appended as bytes; the others (older files,
+  // whose layout this run does not know, and small groups) are decoded and re-encoded together,
+  // streaming, into row groups of about kRowGroupBytes.
   std::vector<std::filesystem::path> rewrites;
   for (const std::string& input : inputs) {
     auto it = written.find(input);
-    if (it != written.end()) {
+    if (it != written.end() && AllGroupsLarge(it->second)) {
       ADXM_RETURN_IF_ERROR(writer->CopyRowGroups(warehouse_->DataReader(input), input, it->second));
     } else {
       rewrites.emplace_back(warehouse_->ReaderPath(input));

@@ -1,6 +1,8 @@
 // Compactor: merges the files of a day holding more than `max_files_per_day` live files into one.
-// Files this run wrote are appended row group by row group as bytes (CopyRowGroups); older files
-// are read back through DuckDB (streaming) and re-encoded in row groups of bounded size. The
+// Files this run wrote are appended row group by row group as bytes (CopyRowGroups) when their
+// row groups are large; older files and small row groups are read back through DuckDB
+// (streaming) and re-encoded together in row groups of bounded size, so a merged file never keeps
+// the tiny groups of small commits. The
 // merged file replaces them in one commit (Warehouse::Commit publishes it so that old and new
 // rows are never visible together). Every day of the dataset is checked, not only the days a run
 // touched, so a compaction a crash interrupted is finished by the next run.
