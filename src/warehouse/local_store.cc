@@ -22,6 +22,15 @@ Status ErrnoStatus(const fs::path& path, std::string_view op, int err = errno) {
   return Status::IoError(std::move(msg));
 }
 
+// The writer lock: base's LockFile (flock, names its holder) as a StoreLock.
+class HeldLockFile : public StoreLock {
+ public:
+  explicit HeldLockFile(std::unique_ptr<LockFile> lock) : lock_(std::move(lock)) {}
+
+ private:
+  std::unique_ptr<LockFile> lock_;
+};
+
 class LocalLock : public StoreLock {
  public:
   explicit LocalLock(int fd) : fd_(fd) {}
@@ -189,23 +198,8 @@ Status LocalStore::SyncDir(const std::string& folder) {
 Result<std::unique_ptr<StoreLock>> LocalStore::Lock(const std::string& key, std::string_view holder) {
   fs::path path = Path(key);
   ADXM_RETURN_IF_ERROR(CreateDirs(path.parent_path()));
-  int fd = OpenLocked(path, LOCK_EX);
-  if (fd < 0) {
-    if (errno != EWOULDBLOCK) return ErrnoStatus(path, "lock");
-    std::string current;
-    (void)ReadFileInto(path, &current);
-    while (!current.empty() && current.back() == '\n') current.pop_back();
-    return Status::Unavailable(path.string() + ": another ingest holds this warehouse (" +
-                               (current.empty() ? std::string("holder unknown") : current) + ")");
-  }
-  std::string text(holder);
-  text += '\n';
-  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, text.data(), text.size(), 0) < 0) {
-    Status status = ErrnoStatus(path, "write lock");
-    ::close(fd);
-    return status;
-  }
-  return std::unique_ptr<StoreLock>(new LocalLock(fd));
+  ADXM_ASSIGN_OR_RETURN(std::unique_ptr<LockFile> lock, LockFile::Acquire(path, holder));
+  return std::unique_ptr<StoreLock>(new HeldLockFile(std::move(lock)));
 }
 
 Result<std::unique_ptr<StoreLock>> LocalStore::Lease(const std::string& key) {
