@@ -26,6 +26,12 @@
 
 namespace adxm {
 
+/// Run on every runner the API uses (RunnerPoolOptions::setup_sql): the daily rollup (per day x
+/// subscriber x access point x eventName x success: requests, downloads, bytes) the KPI tiles and
+/// time series read, built from the runner's snapshot, and the `adxm_daily_usage` table macro with
+/// adxm_usage()'s filters. About 100k rows for 10M events over 90 days.
+extern const std::string_view kRunnerSetupSql;
+
 struct ApiRequest {
   std::string method;                                    // GET or POST.
   std::string path;                                      // "/api/report/subscribers".

@@ -97,7 +97,8 @@ bool IsLoopbackAddress(std::string_view host) {
 struct Server::Impl {
   explicit Impl(ServerOptions server_options)
       : options(std::move(server_options)),
-        pool(RunnerPoolOptions{options.warehouse, options.mappings, options.engine, options.runners}),
+        pool(RunnerPoolOptions{options.warehouse, options.mappings, options.engine, options.runners,
+                               std::string(kRunnerSetupSql)}),
         assets(options.ui_dir.empty() ? AssetSource::Embedded() : AssetSource::FromDirectory(options.ui_dir)) {}
 
   bool Authorized(const httplib::Request& req) const {
