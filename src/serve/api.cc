@@ -24,7 +24,7 @@ using json = nlohmann::json;
 // ---- SQL beyond the catalogue. Same conventions as report_catalog.cc: rows from adxm_usage(),
 // every input a named parameter. ----
 
-// The KPI tiles and the time series read the daily rollup (kRunnerSetupSql), exact against the
+// The KPI tiles and the time series read the daily rollup (kRollupSetupSql, report.h), exact against the
 // detail rows: every figure they show is a sum or a distinct count over its grain.
 constexpr std::string_view kKpiSql = R"sql(
 WITH cur AS (
@@ -612,20 +612,6 @@ json RunJson(const IngestRun& run) {
 }
 
 }  // namespace
-
-const std::string_view kRunnerSetupSql = R"sql(
-CREATE TEMP TABLE adxm_daily AS
-SELECT day, account_id, access_point_arn, event_name, ok, count(*) AS requests,
-       count(*) FILTER (WHERE download) AS downloads, sum(bytes_out) AS bytes_out
-FROM adxm_usage(DATE '1970-01-01', DATE '9999-12-31', NULL, NULL, false) GROUP BY ALL;
-
-CREATE MACRO adxm_daily_usage(from_day, to_day, only_subscriber, only_access_points, exclude_anonymous) AS TABLE
-SELECT * FROM adxm_daily
-WHERE day BETWEEN from_day AND to_day
-  AND (only_subscriber IS NULL OR account_id = only_subscriber)
-  AND (only_access_points IS NULL OR list_contains(string_split(only_access_points, ','), access_point_arn))
-  AND NOT (exclude_anonymous AND account_id = 'anonymous');
-)sql";
 
 ApiResponse Api::Status_() {
   SnapshotInfo info = pool_->info();

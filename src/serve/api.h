@@ -2,6 +2,9 @@
 // request is a method, a path under /api/ and its query parameters; the answer a status, a
 // content type and a body. The server (server.h) adds transport, authentication and headers.
 //
+// The runners must have built the daily rollup (RunnerPoolOptions::rollup): the KPI tiles and time
+// series read it.
+//
 // Every value a request carries reaches SQL only as a bound parameter of a prepared statement
 // (ReportParams). Answers of the data endpoints are cached per snapshot generation (a commit makes
 // a new generation, so no answer outlives the data it was computed from).
@@ -25,12 +28,6 @@
 #include "serve/scheduler.h"
 
 namespace adxm {
-
-/// Run on every runner the API uses (RunnerPoolOptions::setup_sql): the daily rollup (per day x
-/// subscriber x access point x eventName x success: requests, downloads, bytes) the KPI tiles and
-/// time series read, built from the runner's snapshot, and the `adxm_daily_usage` table macro with
-/// adxm_usage()'s filters. About 100k rows for 10M events over 90 days.
-extern const std::string_view kRunnerSetupSql;
 
 struct ApiRequest {
   std::string method;                                    // GET or POST.

@@ -52,7 +52,7 @@ TEST(ServeThreadsIntegrationTest, ConcurrentRequestsSeeWholeSnapshotsWhileIngest
   };
   ingest(0);
 
-  RunnerPool pool(RunnerPoolOptions{warehouse, {}, {}, 3, std::string(kRunnerSetupSql)});
+  RunnerPool pool(RunnerPoolOptions{warehouse, {}, {}, 3});
   ASSERT_TRUE(pool.Refresh().ok());
   Api api(&pool, nullptr, ApiOptions{});
   std::atomic<bool> done{false};

@@ -35,10 +35,7 @@ RunnerPool::Lease::~Lease() {
 
 Result<std::unique_ptr<ReportRunner>> RunnerPool::OpenRunner() const {
   ADXM_ASSIGN_OR_RETURN(auto runner, ReportRunner::Open(options_.warehouse, options_.mappings, options_.engine));
-  if (!options_.setup_sql.empty()) {
-    Status setup = runner->engine()->connection()->Execute(options_.setup_sql);
-    if (!setup.ok()) return setup.WithContext("serve: prepare the snapshot");
-  }
+  if (options_.rollup) ADXM_RETURN_IF_ERROR(runner->BuildRollup());
   return runner;
 }
 

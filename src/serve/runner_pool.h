@@ -34,7 +34,7 @@ struct RunnerPoolOptions {
   MappingFiles mappings;
   QueryEngineOptions engine;
   size_t max_runners = 2;  // Concurrent queries; each runner is one DuckDB instance.
-  std::string setup_sql;   // Run on each runner once it is open (e.g. tables derived from the snapshot).
+  bool rollup = true;      // Build each runner's daily rollup (ReportRunner::BuildRollup) when it opens.
 };
 
 /// What the snapshot in use holds (for /api/status).

@@ -97,8 +97,7 @@ bool IsLoopbackAddress(std::string_view host) {
 struct Server::Impl {
   explicit Impl(ServerOptions server_options)
       : options(std::move(server_options)),
-        pool(RunnerPoolOptions{options.warehouse, options.mappings, options.engine, options.runners,
-                               std::string(kRunnerSetupSql)}),
+        pool(RunnerPoolOptions{options.warehouse, options.mappings, options.engine, options.runners}),
         assets(options.ui_dir.empty() ? AssetSource::Embedded() : AssetSource::FromDirectory(options.ui_dir)) {}
 
   bool Authorized(const httplib::Request& req) const {
