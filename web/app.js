@@ -1,0 +1,455 @@
+// The dashboard: a filter bar whose state is the URL, panels over /api/..., a subscriber's page and
+// the events behind any number. Every text from the server goes into textContent, never innerHTML.
+
+import {apiUrl, getJson, login, setUnauthorizedHandler} from './api.js';
+import {renderStackedChart} from './charts.js';
+import {exactBytes, formatBytes, formatChange, formatCount} from './format.js';
+import {dashboardState, eventsState, EVENT_KEYS, FILTER_KEYS, filterParams, readState, stateSearch} from './state.js';
+import {renderStatus} from './status.js';
+import {el, renderTable} from './tables.js';
+
+const $ = (selector) => document.querySelector(selector);
+
+// The report panels: which report, and how its numbers open their events.
+const REPORT_PANELS = [
+  {report: 'subscribers', spec: {
+    hideIfEmpty: ['attributes'],
+    drill: {
+      requests: (r) => ({subscriber: r.account_id}),
+      failed_requests: (r) => ({subscriber: r.account_id, ok: '0'}),
+      downloads: (r) => ({subscriber: r.account_id, download: '1'}),
+      bytes_out: (r) => ({subscriber: r.account_id, ok: '1'}),
+    }}},
+  {report: 'events', spec: {
+    bar: 'requests',
+    drill: {
+      requests: (r) => ({event_name: r.eventName}),
+      successful_requests: (r) => ({event_name: r.eventName, ok: '1'}),
+      failed_requests: (r) => ({event_name: r.eventName, ok: '0'}),
+      bytes_out: (r) => ({event_name: r.eventName, ok: '1'}),
+    }}},
+  {report: 'clients', spec: {
+    bar: 'requests',
+    drill: {
+      requests: (r) => ({client: r.client}),
+      bytes_out: (r) => ({client: r.client, ok: '1'}),
+    }}},
+  {report: 'objects', spec: {
+    empty: 'No downloads in this period',
+    drill: {
+      downloads: objectFilters,
+      bytes_out: objectFilters,
+    }}},
+  {report: 'inactive', spec: {empty: 'No inactive subscribers in this period', hideIfEmpty: ['attributes']}},
+  {report: 'spikes', spec: {
+    empty: 'No spikes in this period',
+    drill: {
+      requests: (r) => ({subscriber: r.account_id, day: r.day, ok: '1'}),
+      bytes_out: (r) => ({subscriber: r.account_id, day: r.day, ok: '1'}),
+    }}},
+  {report: 'errors', spec: {
+    empty: 'No failed requests in this period',
+    hide: ['access_point_arn'],
+    drill: {
+      failed_requests: (r) => ({subscriber: r.account_id, error_code: r.error_code,
+        access_point_arn: r.access_point_arn}),
+    }}},
+  {report: 'access-points', spec: {
+    drill: {
+      requests: (r) => ({access_point_arn: r.access_point_arn}),
+      failed_requests: (r) => ({access_point_arn: r.access_point_arn, ok: '0'}),
+      downloads: (r) => ({access_point_arn: r.access_point_arn, download: '1'}),
+      bytes_out: (r) => ({access_point_arn: r.access_point_arn, ok: '1'}),
+    }}},
+];
+
+/** The downloads behind an objects row: one key, or every key under a prefix, in its data set. */
+function objectFilters(row) {
+  if (!row.path) return null;
+  const filters = {download: '1', dataset: row.dataset || ''};
+  if (row.kind === 'prefix') filters.prefix = row.path;
+  else filters.object_key = row.path;
+  return filters;
+}
+
+const KPI_TILES = [
+  {key: 'requests', label: 'Requests', events: {}},
+  {key: 'downloads', label: 'Downloads', events: {download: '1'}},
+  {key: 'bytes_out', label: 'Bytes out', events: {ok: '1'}, bytes: true},
+  {key: 'active_subscribers', label: 'Active subscribers'},
+];
+
+const EVENT_FILTER_LABELS = {
+  subscriber: 'Subscriber', dataset: 'Data set', from: 'From', to: 'To', exclude_anonymous: 'Anonymous excluded',
+  event_name: 'Event', error_code: 'Error', ok: 'Outcome', download: 'Downloads only', object_key: 'Object',
+  prefix: 'Prefix', client: 'Client', access_point_arn: 'Access point', day: 'Day',
+};
+
+let state = readState();
+let options = {subscribers: [], datasets: []};
+let loadController = null;  // Aborts the previous view's requests when the view changes.
+let charts = [];
+let lastTxn = null;
+
+// ---- navigation ----
+
+/** Show `next` and record it in the URL (a new history entry unless `replace`). */
+function navigate(next, {replace = false} = {}) {
+  const url = stateSearch(next) || window.location.pathname;
+  const depth = historyDepth();
+  if (replace) window.history.replaceState({depth}, '', url);
+  else window.history.pushState({depth: depth + 1}, '', url);
+  state = readState();
+  render();
+}
+
+/** How many views of this page lie behind the current one in the history. */
+function historyDepth() {
+  return (window.history.state && window.history.state.depth) || 0;
+}
+
+/** An <a> that opens `next` in this page (and in a new tab with a middle click). */
+function link(text, next) {
+  const anchor = el('a', {text, attrs: {href: stateSearch(next) || '/'}});
+  anchor.addEventListener('click', (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(next);
+  });
+  return anchor;
+}
+
+const links = {
+  subscriber: (accountId, text) => link(text, dashboardState(state, {view: 'subscriber', subscriber: accountId})),
+  events: (filters, text, value) => {
+    const anchor = link(text, eventsState(state, filters));
+    anchor.classList.add('drill');
+    anchor.setAttribute('data-value', String(value));
+    anchor.title = 'Show these events';
+    return anchor;
+  },
+};
+
+function setLink(anchor, next) {
+  anchor.href = stateSearch(next) || '/';
+  anchor.onclick = (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(next);
+  };
+}
+
+// ---- filter bar ----
+
+function fillSelect(select, items, selected) {
+  const first = select.options[0];
+  select.replaceChildren(first);
+  for (const {value, text} of items) select.append(el('option', {text, attrs: {value}}));
+  if (selected && !items.some((item) => item.value === selected)) {
+    select.append(el('option', {text: selected, attrs: {value: selected}}));  // A shared URL's unknown id.
+  }
+  select.value = selected;
+}
+
+function subscriberLabel(subscriber) {
+  return subscriber.name && subscriber.name !== subscriber.account_id
+    ? `${subscriber.name} (${subscriber.account_id})` : subscriber.account_id;
+}
+
+function syncFilterBar() {
+  const form = $('#filters');
+  form.elements.from.value = state.from;
+  form.elements.to.value = state.to;
+  fillSelect(form.elements.subscriber,
+    options.subscribers.map((s) => ({value: s.account_id, text: subscriberLabel(s)})), state.subscriber);
+  fillSelect(form.elements.dataset,
+    options.datasets.map((d) => ({value: d.dataset, text: d.dataset})), state.dataset);
+  form.elements.exclude_anonymous.checked = state.exclude_anonymous === '1';
+  $('#by').value = state.by || 'day';
+}
+
+function onFilterChange() {
+  const form = $('#filters');
+  const changes = {
+    from: form.elements.from.value,
+    to: form.elements.to.value,
+    subscriber: form.elements.subscriber.value,
+    dataset: form.elements.dataset.value,
+    exclude_anonymous: form.elements.exclude_anonymous.checked ? '1' : '',
+    by: $('#by').value === 'day' ? '' : $('#by').value,
+  };
+  if (state.view === 'events') {
+    navigate({...state, ...changes, page: ''});
+    return;
+  }
+  // Choosing "All subscribers" on a subscriber's page goes back to the dashboard.
+  const view = state.view === 'subscriber' && !changes.subscriber ? 'dashboard' : state.view;
+  navigate(dashboardState(state, {...changes, view}));
+}
+
+async function loadOptions() {
+  try {
+    options = await getJson('/api/options');
+  } catch (error) {
+    options = {subscribers: [], datasets: []};
+  }
+  syncFilterBar();
+  renderSubscriberHeading();
+}
+
+// ---- panels ----
+
+function panelBody(name) {
+  return document.querySelector(`[data-panel="${name}"] .panel-body`);
+}
+
+/** Run `load` for one panel: a loading state, then its content, its empty state or its error. */
+async function loadPanel(name, signal, load) {
+  const panel = document.querySelector(`[data-panel="${name}"]`);
+  const body = panel.querySelector('.panel-body');
+  panel.dataset.state = 'loading';
+  panel.setAttribute('aria-busy', 'true');
+  body.replaceChildren(el('p', {cls: 'loading', text: 'Loading…'}));
+  try {
+    const content = await load();
+    if (signal.aborted) return;
+    // `load` answers nodes, or a function that mounts them itself (a chart measures its box).
+    if (typeof content === 'function') {
+      body.replaceChildren();
+      content(body);
+    } else {
+      body.replaceChildren(...[].concat(content));
+    }
+    panel.dataset.state = 'ready';
+  } catch (error) {
+    if (signal.aborted || error.name === 'AbortError') return;
+    body.replaceChildren(el('p', {cls: 'error', text: error.message, attrs: {'data-testid': `error-${name}`}}));
+    panel.dataset.state = 'error';
+  } finally {
+    if (!signal.aborted) panel.removeAttribute('aria-busy');
+  }
+}
+
+function renderKpis(answer) {
+  const period = answer.period;
+  const previous = answer.previous;
+  $('#kpi-period').textContent = period && period.from
+    ? `${period.from} – ${period.to}, compared with ${previous.from} – ${previous.to}` : '';
+  const tiles = el('div', {cls: 'tiles'});
+  for (const tile of KPI_TILES) {
+    const figure = answer.tiles[tile.key];
+    const node = el('div', {cls: 'tile', attrs: {'data-testid': `tile-${tile.key}`}});
+    const value = el('span', {cls: 'tile-value', text: tile.bytes ? formatBytes(figure.value) : formatCount(figure.value),
+      attrs: {'data-testid': `kpi-${tile.key}`, 'data-value': String(figure.value)}});
+    if (tile.bytes) value.title = exactBytes(figure.value);
+    const change = el('span', {cls: 'tile-change', text: formatChange(figure.change_pct),
+      attrs: {'data-testid': `kpi-change-${tile.key}`}});
+    if (figure.change_pct > 0) change.classList.add('up');
+    if (figure.change_pct < 0) change.classList.add('down');
+    change.title = `Previous period: ${tile.bytes ? exactBytes(figure.previous) : formatCount(figure.previous)}`;
+    node.append(el('span', {cls: 'tile-label', text: tile.label}));
+    if (tile.events && figure.value > 0) {
+      const anchor = link('', eventsState(state, tile.events));
+      anchor.classList.add('drill');
+      anchor.title = 'Show these events';
+      anchor.append(value);
+      node.append(anchor);
+    } else {
+      node.append(value);
+    }
+    node.append(change);
+    tiles.append(node);
+  }
+  return tiles;
+}
+
+function renderChart(name, metric, signal) {
+  return loadPanel(name, signal, async () => {
+    const answer = await getJson('/api/timeseries', {...filterParams(state), by: state.by || 'day', metric}, signal);
+    // uPlot measures its box: draw once the box is in the panel.
+    return (body) => {
+      const box = el('div', {cls: 'chart'});
+      body.append(box);
+      charts.push(renderStackedChart(box, answer, {metric, links, testid: name}));
+    };
+  });
+}
+
+function renderReport({report, spec}, signal) {
+  const params = filterParams(state);
+  document.querySelector(`[data-testid="csv-${report}"]`).href = apiUrl(`/api/report/${report}`, {...params, format: 'csv'});
+  return loadPanel(report, signal, async () => {
+    const answer = await getJson(`/api/report/${report}`, params, signal);
+    const hide = [...(spec.hide || [])];
+    for (const name of spec.hideIfEmpty || []) {
+      const index = answer.columns.findIndex((column) => column.name === name);
+      if (index >= 0 && answer.rows.every((row) => row[index] === null)) hide.push(name);
+    }
+    return renderTable({report, columns: answer.columns, rows: answer.rows, spec: {...spec, hide}, links});
+  });
+}
+
+function renderSubscriberHeading() {
+  const heading = $('#subscriber-heading');
+  heading.hidden = state.view !== 'subscriber';
+  if (heading.hidden) return;
+  const known = options.subscribers.find((s) => s.account_id === state.subscriber);
+  $('#subscriber-name').textContent = known && known.name ? known.name : state.subscriber;
+  $('#subscriber-account').textContent = state.subscriber === 'anonymous'
+    ? 'Unsigned requests' : `AWS account ${state.subscriber}`;
+  setLink($('#back-to-all'), dashboardState(state, {view: 'dashboard', subscriber: ''}));
+}
+
+function loadDashboard(signal) {
+  renderSubscriberHeading();
+  for (const chart of charts) chart.destroy();
+  charts = [];
+  loadPanel('kpis', signal, async () => renderKpis(await getJson('/api/kpis', filterParams(state), signal)));
+  renderChart('requests-chart', 'requests', signal);
+  renderChart('bytes-chart', 'bytes_out', signal);
+  for (const panel of REPORT_PANELS) renderReport(panel, signal);
+}
+
+// ---- events view ----
+
+function eventParams() {
+  const params = filterParams(state);
+  for (const key of EVENT_KEYS) if (state[key]) params[key] = state[key];
+  return params;
+}
+
+function renderEventFilters() {
+  const chips = $('#events-filters');
+  chips.replaceChildren();
+  const params = eventParams();
+  for (const [key, value] of Object.entries(params)) {
+    let text = `${EVENT_FILTER_LABELS[key] || key}: ${value}`;
+    if (key === 'ok') text = value === '1' ? 'Successful requests' : 'Failed requests';
+    if (key === 'download' || key === 'exclude_anonymous') text = EVENT_FILTER_LABELS[key];
+    if (key === 'error_code' && value === '*') text = 'Any error';
+    if (key === 'subscriber') {
+      const known = options.subscribers.find((s) => s.account_id === value);
+      if (known) text = `Subscriber: ${subscriberLabel(known)}`;
+    }
+    chips.append(el('li', {text}));
+  }
+  if (chips.children.length === 0) chips.append(el('li', {text: 'All events'}));
+}
+
+function loadEvents(signal) {
+  const params = eventParams();
+  const page = Math.max(1, Number(state.page) || 1);
+  $('#events-csv').href = apiUrl('/api/events', {...params, format: 'csv'});
+  renderEventFilters();
+  const total = $('#events-total');
+  total.textContent = '…';
+  total.removeAttribute('data-value');
+  for (const id of ['#events-prev', '#events-next']) $(id).hidden = true;
+  $('#events-page').textContent = '';
+  // Back to where the events were opened from; from a shared link, to the dashboard.
+  setLink($('#events-back'), dashboardState(state));
+  if (historyDepth() > 0) {
+    $('#events-back').onclick = (event) => {
+      event.preventDefault();
+      window.history.back();
+    };
+  }
+  loadPanel('event-list', signal, async () => {
+    const answer = await getJson('/api/events', {...params, page}, signal);
+    const pages = Math.max(1, Math.ceil(answer.total / answer.page_size));
+    total.textContent = formatCount(answer.total);
+    total.setAttribute('data-value', String(answer.total));
+    $('#events-page').textContent = `Page ${answer.page} of ${pages}`;
+    const prev = $('#events-prev');
+    const next = $('#events-next');
+    prev.hidden = answer.page <= 1;
+    next.hidden = answer.page >= pages;
+    setLink(prev, {...state, page: answer.page - 1 > 1 ? String(answer.page - 1) : ''});
+    setLink(next, {...state, page: String(answer.page + 1)});
+    return renderTable({report: 'event-list', columns: answer.columns, rows: answer.rows,
+      spec: {empty: 'No events match these filters', hide: ['event_id']}, links});
+  });
+}
+
+// ---- the whole page ----
+
+function render() {
+  if (loadController) loadController.abort();
+  loadController = new AbortController();
+  syncFilterBar();
+  const eventsView = state.view === 'events';
+  $('#dashboard').hidden = eventsView;
+  $('#events-view').hidden = !eventsView;
+  document.title = eventsView ? 'Events · adxmetrics'
+    : state.view === 'subscriber' ? `${state.subscriber} · adxmetrics` : 'adxmetrics';
+  if (eventsView) loadEvents(loadController.signal);
+  else loadDashboard(loadController.signal);
+}
+
+async function pollStatus() {
+  try {
+    const status = await getJson('/api/status');
+    renderStatus($('#status'), status);
+    if (lastTxn !== null && status.txn !== lastTxn) {
+      // A new commit: every figure may have changed.
+      await loadOptions();
+      render();
+    }
+    lastTxn = status.txn;
+    const form = $('#filters');
+    for (const name of ['from', 'to']) {
+      form.elements[name].min = status.first_day || '';
+      form.elements[name].max = status.last_day || '';
+    }
+  } catch (error) {
+    renderStatus($('#status'), null, error.message);
+  }
+}
+
+function showLogin() {
+  const section = $('#login');
+  if (!section.hidden) return;
+  section.hidden = false;
+  section.querySelector('input[name="token"]').focus();
+}
+
+async function onLogin(event) {
+  event.preventDefault();
+  const input = event.target.elements.token;
+  $('#login-error').textContent = '';
+  if (await login(input.value)) {
+    input.value = '';
+    $('#login').hidden = true;
+    await loadOptions();
+    await pollStatus();
+    render();
+  } else {
+    $('#login-error').textContent = 'Wrong token.';
+  }
+}
+
+function start() {
+  setUnauthorizedHandler(showLogin);
+  const form = $('#filters');
+  form.addEventListener('change', onFilterChange);
+  form.addEventListener('submit', (event) => event.preventDefault());
+  $('#by').addEventListener('change', onFilterChange);
+  $('#clear-filters').addEventListener('click', () => {
+    const cleared = Object.fromEntries(FILTER_KEYS.map((key) => [key, '']));
+    navigate(dashboardState(state, {...cleared, view: 'dashboard'}));
+  });
+  $('#login-form').addEventListener('submit', onLogin);
+  setLink($('#home-link'), dashboardState({}, {poll: state.poll}));
+  window.addEventListener('popstate', () => {
+    state = readState();
+    render();
+  });
+  window.history.replaceState({depth: historyDepth()}, '', window.location.href);
+  render();
+  loadOptions();
+  pollStatus();
+  const seconds = Number(state.poll) > 0 ? Number(state.poll) : 10;
+  window.setInterval(pollStatus, seconds * 1000);
+}
+
+start();
