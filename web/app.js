@@ -108,14 +108,20 @@ function historyDepth() {
   return (window.history.state && window.history.state.depth) || 0;
 }
 
-/** An <a> that opens `next` in this page (and in a new tab with a middle click). */
-function link(text, next) {
-  const anchor = el('a', {text, attrs: {href: stateSearch(next) || '/'}});
-  anchor.addEventListener('click', (event) => {
+/** Make `anchor` open `next` in this page (and in a new tab with a middle or modified click). */
+function setLink(anchor, next) {
+  anchor.href = stateSearch(next) || '/';
+  anchor.onclick = (event) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
     navigate(next);
-  });
+  };
+}
+
+/** A new <a> that opens `next`. */
+function link(text, next) {
+  const anchor = el('a', {text});
+  setLink(anchor, next);
   return anchor;
 }
 
@@ -129,15 +135,6 @@ const links = {
     return anchor;
   },
 };
-
-function setLink(anchor, next) {
-  anchor.href = stateSearch(next) || '/';
-  anchor.onclick = (event) => {
-    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    event.preventDefault();
-    navigate(next);
-  };
-}
 
 // ---- filter bar ----
 
@@ -367,7 +364,7 @@ function loadEvents(signal) {
     setLink(prev, {...state, page: answer.page - 1 > 1 ? String(answer.page - 1) : ''});
     setLink(next, {...state, page: String(answer.page + 1)});
     return renderTable({report: 'event-list', columns: answer.columns, rows: answer.rows,
-      spec: {empty: 'No events match these filters', hide: ['event_id']}, links});
+      spec: {empty: 'No events match these filters', hide: ['event_id'], limit: Infinity}, links});
   });
 }
 
@@ -419,10 +416,10 @@ async function onLogin(event) {
   $('#login-error').textContent = '';
   if (await login(input.value)) {
     input.value = '';
-    $('#login').hidden = true;
-    await loadOptions();
-    await pollStatus();
     render();
+    $('#login').hidden = true;
+    loadOptions();
+    pollStatus();
   } else {
     $('#login-error').textContent = 'Wrong token.';
   }

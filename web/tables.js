@@ -23,7 +23,8 @@ export function el(tag, {cls, text, attrs} = {}) {
  * columns: [{name, unit}] as the API answers them; rows: arrays in that order.
  * spec: {hide: [column names], drill: {column: record => events filters or null} (record: the
  *        row by column name),
- *        bar: column drawn as a share bar, empty: text when there are no rows}.
+ *        bar: column drawn as a share bar, empty: text when there are no rows,
+ *        limit: rows shown before a "Show all" button (25)}.
  * links: {subscriber(accountId, text), events(filters, text, value)} -> <a> elements.
  */
 export function renderTable({report, columns, rows, spec, links}) {
@@ -44,7 +45,7 @@ export function renderTable({report, columns, rows, spec, links}) {
   const head = el('tr');
   const body = el('tbody');
   let order = rows;
-  let limit = ROWS_SHOWN;
+  let limit = spec.limit || ROWS_SHOWN;
   let sorted = {index: -1, descending: false};
 
   const fill = () => {

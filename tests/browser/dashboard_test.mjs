@@ -280,6 +280,30 @@ test('the page is readable on a phone (375 px): nothing wider than the screen', 
   assert.deepEqual(phoneProblems, []);
 });
 
+test('with --token the page asks for it, then shows the data; the token never goes in a URL', async () => {
+  const token = 'page-token-3b8d1f';
+  const guarded = await startServer(bin, ['--warehouse', warehouse, '--token', token]);
+  const urls = [];
+  const login = await context.newPage();
+  login.on('request', (request) => urls.push(request.url()));
+  try {
+    await login.goto(`${guarded.url}/`);
+    await login.getByTestId('login').waitFor();
+    await login.getByTestId('login-token').fill('wrong');
+    await login.getByTestId('login-submit').click();
+    await assertText(login.getByRole('alert'), 'Wrong token.');
+    await login.getByTestId('login-token').fill(token);
+    await login.getByTestId('login-submit').click();
+    await login.getByTestId('login').waitFor({state: 'hidden'});
+    await waitForPanels(login);
+    assert.deepEqual(await readKpis(login), expectedKpis(bin, warehouse, {from: data.first, to: data.last}));
+    assert.ok(!urls.some((url) => url.includes(token)), 'no URL holds the token');
+  } finally {
+    await login.close();
+    await guarded.stop();
+  }
+});
+
 test('the README screenshot', {skip: !args['screenshot-for-readme']}, async () => {
   const demo = path.join(work, 'demo');
   generate(bin, path.join(demo, 'logs'), {seed: 2023, start: '2023-05-01', days: 31, eventsPerDay: 400, subscribers: 12});
