@@ -407,6 +407,7 @@ function showLogin() {
   const section = $('#login');
   if (!section.hidden) return;
   section.hidden = false;
+  document.body.classList.add('locked');  // No panels full of "unauthorized" behind the form.
   section.querySelector('input[name="token"]').focus();
 }
 
@@ -418,6 +419,7 @@ async function onLogin(event) {
     input.value = '';
     render();
     $('#login').hidden = true;
+    document.body.classList.remove('locked');
     loadOptions();
     pollStatus();
   } else {
