@@ -36,5 +36,6 @@ std::function<int()> SetupStatement(CLI::App* app);
 std::function<int()> SetupDemo(CLI::App* app);
 std::function<int()> SetupSchema(CLI::App* app);
 std::function<int()> SetupRejects(CLI::App* app);
+std::function<int()> SetupServe(CLI::App* app);
 
 }  // namespace adxm

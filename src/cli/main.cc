@@ -17,6 +17,7 @@ const Command kCommands[] = {
     {"rejects", "List rejected log objects (reasons, attempts, quarantine) and malformed records", SetupRejects},
     {"report", "Run a usage report (subscribers, spikes, inactive, ...); --list shows them", SetupReport},
     {"statement", "Write one subscriber's usage statement (HTML, Markdown or CSV)", SetupStatement},
+    {"serve", "Serve the dashboard and its JSON API; optionally ingest on a schedule", SetupServe},
     {"demo", "Generate a month of logs, ingest it and show the sample's queries", SetupDemo},
     {"schema", "Print the curated table's schema (markdown, DuckDB SQL or Athena DDL)", SetupSchema},
 };

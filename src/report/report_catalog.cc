@@ -27,7 +27,9 @@ SELECT e.eventTime AS event_time,
        e.error_code IS NULL AND e.eventName = 'GetObject' AS download,
        e.subscriber_user_agent AS user_agent,
        e.vpc_endpoint_id,
-       e.x_amz_request_payer
+       e.x_amz_request_payer,
+       e.eventID AS event_id,
+       e.subscriber_ip_address AS source_ip
 FROM adx_for_s3_metrics e
 WHERE e.year || '-' || e.month || '-' || e.day
         BETWEEN strftime(from_day, '%Y-%m-%d') AND strftime(to_day, '%Y-%m-%d')

@@ -72,6 +72,15 @@ Status BindParameter(duckdb_prepared_statement statement, idx_t index, std::stri
   if (name == "top") return Bind(duckdb_bind_int64(statement, index, params.top), name);
   if (name == "k") return Bind(duckdb_bind_double(statement, index, params.k), name);
   if (name == "min_factor") return Bind(duckdb_bind_double(statement, index, params.min_factor), name);
+  for (const auto& [extra_name, value] : params.extra) {
+    if (extra_name != name) continue;
+    if (const auto* text = std::get_if<std::string>(&value)) {
+      return Bind(duckdb_bind_varchar_length(statement, index, text->data(), text->size()), name);
+    }
+    if (const auto* integer = std::get_if<int64_t>(&value)) return Bind(duckdb_bind_int64(statement, index, *integer), name);
+    if (const auto* flag = std::get_if<bool>(&value)) return Bind(duckdb_bind_boolean(statement, index, *flag), name);
+    return Bind(duckdb_bind_null(statement, index), name);
+  }
   return Status::Internal("report SQL names an unknown parameter $" + std::string(name));
 }
 

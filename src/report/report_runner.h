@@ -17,6 +17,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include "base/status.h"
 #include "query/query_engine.h"
@@ -40,6 +42,10 @@ struct ReportParams {
   int64_t window = 14;             // spikes: trailing days of the baseline.
   double min_factor = 3;           // spikes: and at least this many times the baseline median.
   int64_t top = 20;                // objects: rows per ranking.
+  // Further named parameters for SQL beyond the catalogue (the dashboard's drill-down filters,
+  // paging): each binds $name to its value; monostate binds NULL.
+  using Value = std::variant<std::monostate, std::string, int64_t, bool>;
+  std::vector<std::pair<std::string, Value>> extra;
 };
 
 /// A period of whole UTC days, as days since 1970-01-01, inclusive.
