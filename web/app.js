@@ -109,12 +109,12 @@ function historyDepth() {
 }
 
 /** Make `anchor` open `next` in this page (and in a new tab with a middle or modified click). */
-function setLink(anchor, next) {
+function setLink(anchor, next, {replace = false} = {}) {
   anchor.href = stateSearch(next) || '/';
   anchor.onclick = (event) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    navigate(next);
+    navigate(next, {replace});
   };
 }
 
@@ -361,8 +361,9 @@ function loadEvents(signal) {
     const next = $('#events-next');
     prev.hidden = answer.page <= 1;
     next.hidden = answer.page >= pages;
-    setLink(prev, {...state, page: answer.page - 1 > 1 ? String(answer.page - 1) : ''});
-    setLink(next, {...state, page: String(answer.page + 1)});
+    // Pages replace each other in the history: Back leaves the events for where they were opened.
+    setLink(prev, {...state, page: answer.page - 1 > 1 ? String(answer.page - 1) : ''}, {replace: true});
+    setLink(next, {...state, page: String(answer.page + 1)}, {replace: true});
     return renderTable({report: 'event-list', columns: answer.columns, rows: answer.rows,
       spec: {empty: 'No events match these filters', hide: ['event_id'], limit: Infinity}, links});
   });

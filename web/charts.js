@@ -113,7 +113,10 @@ function renderLegend(legend, series, colors, links) {
     swatch.style.background = colors[index];
     const name = item.account_id === null ? el('span', {text: item.subscriber})
       : links.subscriber(item.account_id, item.subscriber);
-    if (item.account_id !== null) name.setAttribute('data-testid', 'subscriber-link-legend');
+    if (item.account_id !== null) {
+      name.setAttribute('data-testid', 'subscriber-link-legend');
+      name.setAttribute('data-account', item.account_id);
+    }
     const value = el('span', {cls: 'legend-value'});
     li.append(swatch, name, value);
     legend.append(li);

@@ -41,6 +41,7 @@ export function formatCell(value, unit) {
     case 'count': return formatCount(value);
     case 'bytes': return formatBytes(value);
     case 'percent': return `${decimalFormat.format(value)}%`;
+    case 'time': return String(value).replace(/\+00(:00)?$/, '');  // Every time is UTC (the footer says so).
     case 'ratio':
     case 'number': return typeof value === 'number' ? decimalFormat.format(value) : String(value);
     default: return typeof value === 'object' ? JSON.stringify(value) : String(value);

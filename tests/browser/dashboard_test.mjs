@@ -11,8 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 
-import {cli, expectedKpis, generate, guardContext, launchChromium, query, readKpis, sqlString, startServer,
-  testArgs, waitForPanels} from './lib.mjs';
+import {cli, expectedKpis, generate, guardContext, launchChromium, parseCsv, query, readKpis, sqlString,
+  startServer, testArgs, waitForPanels} from './lib.mjs';
 
 const args = testArgs(['screenshot-for-readme']);
 const bin = args.adxmetrics;
@@ -84,14 +84,26 @@ async function accountsIn(report) {
   return page.getByTestId(`subscriber-link-${report}`).evaluateAll((links) => links.map((link) => link.dataset.account));
 }
 
-/** Click a link that opens the events behind a number; check the events view's total equals it. */
+/**
+ * Click a link that opens the events behind a number; check the events view's total equals it, or
+ * for a byte figure that the events' bytes (from the view's CSV, every row) add up to it.
+ */
 async function drillAndCheck(locator) {
+  const testid = await locator.getAttribute('data-testid');
   const expected = Number(await locator.getAttribute('data-value'));
   await locator.click();
   await page.waitForURL(/view=events/);
   await waitForPanels(page);
   const total = Number(await page.getByTestId('events-total').getAttribute('data-value'));
-  assert.equal(total, expected, `events behind ${await locator.getAttribute('data-testid')} (${page.url()})`);
+  if (!testid.endsWith('bytes_out')) {
+    assert.equal(total, expected, `events behind ${testid} (${page.url()})`);
+    return total;
+  }
+  const csv = await page.request.get(await page.getByTestId('csv-event-list').evaluate((link) => link.href));
+  const [header, ...rows] = parseCsv(await csv.text());
+  assert.equal(rows.length, total, 'the events CSV holds every event');
+  const column = header.indexOf('bytes_out');
+  assert.equal(rows.reduce((sum, row) => sum + Number(row[column] || 0), 0), expected, `bytes of the events behind ${testid}`);
   return total;
 }
 
@@ -217,7 +229,7 @@ test('every number opens the events behind it, paginated on the server', async (
 
   // The events CSV holds every matching row (not only the page): header + total lines.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-event-list').click()]);
-  const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+  const csv = parseCsv(fs.readFileSync(await download.path(), 'utf8'));
   assert.equal(csv.length, downloads + 1, 'events CSV rows');
 
   // Back returns to the subscriber's page.
@@ -227,6 +239,7 @@ test('every number opens the events behind it, paginated on the server', async (
 
   // The other numbers, each with its own filter.
   const numbers = ['kpi-requests', 'kpi-downloads', 'kpi-bytes_out', 'drill-subscribers-failed_requests',
+    'drill-subscribers-bytes_out', 'drill-spikes-requests',
     'drill-events-requests', 'drill-events-failed_requests', 'drill-errors-failed_requests',
     'drill-objects-downloads', 'drill-clients-requests', 'drill-access-points-downloads'];
   for (const testid of numbers) {
