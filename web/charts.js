@@ -15,6 +15,14 @@ function bucketSeconds(bucket) {
   return Date.UTC(year, month - 1, day || 1) / 1000;
 }
 
+const monthFormat = new Intl.DateTimeFormat('en-US', {month: 'short', year: 'numeric', timeZone: 'UTC'});
+const dayFormat = new Intl.DateTimeFormat('en-US', {month: 'short', day: 'numeric', timeZone: 'UTC'});
+
+/** A bucket's axis label: "May 8" for a day or a week (its Monday), "May 2023" for a month. */
+function bucketLabel(seconds, by) {
+  return (by === 'month' ? monthFormat : dayFormat).format(new Date(seconds * 1000));
+}
+
 /**
  * Draw `timeseries` (the /api/timeseries answer) into `container`.
  * links.subscriber(accountId, text) makes the legend's subscriber links.
@@ -40,10 +48,10 @@ export function renderStackedChart(container, timeseries, {metric, links, testid
   const order = series.map((_, index) => index).reverse();
 
   const legend = el('ul', {cls: 'legend', attrs: {'data-testid': `legend-${testid}`}});
-  const bucketLabel = el('span', {cls: 'legend-bucket'});
+  const cursorLabel = el('span', {cls: 'legend-bucket'});
   const valueCells = renderLegend(legend, series, colors, links);
   const showValues = (index) => {
-    bucketLabel.textContent = index === null ? 'Whole period' : buckets[index];
+    cursorLabel.textContent = index === null ? 'Whole period' : `${timeseries.by === 'week' ? 'Week of ' : ''}${buckets[index]}`;
     series.forEach((item, seriesIndex) => {
       const value = index === null ? item.values.reduce((a, b) => a + b, 0) : item.values[index];
       valueCells[seriesIndex].textContent = formatValue(value);
@@ -54,7 +62,7 @@ export function renderStackedChart(container, timeseries, {metric, links, testid
   const toolbar = el('div', {cls: 'chart-toolbar'});
   const reset = el('button', {text: 'Reset zoom', attrs: {type: 'button', 'data-testid': `reset-${testid}`}});
   reset.disabled = true;
-  toolbar.append(bucketLabel, reset);
+  toolbar.append(cursorLabel, reset);
   const plotBox = el('div', {cls: 'plot', attrs: {'data-testid': `plot-${testid}`}});
   container.append(toolbar, plotBox, legend);
 
@@ -68,7 +76,15 @@ export function renderStackedChart(container, timeseries, {metric, links, testid
       y: {range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1]},
     },
     axes: [
-      {space: 60},
+      {
+        // One tick per bucket, thinned to fit: never hours between days.
+        splits: (u) => {
+          const visible = xs.filter((x) => x >= u.scales.x.min && x <= u.scales.x.max);
+          const every = Math.max(1, Math.ceil(visible.length / Math.max(1, Math.floor(u.bbox.width / devicePixelRatio / 70))));
+          return visible.filter((_, index) => index % every === 0);
+        },
+        values: (u, ticks) => ticks.map((tick) => bucketLabel(tick, timeseries.by)),
+      },
       {size: 70, values: (u, ticks) => ticks.map((tick) => formatValue(tick))},
     ],
     tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
