@@ -319,7 +319,8 @@ test('with --token the page asks for it, then shows the data; the token never go
 
 test('the README screenshot', {skip: !args['screenshot-for-readme']}, async () => {
   const demo = path.join(work, 'demo');
-  generate(bin, path.join(demo, 'logs'), {seed: 2023, start: '2023-05-01', days: 31, eventsPerDay: 400, subscribers: 12});
+  // Two months, May shown: the tiles compare with April.
+  generate(bin, path.join(demo, 'logs'), {seed: 2023, start: '2023-04-01', days: 61, eventsPerDay: 300, subscribers: 12});
   cli(bin, ['ingest', '--source', path.join(demo, 'logs'), '--warehouse', path.join(demo, 'warehouse')]);
   const demoWarehouse = path.join(demo, 'warehouse');
   const companies = ['Northwind Analytics', 'Contoso Capital', 'Fabrikam Research', 'Tailspin Quant', 'Litware Labs',
@@ -333,7 +334,7 @@ test('the README screenshot', {skip: !args['screenshot-for-readme']}, async () =
   try {
     const shot = await context.newPage();
     await shot.setViewportSize({width: 1280, height: 800});
-    await shot.goto(`${demoServer.url}/`);
+    await shot.goto(`${demoServer.url}/?from=2023-05-01&to=2023-05-31`);
     await waitForPanels(shot);
     await shot.getByTestId('status-refreshed').waitFor();
     await shot.screenshot({path: path.resolve(args['screenshot-for-readme'])});
