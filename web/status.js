@@ -4,6 +4,8 @@
 import {formatCount} from './format.js';
 import {el} from './tables.js';
 
+let lastShown = '';
+
 /** "2026-12-02T05:00:03Z" -> "2026-12-02 05:00:03 UTC". */
 function utc(text) {
   if (!text) return '–';
@@ -12,6 +14,10 @@ function utc(text) {
 
 /** Fill `box` from a status answer, or show `errorMessage` when the status could not be read. */
 export function renderStatus(box, status, errorMessage = '') {
+  // Polled every few seconds: redraw only on a change, so an opened list of rejects stays open.
+  const key = JSON.stringify([status, errorMessage]);
+  if (key === lastShown) return;
+  lastShown = key;
   box.replaceChildren();
   if (!status) {
     box.append(el('span', {cls: 'error', text: `Status unavailable: ${errorMessage}`}));
@@ -43,6 +49,7 @@ function renderIngest(schedule, last) {
     part.append(el('span', {cls: 'error', text: `Last ingest ${utc(last.finished_at)} failed: ${last.error || 'unknown error'}`,
       attrs: {'data-testid': 'status-ingest-error'}}));
   }
+  part.append(el('span', {cls: 'muted', text: ` · next ${utc(schedule.next_run)}`}));
   if (last.rejected && last.rejected.length) {
     const details = el('details', {cls: 'rejects'});
     details.open = last.rejected.length <= 3;
@@ -54,6 +61,5 @@ function renderIngest(schedule, last) {
     details.append(list);
     part.append(details);
   }
-  part.append(el('span', {cls: 'muted', text: ` · next ${utc(schedule.next_run)}`}));
   return part;
 }

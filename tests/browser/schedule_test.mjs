@@ -102,6 +102,7 @@ test('a corrupt log file is shown rejected with its reason; the API keeps servin
   const response = await page.request.get(`${server.url}/api/kpis`);
   assert.equal(response.status(), 200);
   assert.equal((await response.json()).tiles.requests.value, requestsBefore);
+  await waitForPanels(page);
   await page.screenshot({path: path.join(args.out, 'rejected-1280.png'), fullPage: true});
 });
 
