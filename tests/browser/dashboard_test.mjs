@@ -248,6 +248,19 @@ test('every number opens the events behind it, paginated on the server', async (
   }
 });
 
+test('a period without data shows empty states; a bad parameter shows the server\'s message per panel', async () => {
+  await open('?from=2020-01-01&to=2020-01-31');
+  assert.deepEqual(await readKpis(page), {requests: 0, downloads: 0, bytes_out: 0, active_subscribers: 0});
+  for (const testid of ['empty-subscribers', 'empty-events', 'empty-requests-chart', 'empty-bytes-chart']) {
+    await assertText(page.getByTestId(testid), 'No requests in this period');
+  }
+
+  await page.goto(`${server.url}/?from=2023-02-30`);
+  await page.waitForFunction(() => document.querySelector('[data-panel="kpis"]').dataset.state === 'error');
+  assert.match(await page.getByTestId('error-kpis').textContent(), /from/, 'the message names the parameter');
+  assert.match(await page.getByTestId('error-subscribers').textContent(), /from/);
+});
+
 test('a subscriber name holding HTML renders as text', async () => {
   await open();
   const names = await page.getByTestId('subscriber-link-subscribers').allTextContents();
