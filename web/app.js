@@ -15,7 +15,7 @@ let state = readState();
 let options = {subscribers: [], datasets: []};
 let loadController = null;  // Aborts the previous view's requests when the view changes.
 let charts = [];
-let lastTxn = null;
+let lastSnapshot = null;  // The txn/generation the panels show.
 
 // ---- navigation ----
 
@@ -314,12 +314,13 @@ async function pollStatus() {
   try {
     const status = await getJson('/api/status');
     renderStatus($('#status'), status);
-    if (lastTxn !== null && status.txn !== lastTxn) {
-      // A new commit: every figure may have changed.
+    // A new commit (or another snapshot: `generation`): every figure may have changed.
+    const snapshot = `${status.txn}/${status.generation ?? ''}`;
+    if (lastSnapshot !== null && snapshot !== lastSnapshot) {
       await loadOptions();
       render();
     }
-    lastTxn = status.txn;
+    lastSnapshot = snapshot;
     const form = $('#filters');
     for (const name of ['from', 'to']) {
       form.elements[name].min = status.first_day || '';
