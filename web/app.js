@@ -154,36 +154,32 @@ async function loadPanel(name, signal, load) {
 }
 
 function renderKpis(answer) {
-  const period = answer.period;
-  const previous = answer.previous;
+  const {period, previous} = answer;
   $('#kpi-period').textContent = period && period.from
     ? `${period.from} – ${period.to}, compared with ${previous.from} – ${previous.to}` : '';
   const tiles = el('div', {cls: 'tiles'});
-  for (const tile of KPI_TILES) {
-    const figure = answer.tiles[tile.key];
-    const node = el('div', {cls: 'tile', attrs: {'data-testid': `tile-${tile.key}`}});
-    const value = el('span', {cls: 'tile-value', text: tile.bytes ? formatBytes(figure.value) : formatCount(figure.value),
-      attrs: {'data-testid': `kpi-${tile.key}`, 'data-value': String(figure.value)}});
-    if (tile.bytes) value.title = exactBytes(figure.value);
-    const change = el('span', {cls: 'tile-change', text: formatChange(figure.change_pct),
-      attrs: {'data-testid': `kpi-change-${tile.key}`}});
-    if (figure.change_pct > 0) change.classList.add('up');
-    if (figure.change_pct < 0) change.classList.add('down');
-    change.title = `Previous period: ${tile.bytes ? exactBytes(figure.previous) : formatCount(figure.previous)}`;
-    node.append(el('span', {cls: 'tile-label', text: tile.label}));
-    if (tile.events && figure.value > 0) {
-      const anchor = link('', eventsState(state, tile.events));
-      anchor.classList.add('drill');
-      anchor.title = 'Show these events';
-      anchor.append(value);
-      node.append(anchor);
-    } else {
-      node.append(value);
-    }
-    node.append(change);
-    tiles.append(node);
-  }
+  for (const tile of KPI_TILES) tiles.append(renderTile(tile, answer.tiles[tile.key]));
   return tiles;
+}
+
+/** One KPI tile: its label, its value (opening the events behind it), its change. */
+function renderTile(tile, figure) {
+  const format = tile.bytes ? exactBytes : formatCount;
+  const node = el('div', {cls: 'tile', attrs: {'data-testid': `tile-${tile.key}`}});
+  const value = el('span', {cls: 'tile-value', text: tile.bytes ? formatBytes(figure.value) : formatCount(figure.value),
+    attrs: {'data-testid': `kpi-${tile.key}`, 'data-value': String(figure.value)}});
+  if (tile.bytes) value.title = exactBytes(figure.value);
+  const change = el('span', {cls: 'tile-change', text: formatChange(figure.change_pct),
+    attrs: {'data-testid': `kpi-change-${tile.key}`, title: `Previous period: ${format(figure.previous)}`}});
+  if (figure.change_pct > 0) change.classList.add('up');
+  if (figure.change_pct < 0) change.classList.add('down');
+  let shown = value;
+  if (tile.events && figure.value > 0) {
+    shown = links.events(tile.events, '', figure.value);
+    shown.append(value);
+  }
+  node.append(el('span', {cls: 'tile-label', text: tile.label}), shown, change);
+  return node;
 }
 
 function renderChart(name, metric, signal) {
