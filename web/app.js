@@ -339,7 +339,14 @@ async function onLogin(event) {
   event.preventDefault();
   const input = event.target.elements.token;
   $('#login-error').textContent = '';
-  if (await login(input.value)) {
+  let accepted = false;
+  try {
+    accepted = await login(input.value);
+  } catch (error) {
+    $('#login-error').textContent = `Could not reach the server: ${error.message}`;
+    return;
+  }
+  if (accepted) {
     input.value = '';
     render();
     $('#login').hidden = true;
