@@ -112,8 +112,10 @@ int RunDemo(const DemoArgs& args) {
   auto top = (*engine)->Run(kTopSubscribers);
   if (!top.ok()) return Fail(top.status());
   std::printf("%s\n", FormatTable(*top, OutputFormat::kTable).c_str());
-  std::printf("Try: %s query --warehouse %s \"SELECT * FROM adx_for_s3_metrics LIMIT 5\"\n", "adxmetrics",
+  std::printf("Try: adxmetrics query --warehouse %s \"SELECT * FROM adx_for_s3_metrics LIMIT 5\"\n",
               warehouse.c_str());
+  std::printf("     adxmetrics report subscribers --warehouse %s\n", warehouse.c_str());
+  std::printf("     adxmetrics serve --warehouse %s   (the dashboard at http://127.0.0.1:8080/)\n", warehouse.c_str());
   return kExitOk;
 }
 

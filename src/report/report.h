@@ -66,6 +66,9 @@ struct Report {
   unsigned options;              // ReportOption bits it takes.
   std::span<const ReportColumn> columns;
   ChartSpec chart;
+  // The same SELECT over the daily rollup (adxm_daily_usage(...), kRollupSetupSql), returning exactly
+  // what `sql` returns; empty when the report needs the detail rows (objects, user agents, error codes).
+  std::string_view rollup_sql = {};
 };
 
 /// Return every report, in catalogue order.
@@ -73,6 +76,12 @@ std::span<const Report> Reports();
 
 /// Return the report called `name`, or nullptr.
 const Report* FindReport(std::string_view name);
+
+/// SQL that builds the daily rollup on a connection where kSetupSql ran: the temporary table
+/// `adxm_daily` (day x subscriber x access point x eventName x success: requests, downloads, bytes;
+/// ~100k rows for 10M events over 90 days) and the table macro `adxm_daily_usage(from, to,
+/// subscriber, access_points, exclude_anonymous)` with adxm_usage()'s filters.
+extern const std::string_view kRollupSetupSql;
 
 /// SQL run once per connection before any report: the `adxm_usage` table macro and the
 /// `adxm_client` scalar macro (user agent -> client family). Needs the mapping tables (mapping.h).

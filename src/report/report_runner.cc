@@ -195,9 +195,16 @@ Result<QueryTable> ReportRunner::RunSql(std::string_view sql, const ReportParams
   return engine_->RunPrepared(statement.get());
 }
 
+Status ReportRunner::BuildRollup() {
+  Status built = engine_->connection()->Execute(kRollupSetupSql);
+  if (!built.ok()) return built.WithContext("report: build the daily rollup");
+  has_rollup_ = true;
+  return Status::OK();
+}
+
 Result<ReportResult> ReportRunner::Run(const Report& report, const ReportParams& params) {
   ADXM_ASSIGN_OR_RETURN(Period period, ResolvePeriod(params));
-  auto table = RunSql(report.sql, params, period);
+  auto table = RunSql(has_rollup_ && !report.rollup_sql.empty() ? report.rollup_sql : report.sql, params, period);
   // The options were checked above, so a failure here is the report's or the dataset's, not a usage error.
   if (!table.ok()) return Status::Internal("report " + std::string(report.name) + ": " + table.status().message());
   return ReportResult{&report, period, std::move(*table)};

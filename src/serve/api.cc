@@ -24,15 +24,17 @@ using json = nlohmann::json;
 // ---- SQL beyond the catalogue. Same conventions as report_catalog.cc: rows from adxm_usage(),
 // every input a named parameter. ----
 
+// The KPI tiles and the time series read the daily rollup (kRollupSetupSql, report.h), exact against the
+// detail rows: every figure they show is a sum or a distinct count over its grain.
 constexpr std::string_view kKpiSql = R"sql(
 WITH cur AS (
-  SELECT count(*) AS requests, count(*) FILTER (WHERE download) AS downloads, coalesce(sum(bytes_out), 0) AS bytes_out,
-         count(DISTINCT account_id) AS active_subscribers
-  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous)),
+  SELECT coalesce(sum(requests), 0) AS requests, coalesce(sum(downloads), 0) AS downloads,
+         coalesce(sum(bytes_out), 0) AS bytes_out, count(DISTINCT account_id) AS active_subscribers
+  FROM adxm_daily_usage($from, $to, $subscriber, $access_points, $exclude_anonymous)),
 prev AS (
-  SELECT count(*) AS requests, count(*) FILTER (WHERE download) AS downloads, coalesce(sum(bytes_out), 0) AS bytes_out,
-         count(DISTINCT account_id) AS active_subscribers
-  FROM adxm_usage($prev_from, $prev_to, $subscriber, $access_points, $exclude_anonymous))
+  SELECT coalesce(sum(requests), 0) AS requests, coalesce(sum(downloads), 0) AS downloads,
+         coalesce(sum(bytes_out), 0) AS bytes_out, count(DISTINCT account_id) AS active_subscribers
+  FROM adxm_daily_usage($prev_from, $prev_to, $subscriber, $access_points, $exclude_anonymous))
 SELECT cur.requests, cur.downloads, cur.bytes_out, cur.active_subscribers,
        prev.requests, prev.downloads, prev.bytes_out, prev.active_subscribers
 FROM cur, prev
@@ -40,35 +42,41 @@ FROM cur, prev
 
 constexpr std::string_view kTimeseriesSql = R"sql(
 WITH per AS (
-  SELECT CAST(date_trunc($by, day) AS DATE) AS bucket, account_id, count(*) AS requests,
-         count(*) FILTER (WHERE download) AS downloads, sum(bytes_out) AS bytes_out
-  FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY ALL)
+  SELECT CAST(date_trunc($by, day) AS DATE) AS bucket, account_id, sum(requests) AS requests,
+         sum(downloads) AS downloads, sum(bytes_out) AS bytes_out
+  FROM adxm_daily_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY ALL)
 SELECT strftime(bucket, '%Y-%m-%d') AS bucket, account_id, adxm_subscriber_name(account_id) AS subscriber,
        requests, downloads, bytes_out
 FROM per ORDER BY bucket, account_id
 )sql";
 
-// The drill-down filters of /api/events (each NULL = no filter).
-constexpr std::string_view kEventsWhere = R"sql(
-FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous)
-WHERE ($event_name IS NULL OR event_name = $event_name)
-  AND ($error_code IS NULL OR ($error_code = '*' AND error_code IS NOT NULL) OR error_code = $error_code)
-  AND ($ok IS NULL OR ok = $ok)
-  AND ($download IS NULL OR download = $download)
-  AND ($object_key IS NULL OR object_key = $object_key)
-  AND ($prefix IS NULL OR (object_key IS NOT NULL AND regexp_extract(object_key, '^(.*/)', 1) = $prefix))
-  AND ($client IS NULL OR adxm_client(user_agent) = $client)
-  AND ($access_point_arn IS NULL OR access_point_arn = $access_point_arn)
-  AND ($day IS NULL OR day = CAST($day AS DATE))
-)sql";
+// The drill-down filters of /api/events: the clause of each filter given (the SQL text is made
+// only of these constants; the values are bound parameters), so filters not asked for cost nothing.
+constexpr std::pair<std::string_view, std::string_view> kEventFilters[] = {
+    {"event_name", "event_name = $event_name"},
+    {"error_code", "($error_code = '*' AND error_code IS NOT NULL OR error_code = $error_code)"},
+    {"ok", "ok = $ok"},
+    {"download", "download = $download"},
+    {"object_key", "object_key = $object_key"},
+    {"prefix", "object_key IS NOT NULL AND regexp_extract(object_key, '^(.*/)', 1) = $prefix"},
+    {"client", "adxm_client(user_agent) = $client"},
+    {"access_point_arn", "access_point_arn = $access_point_arn"},
+    {"day", "day = CAST($day AS DATE)"},
+};
 
-constexpr std::string_view kEventsSelect = R"sql(
+constexpr std::string_view kEventsFrom = "FROM adxm_usage($from, $to, $subscriber, $access_points, $exclude_anonymous)";
+
+// The page is chosen on the narrow columns first; names are looked up for its rows only.
+constexpr std::string_view kEventsPage = R"sql(
 SELECT event_time, account_id, adxm_subscriber_name(account_id) AS subscriber, event_name,
        adxm_dataset_name(access_point_arn) AS dataset, object_key, error_code, bytes_out,
        adxm_client(user_agent) AS client, source_ip, event_id
+FROM (SELECT event_time, account_id, event_name, access_point_arn, object_key, error_code, bytes_out, user_agent,
+             source_ip, event_id
+      {FROM} {WHERE}
+      ORDER BY event_time DESC, event_id LIMIT $limit OFFSET $offset)
+ORDER BY event_time DESC, event_id
 )sql";
-
-constexpr std::string_view kEventsOrder = "ORDER BY event_time DESC, event_id LIMIT $limit OFFSET $offset";
 
 constexpr std::pair<std::string_view, std::string_view> kEventColumns[] = {
     {"event_time", "time"}, {"account_id", "text"}, {"subscriber", "text"}, {"event_name", "text"},
@@ -228,11 +236,16 @@ class Params {
 #define ADXM_COMMON_PARAMS "from", "to", "subscriber", "dataset", "exclude_anonymous"
 
 
-/// The common filters of every data endpoint.
-Result<ReportParams> CommonParams(const Params& params) {
+/// The common filters of every data endpoint. A missing from/to is the snapshot's first/last day
+/// with data (as ReportRunner::ResolvePeriod would find, without a query).
+Result<ReportParams> CommonParams(const Params& params, const SnapshotInfo& snapshot) {
   ReportParams out;
   ADXM_ASSIGN_OR_RETURN(out.from, params.Text("from", 10));
   ADXM_ASSIGN_OR_RETURN(out.to, params.Text("to", 10));
+  if (!snapshot.first_day.empty()) {
+    if (out.from.empty()) out.from = out.to.empty() ? snapshot.first_day : std::min(out.to, snapshot.first_day);
+    if (out.to.empty()) out.to = std::max(out.from, snapshot.last_day);
+  }
   ADXM_ASSIGN_OR_RETURN(out.subscriber, params.Text("subscriber", 256));
   ADXM_ASSIGN_OR_RETURN(out.dataset, params.Text("dataset", 2048));
   ADXM_ASSIGN_OR_RETURN(std::optional<bool> exclude, params.Flag("exclude_anonymous"));
@@ -346,11 +359,11 @@ ApiResponse Catalogue() {
   return JsonResponse(out);
 }
 
-Result<ApiResponse> RunReport(ReportRunner* runner, const Report& report, const Params& params) {
+Result<ApiResponse> RunReport(ReportRunner* runner, const Report& report, const Params& params, const SnapshotInfo& snapshot) {
   std::string extra;
   for (const std::string& name : OptionNames(report.options)) extra += name + ",";
   ADXM_RETURN_IF_ERROR(params.CheckAllowed({"from", "to", "subscriber", "dataset", "exclude_anonymous", "format"}, extra));
-  ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params));
+  ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params, snapshot));
   ADXM_ASSIGN_OR_RETURN(std::string by, params.Text("by", 8));
   if (!by.empty()) options.by = by;
   ADXM_ASSIGN_OR_RETURN(options.days, params.Integer("days", options.days, 1, 36600));
@@ -377,9 +390,9 @@ Result<ApiResponse> RunReport(ReportRunner* runner, const Report& report, const 
                        {"rows", Rows(result.table)}});
 }
 
-Result<ApiResponse> Kpis(ReportRunner* runner, const Params& params) {
+Result<ApiResponse> Kpis(ReportRunner* runner, const Params& params, const SnapshotInfo& snapshot) {
   ADXM_RETURN_IF_ERROR(params.CheckAllowed({ADXM_COMMON_PARAMS}));
-  ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params));
+  ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params, snapshot));
   ADXM_ASSIGN_OR_RETURN(Period period, runner->ResolvePeriod(options));
   ADXM_ASSIGN_OR_RETURN(QueryTable table, runner->RunSql(kKpiSql, options, period));
   const auto& row = table.rows.at(0);
@@ -421,9 +434,9 @@ std::vector<std::string> Buckets(const Period& period, const std::string& by) {
   return out;
 }
 
-Result<ApiResponse> Timeseries(ReportRunner* runner, const Params& params) {
+Result<ApiResponse> Timeseries(ReportRunner* runner, const Params& params, const SnapshotInfo& snapshot) {
   ADXM_RETURN_IF_ERROR(params.CheckAllowed({ADXM_COMMON_PARAMS}, "by,metric,top"));
-  ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params));
+  ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params, snapshot));
   ADXM_ASSIGN_OR_RETURN(std::string by, params.Text("by", 8));
   options.by = by.empty() ? "day" : by;
   ADXM_ASSIGN_OR_RETURN(std::string metric, params.Text("metric", 16));
@@ -483,33 +496,42 @@ Result<ApiResponse> Timeseries(ReportRunner* runner, const Params& params) {
                        {"series", std::move(series)}});
 }
 
-Result<ApiResponse> Events(ReportRunner* runner, const Params& params, size_t csv_max_rows) {
+Result<ApiResponse> Events(ReportRunner* runner, const Params& params, const SnapshotInfo& snapshot, size_t csv_max_rows) {
   ADXM_RETURN_IF_ERROR(params.CheckAllowed(
       {ADXM_COMMON_PARAMS}, "event_name,error_code,ok,download,object_key,prefix,client,access_point_arn,day,page,page_size,format"));
-  ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params));
+  ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params, snapshot));
   ADXM_ASSIGN_OR_RETURN(Period period, runner->ResolvePeriod(options));
+  std::string where;
+  auto add_filter = [&](std::string_view name, ReportParams::Value value) {
+    for (const auto& [filter, clause] : kEventFilters) {
+      if (filter != name) continue;
+      where += (where.empty() ? "WHERE " : " AND ") + std::string(clause);
+      options.extra.emplace_back(std::string(name), std::move(value));
+    }
+  };
   for (const char* name : {"event_name", "error_code", "object_key", "prefix", "client", "access_point_arn"}) {
     ADXM_ASSIGN_OR_RETURN(std::string value, params.Text(name, 2048));
     // An empty prefix is a filter (keys without a folder); other empty values mean "no filter".
-    bool given = std::string_view(name) == "prefix" ? params.Has(name) : !value.empty();
-    options.extra.emplace_back(name, given ? ReportParams::Value(value) : ReportParams::Value());
+    if (std::string_view(name) == "prefix" ? params.Has(name) : !value.empty()) add_filter(name, value);
   }
   for (const char* name : {"ok", "download"}) {
     ADXM_ASSIGN_OR_RETURN(std::optional<bool> flag, params.Flag(name));
-    options.extra.emplace_back(name, flag ? ReportParams::Value(*flag) : ReportParams::Value());
+    if (flag) add_filter(name, *flag);
   }
   ADXM_ASSIGN_OR_RETURN(std::string day, params.Text("day", 10));
   if (!day.empty()) {
     ADXM_RETURN_IF_ERROR(ParseDay(day, "day").status());
+    add_filter("day", day);
   }
-  options.extra.emplace_back("day", day.empty() ? ReportParams::Value() : ReportParams::Value(day));
   ADXM_ASSIGN_OR_RETURN(std::string format, params.Text("format", 8));
   if (!format.empty() && format != "json" && format != "csv") {
     return Status::InvalidArgument("parameter 'format' must be json or csv");
   }
   ADXM_ASSIGN_OR_RETURN(int64_t page, params.Integer("page", 1, 1, 100000000));
   ADXM_ASSIGN_OR_RETURN(int64_t page_size, params.Integer("page_size", 50, 1, 1000));
-  std::string select = std::string(kEventsSelect) + std::string(kEventsWhere) + std::string(kEventsOrder);
+  std::string select(kEventsPage);
+  select.replace(select.find("{FROM}"), 6, kEventsFrom);
+  select.replace(select.find("{WHERE}"), 7, where);
   if (format == "csv") {
     options.extra.emplace_back("limit", static_cast<int64_t>(csv_max_rows) + 1);
     options.extra.emplace_back("offset", int64_t{0});
@@ -521,7 +543,7 @@ Result<ApiResponse> Events(ReportRunner* runner, const Params& params, size_t cs
     return CsvResponse(FormatTable(table, OutputFormat::kCsv), "events.csv");
   }
   ADXM_ASSIGN_OR_RETURN(QueryTable count,
-                        runner->RunSql("SELECT count(*) " + std::string(kEventsWhere), options, period));
+                        runner->RunSql("SELECT count(*) " + std::string(kEventsFrom) + " " + where, options, period));
   options.extra.emplace_back("limit", page_size);
   options.extra.emplace_back("offset", (page - 1) * page_size);
   ADXM_ASSIGN_OR_RETURN(QueryTable table, runner->RunSql(select, options, period));
@@ -692,13 +714,15 @@ ApiResponse Api::Handle(const ApiRequest& request) {
 ApiResponse Api::Dispatch(const ApiRequest& request, RunnerPool::Lease* lease) {
   Params params(request);
   ReportRunner* runner = lease->get();
+  SnapshotInfo snapshot = pool_->info();
+  if (runner->engine()->txn() != snapshot.txn) snapshot = SnapshotInfo{};  // Opened on another commit.
   Result<ApiResponse> result = Status::NotFound("no such endpoint: " + request.path);
   if (request.path == "/api/kpis") {
-    result = Kpis(runner, params);
+    result = Kpis(runner, params, snapshot);
   } else if (request.path == "/api/timeseries") {
-    result = Timeseries(runner, params);
+    result = Timeseries(runner, params, snapshot);
   } else if (request.path == "/api/events") {
-    result = Events(runner, params, options_.csv_max_rows);
+    result = Events(runner, params, snapshot, options_.csv_max_rows);
   } else if (request.path == "/api/options") {
     result = Options(runner, params);
   } else if (request.path == "/api/sql") {
@@ -707,7 +731,7 @@ ApiResponse Api::Dispatch(const ApiRequest& request, RunnerPool::Lease* lease) {
     std::string name = request.path.substr(12);
     const Report* report = FindReport(name);
     if (report == nullptr) return ErrorResponse(404, "no such report (GET /api/reports lists them)");
-    result = RunReport(runner, *report, params);
+    result = RunReport(runner, *report, params, snapshot);
   }
   if (!result.ok()) return FromStatus(result.status());
   return std::move(*result);

@@ -2,6 +2,9 @@
 // request is a method, a path under /api/ and its query parameters; the answer a status, a
 // content type and a body. The server (server.h) adds transport, authentication and headers.
 //
+// The runners must have built the daily rollup (RunnerPoolOptions::rollup): the KPI tiles and time
+// series read it.
+//
 // Every value a request carries reaches SQL only as a bound parameter of a prepared statement
 // (ReportParams). Answers of the data endpoints are cached per snapshot generation (a commit makes
 // a new generation, so no answer outlives the data it was computed from).

@@ -34,7 +34,9 @@ RunnerPool::Lease::~Lease() {
 }
 
 Result<std::unique_ptr<ReportRunner>> RunnerPool::OpenRunner() const {
-  return ReportRunner::Open(options_.warehouse, options_.mappings, options_.engine);
+  ADXM_ASSIGN_OR_RETURN(auto runner, ReportRunner::Open(options_.warehouse, options_.mappings, options_.engine));
+  if (options_.rollup) ADXM_RETURN_IF_ERROR(runner->BuildRollup());
+  return runner;
 }
 
 Status RunnerPool::Refresh() {

@@ -34,6 +34,7 @@ struct RunnerPoolOptions {
   MappingFiles mappings;
   QueryEngineOptions engine;
   size_t max_runners = 2;  // Concurrent queries; each runner is one DuckDB instance.
+  bool rollup = true;      // Build each runner's daily rollup (ReportRunner::BuildRollup) when it opens.
 };
 
 /// What the snapshot in use holds (for /api/status).

@@ -110,10 +110,12 @@ void IngestScheduler::Loop() {
                                       run.report.rejected.size(), run.report.rows_written)
                                 .c_str()
                         : run.error.c_str());
-    on_finished_();
+    lock.lock();
+    state_.last = std::move(run);
+    lock.unlock();
+    on_finished_();  // The server moves to the new snapshot; "running" until it has.
     lock.lock();
     state_.running = false;
-    state_.last = std::move(run);
     next = NextRun(std::chrono::system_clock::now(), /*first=*/false);
     state_.next_run = FormatUtc(next);
   }
