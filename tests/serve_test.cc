@@ -194,6 +194,7 @@ TEST_F(ServeIntegrationTest, EventsBehindANumberArePagedExactly) {
   // Pages in order, without overlap, cover every event once.
   Json all = Get("/api/events", {{"subscriber", account}, {"page_size", "1"}});
   ASSERT_EQ(all["total"], expected.requests);
+  EXPECT_EQ(all["bytes_out"], expected.bytes_out);
   std::set<std::string> ids;
   std::string previous_time = "9999";
   int64_t bytes = 0;

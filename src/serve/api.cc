@@ -543,13 +543,15 @@ Result<ApiResponse> Events(ReportRunner* runner, const Params& params, const Sna
     return CsvResponse(FormatTable(table, OutputFormat::kCsv), "events.csv");
   }
   ADXM_ASSIGN_OR_RETURN(QueryTable count,
-                        runner->RunSql("SELECT count(*) " + std::string(kEventsFrom) + " " + where, options, period));
+                        runner->RunSql("SELECT count(*), coalesce(sum(bytes_out), 0) " + std::string(kEventsFrom) + " " + where,
+                                      options, period));
   options.extra.emplace_back("limit", page_size);
   options.extra.emplace_back("offset", (page - 1) * page_size);
   ADXM_ASSIGN_OR_RETURN(QueryTable table, runner->RunSql(select, options, period));
   json columns = json::array();
   for (const auto& [name, unit] : kEventColumns) columns.push_back({{"name", name}, {"unit", unit}});
   return JsonResponse({{"total", CellInt(count.rows.at(0).at(0))},
+                       {"bytes_out", CellInt(count.rows.at(0).at(1))},
                        {"page", page},
                        {"page_size", page_size},
                        {"period", PeriodJson(period)},
