@@ -278,6 +278,11 @@ function loadEvents(signal) {
     const pages = Math.max(1, Math.ceil(answer.total / answer.page_size));
     total.textContent = formatCount(answer.total);
     total.setAttribute('data-value', String(answer.total));
+    const bytes = $('#events-bytes');
+    bytes.textContent = formatBytes(answer.bytes_out);
+    bytes.title = exactBytes(answer.bytes_out);
+    bytes.setAttribute('data-value', String(answer.bytes_out));
+    $('#events-bytes-line').hidden = !(answer.bytes_out > 0);
     $('#events-page').textContent = `Page ${answer.page} of ${pages}`;
     const prev = $('#events-prev');
     const next = $('#events-next');

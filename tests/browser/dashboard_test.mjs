@@ -104,6 +104,8 @@ async function drillAndCheck(locator) {
   assert.equal(rows.length, total, 'the events CSV holds every event');
   const column = header.indexOf('bytes_out');
   assert.equal(rows.reduce((sum, row) => sum + Number(row[column] || 0), 0), expected, `bytes of the events behind ${testid}`);
+  assert.equal(Number(await page.getByTestId('events-bytes').getAttribute('data-value')), expected,
+    `the events view's byte total behind ${testid}`);
   return total;
 }
 
