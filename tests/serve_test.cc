@@ -17,6 +17,7 @@
 #include "serve/api.h"
 #include "serve/runner_pool.h"
 #include "serve/scheduler.h"
+#include "serve/server.h"
 #include "test_util.h"
 
 namespace adxm::testing {
@@ -347,6 +348,78 @@ TEST_F(ServeIntegrationTest, AnswersFollowANewCommit) {
   EXPECT_EQ(requests(), Sum("2023-05-01", "2023-05-20").requests + added);
   Json status = Json::parse(api.Handle({"GET", "/api/status", {}}).body);
   EXPECT_EQ(status["last_day"], "2023-06-03");
+}
+
+TEST_F(ServeIntegrationTest, AMappingChangeIsANewGenerationAndALostOneIsReported) {
+  ScratchDir scratch;
+  std::string account = (*truth_)["scenario"][0]["account"];
+  fs::path subscribers = scratch.path() / "subscribers.csv";
+  ASSERT_TRUE(WriteFile(subscribers, "account_id,name\n" + account + ",First Name Ltd\n", false).ok());
+  RunnerPool pool(RunnerPoolOptions{warehouse(), {subscribers, {}}, {}, 2});
+  ASSERT_TRUE(pool.Refresh().ok());
+  Api api(&pool, nullptr, ApiOptions{});
+  auto name = [&] {
+    Json options = Json::parse(api.Handle({"GET", "/api/options", {}}).body);
+    for (const Json& subscriber : options["subscribers"]) {
+      if (subscriber["account_id"] == account) return subscriber["name"].get<std::string>();
+    }
+    return std::string("(absent)");
+  };
+  EXPECT_EQ(name(), "First Name Ltd");
+  uint64_t generation = pool.info().generation;
+  // Rewritten (another size): the next refresh reads it once and every runner shows the new name.
+  ASSERT_TRUE(WriteFile(subscribers, "account_id,name\n" + account + ",Second Name Holdings\n", false).ok());
+  ASSERT_TRUE(pool.Refresh().ok());
+  EXPECT_GT(pool.info().generation, generation);
+  EXPECT_EQ(name(), "Second Name Holdings");
+  // Gone: the refresh fails and says why; the server keeps answering from what it has.
+  fs::remove(subscribers);
+  EXPECT_FALSE(pool.Refresh().ok());
+  Json status = Json::parse(api.Handle({"GET", "/api/status", {}}).body);
+  EXPECT_NE(status["refresh_error"].get<std::string>().find("subscribers.csv"), std::string::npos) << status;
+  EXPECT_EQ(name(), "Second Name Holdings");
+  EXPECT_EQ(api.Handle({"GET", "/api/kpis", {}}).status, 200);
+  // Back: the error clears.
+  ASSERT_TRUE(WriteFile(subscribers, "account_id,name\n" + account + ",Third\n", false).ok());
+  ASSERT_TRUE(pool.Refresh().ok());
+  EXPECT_TRUE(Json::parse(api.Handle({"GET", "/api/status", {}}).body)["refresh_error"].is_null());
+  EXPECT_EQ(name(), "Third");
+}
+
+TEST_F(ServeIntegrationTest, AnswersAreBounded) {
+  // A series of millions of points, or a century and more, is refused up front.
+  Get("/api/timeseries", {{"from", "1970-01-01"}, {"to", "9999-12-31"}}, 400);
+  Get("/api/timeseries", {{"from", "2000-01-01"}, {"to", "2020-01-01"}, {"by", "day"}}, 400);
+  Get("/api/timeseries", {{"from", "2000-01-01"}, {"to", "2020-01-01"}, {"by", "month"}});
+  Get("/api/report/summary", {{"from", "2000-01-01"}, {"to", "2020-01-01"}, {"by", "day"}}, 400);
+  Get("/api/report/spikes", {{"from", "1900-01-01"}}, 400);
+  // A value cannot pose as another parameter to reach a cached answer.
+  Get("/api/kpis", {{"from", "2023-05-03"}, {"to", "2023-05-04"}});
+  Get("/api/kpis", {{"from", "2023-05-03\nto=2023-05-04"}}, 400);
+  Get("/api/kpis", {{"from", "2023-05-03"}, {"to", "2023-05-04"}, {"subscriber", ""}});
+
+  // /api/sql: only with allow_sql, read-only, at most sql_max_rows rows.
+  ApiOptions options;
+  options.allow_sql = true;
+  options.sql_max_rows = 1000;
+  Api sql_api(pool_.get(), nullptr, options);
+  Json many = Json::parse(sql_api.Handle({"GET", "/api/sql", {{"q", "SELECT range AS n FROM range(5000000)"}}}).body);
+  EXPECT_EQ(many["rows"].size(), 1000u);
+  EXPECT_TRUE(many["truncated"].get<bool>());
+  Json count = Json::parse(
+      sql_api.Handle({"GET", "/api/sql", {{"q", "SELECT count(*) AS n FROM adx_for_s3_metrics"}}}).body);
+  EXPECT_EQ(count["rows"][0][0], Sum("2023-05-01", "2023-05-20").requests);
+  EXPECT_FALSE(count["truncated"].get<bool>());
+  EXPECT_EQ(sql_api.Handle({"GET", "/api/sql", {{"q", "CREATE TABLE t AS SELECT 1"}}}).status, 400);
+  EXPECT_EQ(sql_api.Handle({"GET", "/api/sql", {{"q", "SELECT * FROM read_text('/etc/passwd')"}}}).status, 400);
+}
+
+TEST(ServeHostTest, OnlyLoopbackAddressesAreLoopback) {
+  for (const char* host : {"127.0.0.1", "127.1.2.3", "localhost", "::1"}) EXPECT_TRUE(IsLoopbackAddress(host)) << host;
+  for (const char* host : {"127.evil.example", "127.0.0.1.nip.io", "0.0.0.0", "10.0.0.1", "", "0x7f.1", "localhost.",
+                           "::", "::ffff:8.8.8.8"}) {
+    EXPECT_FALSE(IsLoopbackAddress(host)) << host;
+  }
 }
 
 TEST(ServeScheduleTest, ParsesTimesAndIntervals) {

@@ -29,6 +29,10 @@ export function renderStatus(box, status, errorMessage = '') {
     el('span', {text: `Refreshed ${utc(status.refreshed_at)}`,
       attrs: {'data-testid': 'status-refreshed', 'data-value': status.refreshed_at || '', 'data-txn': String(status.txn)}}),
   );
+  if (status.refresh_error) {
+    box.append(el('span', {cls: 'error', text: `Not refreshed: ${status.refresh_error}`,
+      attrs: {'data-testid': 'status-refresh-error'}}));
+  }
   if (status.schedule) box.append(renderIngest(status.schedule, status.last_ingest));
 }
 

@@ -92,10 +92,16 @@ int RunServe(ServeArgs& args) {
                                                                    : Fail(server.status());
   }
   Server* raw = server->get();
+  // The first SIGINT/SIGTERM stops the server (a scheduled ingest in progress finishes its commit);
+  // a second one exits at once, which is safe: an ingest cut anywhere leaves the warehouse as it was
+  // before its last commit, and the next run finishes what it started.
   std::thread signal_thread([raw, signals] {
     int signal = 0;
     sigwait(&signals, &signal);
+    std::fprintf(stderr, "adxmetrics serve: stopping (again to exit at once)\n");
     raw->Stop();
+    sigwait(&signals, &signal);
+    std::_Exit(128 + signal);
   });
   signal_thread.detach();
   std::string host = options.bind.find(':') != std::string::npos ? "[" + options.bind + "]" : options.bind;
@@ -124,8 +130,8 @@ std::function<int()> SetupServe(CLI::App* app) {
   app->add_option("--datasets", args->datasets, "CSV mapping access_point_arn,dataset[,...] (default: adxmetrics.toml)");
   app->add_option("--ui-dir", args->server.ui_dir, "Serve the page from this folder (web/) instead of the binary");
   app->add_flag("--allow-sql", args->server.allow_sql,
-                "Serve /api/sql: read-only SQL on the dataset, at most 10,000 rows and --query-timeout");
-  app->add_option("--query-timeout", args->query_timeout, "Seconds a query may run before it is interrupted")
+                "Serve /api/sql: read-only SQL on the dataset, at most 10,000 rows and --timeout");
+  app->add_option("--timeout", args->query_timeout, "Seconds an API query may run before it is interrupted (503)")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 3600.0));
   app->add_option("--memory-limit", args->memory_limit, "DuckDB memory limit per query runner, e.g. 2GB");

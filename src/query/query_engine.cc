@@ -203,15 +203,17 @@ Result<QueryTable> QueryEngine::Guarded(const std::function<Result<QueryTable>()
   return result;
 }
 
-Result<QueryTable> QueryEngine::Run(std::string_view sql) {
+Result<QueryTable> QueryEngine::Run(std::string_view sql, size_t max_rows) {
   ADXM_ASSIGN_OR_RETURN(auto statements, connection_->PrepareAll(sql));
   ADXM_RETURN_IF_ERROR(CheckReadOnly(connection_.get(), sql, statements));
   return Guarded([&]() -> Result<QueryTable> {
     for (size_t statement_idx = 0; statement_idx + 1 < statements.size(); ++statement_idx) {
       ADXM_RETURN_IF_ERROR(statements[statement_idx]->Execute().status());
     }
-    ADXM_ASSIGN_OR_RETURN(QueryResult result, statements.back()->Execute());
-    return QueryTable::Read(&result);
+    // Limited: stream, so the rows past the limit are never computed into memory.
+    ADXM_ASSIGN_OR_RETURN(QueryResult result, max_rows == SIZE_MAX ? statements.back()->Execute()
+                                                                   : statements.back()->ExecuteStreaming());
+    return QueryTable::Read(&result, max_rows);
   });
 }
 

@@ -46,7 +46,9 @@ class QueryEngine {
   /// Run `sql` (one or more statements; all are checked before any runs) and return the last's result.
   /// InvalidArgument for a statement that is not read-only or a SQL error; Unavailable when it
   /// ran past the timeout or out of memory (the message names the option to change).
-  Result<QueryTable> Run(std::string_view sql);
+  /// With `max_rows`, rows past it are not read (QueryTable::Read): the table holds more than
+  /// max_rows exactly when the result had more.
+  Result<QueryTable> Run(std::string_view sql, size_t max_rows = SIZE_MAX);
 
   /// Run `statement` (prepared on connection(), parameters bound) if it is a SELECT; read its result.
   Result<QueryTable> RunPrepared(PreparedStatement* statement);

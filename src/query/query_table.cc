@@ -28,10 +28,10 @@ Result<std::vector<ValueType>> DescribeColumns(QueryResult* result, QueryTable* 
 
 }  // namespace
 
-Result<QueryTable> QueryTable::Read(QueryResult* result) {
+Result<QueryTable> QueryTable::Read(QueryResult* result, size_t max_rows) {
   QueryTable table;
   ADXM_ASSIGN_OR_RETURN(std::vector<ValueType> types, DescribeColumns(result, &table));
-  for (DataChunk chunk = result->Fetch(); chunk.valid(); chunk = result->Fetch()) {
+  for (DataChunk chunk = result->Fetch(); chunk.valid() && table.rows.size() <= max_rows; chunk = result->Fetch()) {
     size_t first_row = table.rows.size();
     table.rows.resize(first_row + chunk.size(), std::vector<Cell>(types.size()));
     bool any_nested = std::find(table.nested.begin(), table.nested.end(), true) != table.nested.end();

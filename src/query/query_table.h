@@ -10,6 +10,7 @@
 //   *table.rows[0][0];      // "42"
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,8 +34,10 @@ struct QueryTable {
   // empty when no column is nested.
   std::vector<std::vector<Cell>> json_rows;
 
-  /// Read all of `result` (chunk by chunk, values decoded from the vectors).
-  static Result<QueryTable> Read(QueryResult* result);
+  /// Read `result` (chunk by chunk, values decoded from the vectors): all of it, or the chunks that
+  /// hold its first `max_rows` rows and the rows of the chunk that passes it (so a caller can tell
+  /// there were more); chunks after that are not fetched.
+  static Result<QueryTable> Read(QueryResult* result, size_t max_rows = SIZE_MAX);
 };
 
 }  // namespace adxm

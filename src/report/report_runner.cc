@@ -120,9 +120,15 @@ Result<std::unique_ptr<ReportRunner>> ReportRunner::Open(const std::filesystem::
   if (!files.datasets.empty()) {
     ADXM_ASSIGN_OR_RETURN(datasets, LoadMapping(MappingKind::kDatasets, files.datasets));
   }
+  return Open(warehouse, subscribers ? &*subscribers : nullptr, datasets ? &*datasets : nullptr, options);
+}
+
+Result<std::unique_ptr<ReportRunner>> ReportRunner::Open(const std::filesystem::path& warehouse,
+                                                         const Mapping* subscribers, const Mapping* datasets,
+                                                         const QueryEngineOptions& options) {
   ADXM_ASSIGN_OR_RETURN(auto engine, QueryEngine::Open(warehouse, options));
   Connection* conn = engine->connection();
-  ADXM_RETURN_IF_ERROR(InstallMappings(conn, subscribers ? &*subscribers : nullptr, datasets ? &*datasets : nullptr));
+  ADXM_RETURN_IF_ERROR(InstallMappings(conn, subscribers, datasets));
   Status setup = conn->Execute(kSetupSql);
   if (!setup.ok()) return setup.WithContext("report: define macros");
   return std::unique_ptr<ReportRunner>(new ReportRunner(std::move(engine)));
@@ -205,8 +211,12 @@ Status ReportRunner::BuildRollup() {
 Result<ReportResult> ReportRunner::Run(const Report& report, const ReportParams& params) {
   ADXM_ASSIGN_OR_RETURN(Period period, ResolvePeriod(params));
   auto table = RunSql(has_rollup_ && !report.rollup_sql.empty() ? report.rollup_sql : report.sql, params, period);
-  // The options were checked above, so a failure here is the report's or the dataset's, not a usage error.
-  if (!table.ok()) return Status::Internal("report " + std::string(report.name) + ": " + table.status().message());
+  // The options were checked above, so a failure here is the report's or the dataset's, not a usage
+  // error; a limit (timeout, memory) stays Unavailable.
+  if (!table.ok()) {
+    std::string message = "report " + std::string(report.name) + ": " + table.status().message();
+    return table.status().code() == StatusCode::kUnavailable ? Status::Unavailable(message) : Status::Internal(message);
+  }
   return ReportResult{&report, period, std::move(*table)};
 }
 

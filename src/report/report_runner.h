@@ -73,6 +73,9 @@ class ReportRunner {
   /// Open `warehouse` with the mapping files `files` (errors name the file and line).
   static Result<std::unique_ptr<ReportRunner>> Open(const std::filesystem::path& warehouse, const MappingFiles& files,
                                                     const QueryEngineOptions& options = {});
+  /// Open `warehouse` with mappings already loaded (either may be null: none).
+  static Result<std::unique_ptr<ReportRunner>> Open(const std::filesystem::path& warehouse, const Mapping* subscribers,
+                                                    const Mapping* datasets, const QueryEngineOptions& options = {});
 
   /// Check `params` (dates, month, by, ranges) and resolve the period; InvalidArgument names the option.
   Result<Period> ResolvePeriod(const ReportParams& params);

@@ -236,6 +236,32 @@ class Params {
 #define ADXM_COMMON_PARAMS "from", "to", "subscriber", "dataset", "exclude_anonymous"
 
 
+constexpr int64_t kMaxPeriodDays = 36600;  // A hundred years.
+constexpr int64_t kMaxBuckets = 3660;      // Points of a series: ten years of days.
+
+/// InvalidArgument when `params`' period split by `by` has more than kMaxBuckets buckets (a
+/// bounded answer: one request must not build a series of millions of points).
+Status CheckBuckets(const ReportParams& params) {
+  if (params.from.empty() || params.to.empty()) return Status::OK();
+  ADXM_ASSIGN_OR_RETURN(int64_t from, ParseDay(params.from, "from"));
+  ADXM_ASSIGN_OR_RETURN(int64_t to, ParseDay(params.to, "to"));
+  int64_t days = to - from + 1;
+  int64_t buckets = params.by == "day" ? days : params.by == "week" ? days / 7 : days / 30;
+  if (buckets > kMaxBuckets) {
+    return Status::InvalidArgument("the period " + params.from + " to " + params.to + " has more than " +
+                                   std::to_string(kMaxBuckets) + " buckets by " + params.by +
+                                   "; use a shorter period or a coarser 'by'");
+  }
+  return Status::OK();
+}
+
+/// A query that fails after its parameters were checked is not the request's fault: a limit or an
+/// unreadable warehouse (Unavailable, 503) or the server's (500).
+Result<QueryTable> Checked(Result<QueryTable> result) {
+  if (result.ok() || result.status().code() == StatusCode::kUnavailable) return result;
+  return Status::Internal(result.status().message());
+}
+
 /// The common filters of every data endpoint. A missing from/to is the snapshot's first/last day
 /// with data (as ReportRunner::ResolvePeriod would find, without a query).
 Result<ReportParams> CommonParams(const Params& params, const SnapshotInfo& snapshot) {
@@ -245,6 +271,14 @@ Result<ReportParams> CommonParams(const Params& params, const SnapshotInfo& snap
   if (!snapshot.first_day.empty()) {
     if (out.from.empty()) out.from = out.to.empty() ? snapshot.first_day : std::min(out.to, snapshot.first_day);
     if (out.to.empty()) out.to = std::max(out.from, snapshot.last_day);
+  }
+  if (!out.from.empty() && !out.to.empty()) {
+    ADXM_ASSIGN_OR_RETURN(int64_t from, ParseDay(out.from, "from"));
+    ADXM_ASSIGN_OR_RETURN(int64_t to, ParseDay(out.to, "to"));
+    if (to - from + 1 > kMaxPeriodDays) {
+      return Status::InvalidArgument("the period " + out.from + " to " + out.to + " is longer than " +
+                                     std::to_string(kMaxPeriodDays / 366) + " years");
+    }
   }
   ADXM_ASSIGN_OR_RETURN(out.subscriber, params.Text("subscriber", 256));
   ADXM_ASSIGN_OR_RETURN(out.dataset, params.Text("dataset", 2048));
@@ -366,6 +400,7 @@ Result<ApiResponse> RunReport(ReportRunner* runner, const Report& report, const 
   ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params, snapshot));
   ADXM_ASSIGN_OR_RETURN(std::string by, params.Text("by", 8));
   if (!by.empty()) options.by = by;
+  if (report.options & kOptionBy) ADXM_RETURN_IF_ERROR(CheckBuckets(options));
   ADXM_ASSIGN_OR_RETURN(options.days, params.Integer("days", options.days, 1, 36600));
   ADXM_ASSIGN_OR_RETURN(options.window, params.Integer("window", options.window, 2, 366));
   ADXM_ASSIGN_OR_RETURN(options.top, params.Integer("top", options.top, 1, 100000));
@@ -394,7 +429,7 @@ Result<ApiResponse> Kpis(ReportRunner* runner, const Params& params, const Snaps
   ADXM_RETURN_IF_ERROR(params.CheckAllowed({ADXM_COMMON_PARAMS}));
   ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params, snapshot));
   ADXM_ASSIGN_OR_RETURN(Period period, runner->ResolvePeriod(options));
-  ADXM_ASSIGN_OR_RETURN(QueryTable table, runner->RunSql(kKpiSql, options, period));
+  ADXM_ASSIGN_OR_RETURN(QueryTable table, Checked(runner->RunSql(kKpiSql, options, period)));
   const auto& row = table.rows.at(0);
   const char* kNames[] = {"requests", "downloads", "bytes_out", "active_subscribers"};
   json tiles = json::object();
@@ -445,8 +480,12 @@ Result<ApiResponse> Timeseries(ReportRunner* runner, const Params& params, const
     return Status::InvalidArgument("parameter 'metric' must be requests, downloads or bytes_out");
   }
   ADXM_ASSIGN_OR_RETURN(int64_t top, params.Integer("top", 8, 1, 50));
+  if (options.by != "day" && options.by != "week" && options.by != "month") {
+    return Status::InvalidArgument("parameter 'by' must be day, week or month");
+  }
+  ADXM_RETURN_IF_ERROR(CheckBuckets(options));
   ADXM_ASSIGN_OR_RETURN(Period period, runner->ResolvePeriod(options));
-  ADXM_ASSIGN_OR_RETURN(QueryTable table, runner->RunSql(kTimeseriesSql, options, period));
+  ADXM_ASSIGN_OR_RETURN(QueryTable table, Checked(runner->RunSql(kTimeseriesSql, options, period)));
   size_t value_column = metric == "requests" ? 3 : metric == "downloads" ? 4 : 5;
 
   std::vector<std::string> buckets = Buckets(period, options.by);
@@ -535,7 +574,7 @@ Result<ApiResponse> Events(ReportRunner* runner, const Params& params, const Sna
   if (format == "csv") {
     options.extra.emplace_back("limit", static_cast<int64_t>(csv_max_rows) + 1);
     options.extra.emplace_back("offset", int64_t{0});
-    ADXM_ASSIGN_OR_RETURN(QueryTable table, runner->RunSql(select, options, period));
+    ADXM_ASSIGN_OR_RETURN(QueryTable table, Checked(runner->RunSql(select, options, period)));
     if (table.rows.size() > csv_max_rows) {
       return Status::InvalidArgument("more than " + std::to_string(csv_max_rows) +
                                      " events match; narrow the filters (or use `adxmetrics query`)");
@@ -543,11 +582,11 @@ Result<ApiResponse> Events(ReportRunner* runner, const Params& params, const Sna
     return CsvResponse(FormatTable(table, OutputFormat::kCsv), "events.csv");
   }
   ADXM_ASSIGN_OR_RETURN(QueryTable count,
-                        runner->RunSql("SELECT count(*), coalesce(sum(bytes_out), 0) " + std::string(kEventsFrom) + " " + where,
-                                      options, period));
+                        Checked(runner->RunSql("SELECT count(*), coalesce(sum(bytes_out), 0) " + std::string(kEventsFrom) + " " +
+                                                  where, options, period)));
   options.extra.emplace_back("limit", page_size);
   options.extra.emplace_back("offset", (page - 1) * page_size);
-  ADXM_ASSIGN_OR_RETURN(QueryTable table, runner->RunSql(select, options, period));
+  ADXM_ASSIGN_OR_RETURN(QueryTable table, Checked(runner->RunSql(select, options, period)));
   json columns = json::array();
   for (const auto& [name, unit] : kEventColumns) columns.push_back({{"name", name}, {"unit", unit}});
   return JsonResponse({{"total", CellInt(count.rows.at(0).at(0))},
@@ -561,8 +600,8 @@ Result<ApiResponse> Events(ReportRunner* runner, const Params& params, const Sna
 
 Result<ApiResponse> Options(ReportRunner* runner, const Params& params) {
   ADXM_RETURN_IF_ERROR(params.CheckAllowed({}));
-  ADXM_ASSIGN_OR_RETURN(QueryTable subscribers, runner->engine()->Run(kSubscriberOptionsSql));
-  ADXM_ASSIGN_OR_RETURN(QueryTable datasets, runner->engine()->Run(kDatasetOptionsSql));
+  ADXM_ASSIGN_OR_RETURN(QueryTable subscribers, Checked(runner->engine()->Run(kSubscriberOptionsSql)));
+  ADXM_ASSIGN_OR_RETURN(QueryTable datasets, Checked(runner->engine()->Run(kDatasetOptionsSql)));
   json out = {{"subscribers", json::array()}, {"datasets", json::array()}};
   for (const auto& row : subscribers.rows) {
     out["subscribers"].push_back({{"account_id", row[0].value_or("")}, {"name", row[1].value_or("")}});
@@ -584,7 +623,7 @@ Result<ApiResponse> Sql(ReportRunner* runner, const Params& params, size_t max_r
   ADXM_RETURN_IF_ERROR(params.CheckAllowed({"q"}));
   ADXM_ASSIGN_OR_RETURN(std::string sql, params.Text("q", 100000));
   if (sql.empty()) return Status::InvalidArgument("parameter 'q' (the SQL) is required");
-  ADXM_ASSIGN_OR_RETURN(QueryTable table, runner->engine()->Run(sql));
+  ADXM_ASSIGN_OR_RETURN(QueryTable table, runner->engine()->Run(sql, max_rows));
   bool truncated = table.rows.size() > max_rows;
   if (truncated) table.rows.resize(max_rows);
   json columns = json::array();
@@ -640,6 +679,7 @@ ApiResponse Api::Status_() {
                        {"last_day", or_null(info.last_day)},
                        {"data_through", or_null(info.data_through)},
                        {"refreshed_at", or_null(info.refreshed_at)},
+                       {"refresh_error", or_null(info.refresh_error)},
                        {"auth", options_.auth},
                        {"allow_sql", options_.allow_sql},
                        {"schedule", std::move(schedule)},
@@ -678,6 +718,7 @@ ApiResponse Api::Handle(const ApiRequest& request) {
   }
   if (request.path == "/api/reports") {
     if (request.method != "GET") return ErrorResponse(405, "use GET");
+    if (!request.params.empty()) return ErrorResponse(400, "/api/reports takes no parameters");
     return Catalogue();
   }
   if (request.method != "GET") return ErrorResponse(405, "use GET");
@@ -689,24 +730,30 @@ ApiResponse Api::Handle(const ApiRequest& request) {
   {
     auto params = request.params;
     std::sort(params.begin(), params.end());
-    for (const auto& [name, value] : params) key += "\n" + name + "=" + value;
+    // Length-prefixed: no value can forge another parameter's boundary.
+    for (const auto& [name, value] : params) {
+      key += "\n" + std::to_string(name.size()) + ":" + name + std::to_string(value.size()) + ":" + value;
+    }
   }
+  bool cacheable = request.path != "/api/sql";
   {
     std::lock_guard<std::mutex> lock(cache_mutex_);
-    if (generation != cache_generation_) {
+    if (generation > cache_generation_) {
       cache_.clear();
       cache_lru_.clear();
       cache_size_ = 0;
       cache_generation_ = generation;
+    } else if (generation < cache_generation_) {
+      cacheable = false;  // Read the generation just before a switch: answer, but do not cache.
     }
   }
   ApiResponse response;
-  if (request.path != "/api/sql" && CacheLookup(key, &response)) return response;
+  if (cacheable && CacheLookup(key, &response)) return response;
   auto lease = pool_->Acquire();
-  if (!lease.ok()) return FromStatus(lease.status());
+  if (!lease.ok()) return ErrorResponse(503, "the warehouse cannot be read: " + lease.status().message());
   response = Dispatch(request, &*lease);
   SnapshotInfo now = pool_->info();
-  if (response.status == 200 && request.path != "/api/sql" && lease->generation() == generation &&
+  if (response.status == 200 && cacheable && lease->generation() == generation &&
       now.generation == generation && (*lease)->engine()->txn() == now.txn) {
     CacheStore(key, response);
   }

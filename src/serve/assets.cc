@@ -18,6 +18,13 @@ std::string_view ContentTypeFor(std::string_view name) {
   return "application/octet-stream";
 }
 
+bool IsPageFile(std::string_view name) {
+  for (std::string_view extension : {".html", ".js", ".css", ".svg", ".png", ".ico"}) {
+    if (name.ends_with(extension)) return true;
+  }
+  return false;
+}
+
 bool IsSafeAssetPath(std::string_view path) {
   if (path.empty() || path.size() > 200) return false;
   size_t start = 0;
@@ -48,12 +55,18 @@ std::optional<Asset> AssetSource::Find(std::string_view path) const {
     }
     return std::nullopt;
   }
-  // Development: read the file on every request (edits show on reload), never cached.
-  std::filesystem::path file = path.starts_with("vendor/")
-                                   ? ui_dir_ / "node_modules/uplot/dist" / std::string(path.substr(7))
-                                   : ui_dir_ / std::string(path);
+  // Development: read the file on every request (edits show on reload), never cached. Only what
+  // the build would embed: a top-level page file, or uPlot's two files; no symlink is followed.
+  std::filesystem::path file;
+  if (path == "vendor/uPlot.iife.min.js" || path == "vendor/uPlot.min.css") {
+    file = ui_dir_ / "node_modules/uplot/dist" / std::string(path.substr(7));
+  } else if (path.find('/') == std::string_view::npos && IsPageFile(path)) {
+    file = ui_dir_ / std::string(path);
+  } else {
+    return std::nullopt;
+  }
   std::error_code error;
-  if (!std::filesystem::is_regular_file(file, error)) return std::nullopt;
+  if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(file, error))) return std::nullopt;
   auto contents = ReadFile(file);
   if (!contents.ok()) return std::nullopt;
   return Asset{std::move(*contents), false, "", std::string(ContentTypeFor(path))};

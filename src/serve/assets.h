@@ -55,6 +55,9 @@ class AssetSource {
 /// Content-Type for a file name ("app.js" -> "text/javascript; charset=utf-8").
 std::string_view ContentTypeFor(std::string_view name);
 
+/// True for the names of page files the build embeds from web/ (html, js, css, svg, png, ico).
+bool IsPageFile(std::string_view name);
+
 /// True when `path` (without leading slash) is a safe relative name: one or more segments of
 /// [A-Za-z0-9._-], none "." or "..", no empty segment.
 bool IsSafeAssetPath(std::string_view path);

@@ -59,6 +59,11 @@ TEST(AssetsTest, OnlySafeNamesAreLookedUp) {
   EXPECT_FALSE(folder.Find("/../CMakeLists.txt").has_value());
   EXPECT_FALSE(folder.Find("/vendor/../../../CMakeLists.txt").has_value());
   EXPECT_TRUE(folder.Find("/vendor/uPlot.min.css").has_value());
+  EXPECT_TRUE(folder.Find("/app.js").has_value());
+  // Only what the build would embed: not the folder's other files, not node_modules.
+  EXPECT_FALSE(folder.Find("/package.json").has_value());
+  EXPECT_FALSE(folder.Find("/README.md").has_value());
+  EXPECT_FALSE(folder.Find("/node_modules/uplot/package.json").has_value());
 }
 
 TEST(AssetsTest, ContentTypes) {

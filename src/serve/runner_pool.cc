@@ -1,23 +1,13 @@
 #include "serve/runner_pool.h"
 
-#include <chrono>
-#include <ctime>
+#include <sys/stat.h>
 
-#include <fmt/format.h>
-
+#include "serve/scheduler.h"
 #include "warehouse/local_store.h"
 #include "warehouse/manifest.h"
 
 namespace adxm {
 namespace {
-
-std::string NowUtc() {
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
-}
 
 /// The newest commit of the warehouse, from its manifest (a checkpoint plus the log tail).
 Result<uint64_t> NewestTxn(const std::filesystem::path& warehouse) {
@@ -33,26 +23,59 @@ RunnerPool::Lease::~Lease() {
   if (runner_) pool_->Return(std::move(runner_), generation_);
 }
 
-Result<std::unique_ptr<ReportRunner>> RunnerPool::OpenRunner() const {
-  ADXM_ASSIGN_OR_RETURN(auto runner, ReportRunner::Open(options_.warehouse, options_.mappings, options_.engine));
+Result<std::unique_ptr<ReportRunner>> RunnerPool::OpenRunner(const Mappings& mappings) const {
+  ADXM_ASSIGN_OR_RETURN(auto runner,
+                        ReportRunner::Open(options_.warehouse, mappings.subscribers ? &*mappings.subscribers : nullptr,
+                                           mappings.datasets ? &*mappings.datasets : nullptr, options_.engine));
   if (options_.rollup) ADXM_RETURN_IF_ERROR(runner->BuildRollup());
   return runner;
 }
 
+Result<std::string> RunnerPool::MappingStamp() const {
+  std::string stamp;
+  for (const std::filesystem::path& file : {options_.mappings.subscribers, options_.mappings.datasets}) {
+    if (file.empty()) continue;
+    struct stat info {};
+    if (::stat(file.c_str(), &info) != 0) return Status::NotFound("name mapping " + file.string() + ": cannot be read");
+    stamp += std::to_string(info.st_size) + "/" + std::to_string(info.st_mtim.tv_sec) + "." +
+             std::to_string(info.st_mtim.tv_nsec) + ";";
+  }
+  return stamp;
+}
+
 Status RunnerPool::Refresh() {
   std::lock_guard<std::mutex> refreshing(refresh_mutex_);
-  uint64_t generation;
+  Status refreshed = RefreshLocked();
+  std::lock_guard<std::mutex> lock(mutex_);
+  info_.refresh_error = refreshed.ok() ? "" : refreshed.ToString();
+  return refreshed;
+}
+
+Status RunnerPool::RefreshLocked() {
+  SnapshotInfo current;
+  std::shared_ptr<const Mappings> mappings;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    generation = info_.generation;
-    if (generation != 0) {
-      auto newest = NewestTxn(options_.warehouse);
-      if (!newest.ok()) return newest.status();
-      if (*newest == info_.txn) return Status::OK();
+    current = info_;
+    mappings = mappings_;
+  }
+  // Read outside the lock: requests go on while the disk is read.
+  ADXM_ASSIGN_OR_RETURN(uint64_t newest, NewestTxn(options_.warehouse));
+  ADXM_ASSIGN_OR_RETURN(std::string stamp, MappingStamp());
+  if (current.generation != 0 && newest == current.txn && stamp == mappings->stamp) return Status::OK();
+  if (!mappings || stamp != mappings->stamp) {
+    auto loaded = std::make_shared<Mappings>();
+    if (!options_.mappings.subscribers.empty()) {
+      ADXM_ASSIGN_OR_RETURN(loaded->subscribers, LoadMapping(MappingKind::kSubscribers, options_.mappings.subscribers));
     }
+    if (!options_.mappings.datasets.empty()) {
+      ADXM_ASSIGN_OR_RETURN(loaded->datasets, LoadMapping(MappingKind::kDatasets, options_.mappings.datasets));
+    }
+    loaded->stamp = stamp;
+    mappings = std::move(loaded);
   }
   // Open and describe the new snapshot before switching to it.
-  ADXM_ASSIGN_OR_RETURN(std::unique_ptr<ReportRunner> runner, OpenRunner());
+  ADXM_ASSIGN_OR_RETURN(std::unique_ptr<ReportRunner> runner, OpenRunner(*mappings));
   SnapshotInfo info;
   info.txn = runner->engine()->txn();
   info.files = runner->engine()->file_count();
@@ -64,13 +87,16 @@ Status RunnerPool::Refresh() {
   info.first_day = row[0].value_or("");
   info.last_day = row[1].value_or("");
   info.data_through = row[2].value_or("");
-  info.refreshed_at = NowUtc();
+  info.refreshed_at = FormatUtc(std::chrono::system_clock::now());
+  std::vector<std::unique_ptr<ReportRunner>> retired;  // Closed after the lock is released.
   std::lock_guard<std::mutex> lock(mutex_);
-  info.generation = generation + 1;
+  info.generation = info_.generation + 1;
   info_ = std::move(info);
-  idle_.clear();
+  mappings_ = std::move(mappings);
+  open_ -= idle_.size();  // Idle runners of the old generation close now; those on loan when returned.
+  retired.swap(idle_);
   idle_.push_back(std::move(runner));
-  open_ = 1;
+  ++open_;
   returned_.notify_all();
   return Status::OK();
 }
@@ -86,11 +112,12 @@ Result<RunnerPool::Lease> RunnerPool::Acquire() {
     return Lease(this, std::move(runner), generation);
   }
   ++open_;  // Reserved: opened outside the lock.
+  std::shared_ptr<const Mappings> mappings = mappings_;
   lock.unlock();
-  auto runner = OpenRunner();
+  auto runner = OpenRunner(*mappings);
   if (!runner.ok()) {
     lock.lock();
-    if (info_.generation == generation) --open_;
+    --open_;
     returned_.notify_one();
     return runner.status();
   }
@@ -100,11 +127,13 @@ Result<RunnerPool::Lease> RunnerPool::Acquire() {
 }
 
 void RunnerPool::Return(std::unique_ptr<ReportRunner> runner, uint64_t generation) {
+  std::unique_ptr<ReportRunner> retired;  // Closed after the lock is released.
   std::lock_guard<std::mutex> lock(mutex_);
   if (generation == info_.generation && runner->engine()->txn() == info_.txn) {
     idle_.push_back(std::move(runner));
-  } else if (generation == info_.generation) {
-    --open_;  // Opened during a switch on another commit: retire it.
+  } else {
+    --open_;  // Of an older generation, or opened on another commit during a switch: it retires.
+    retired = std::move(runner);
   }
   returned_.notify_one();
 }

@@ -1,12 +1,14 @@
 // RunnerPool: the report runners (report/report_runner.h) the dashboard's requests share, all on
-// the warehouse's newest committed snapshot.
+// the warehouse's newest committed snapshot and one reading of the mapping files.
 //
-// A runner owns one DuckDB connection and serves one request at a time; the pool keeps up to
-// `max_runners` of them and makes a request wait when all are busy. Refresh() checks the
-// manifest (a checkpoint and a short log tail: about a millisecond) and, when a commit landed
-// since the snapshot in use, opens a runner on the new snapshot *before* switching to it: requests
-// never wait for a refresh, and runners of the old snapshot retire as they are returned. The
-// generation number changes with every switch, so caches keyed on it never serve stale figures.
+// A runner owns one DuckDB instance and serves one request at a time; at most `max_runners` exist
+// (requests wait for one), plus the one a refresh opens. Refresh() checks the manifest (a
+// checkpoint and a short log tail: about a millisecond) and the mapping files' size and time; when
+// a commit landed or a mapping changed, it loads the mappings once, opens a runner on the new
+// snapshot and builds its rollup *before* switching: requests never wait for a refresh, and
+// runners of the old generation retire as they are returned (the files they read stay readable:
+// see Snapshot). The generation changes with every switch, so caches keyed on it never serve
+// stale figures. A failed refresh keeps the generation in use and is reported in info().
 //
 // Thread-safety: thread-safe.
 // Example:
@@ -21,10 +23,12 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
+#include "report/mapping.h"
 #include "report/report_runner.h"
 
 namespace adxm {
@@ -39,13 +43,14 @@ struct RunnerPoolOptions {
 
 /// What the snapshot in use holds (for /api/status).
 struct SnapshotInfo {
-  uint64_t generation = 0;    // Changes with every switch to a newer snapshot.
+  uint64_t generation = 0;    // Changes with every switch to a newer snapshot or mapping.
   uint64_t txn = 0;           // Commit shown.
   size_t files = 0;           // Live data files.
   std::string first_day;      // "YYYY-MM-DD"; empty when there is no data.
   std::string last_day;
   std::string data_through;   // Newest eventTime, as DuckDB renders it; empty when no data.
   std::string refreshed_at;   // When the snapshot was opened, "YYYY-MM-DDTHH:MM:SSZ".
+  std::string refresh_error;  // Why the last refresh failed (the generation above is still served); empty: it did not.
 };
 
 class RunnerPool {
@@ -70,8 +75,8 @@ class RunnerPool {
     uint64_t generation_;
   };
 
-  /// Switch to the newest committed snapshot if a commit landed since the one in use (the first
-  /// call opens one). An error leaves the pool on the snapshot it had.
+  /// Switch to the newest committed snapshot if a commit landed (or a mapping file changed) since
+  /// the one in use; the first call opens one. An error leaves the pool on what it had.
   Status Refresh();
 
   /// A runner on the snapshot in use; waits while `max_runners` are busy.
@@ -81,16 +86,24 @@ class RunnerPool {
   SnapshotInfo info() const;
 
  private:
+  struct Mappings {
+    std::optional<Mapping> subscribers, datasets;
+    std::string stamp;  // Size and modification time of each file: a change makes a new generation.
+  };
+
   void Return(std::unique_ptr<ReportRunner> runner, uint64_t generation);
-  Result<std::unique_ptr<ReportRunner>> OpenRunner() const;
+  Result<std::unique_ptr<ReportRunner>> OpenRunner(const Mappings& mappings) const;
+  Result<std::string> MappingStamp() const;
+  Status RefreshLocked();
 
   const RunnerPoolOptions options_;
   std::mutex refresh_mutex_;  // One Refresh() at a time; never held with mutex_ while opening.
   mutable std::mutex mutex_;
   std::condition_variable returned_;
   SnapshotInfo info_;                                 // Guarded by mutex_.
+  std::shared_ptr<const Mappings> mappings_;          // Guarded by mutex_: of info_.generation.
   std::vector<std::unique_ptr<ReportRunner>> idle_;   // Guarded by mutex_; all of info_.generation.
-  size_t open_ = 0;                                   // Guarded by mutex_: runners of this generation.
+  size_t open_ = 0;  // Guarded by mutex_: runners alive from Acquire (idle, on loan, retiring, opening).
 };
 
 }  // namespace adxm

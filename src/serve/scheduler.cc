@@ -112,6 +112,7 @@ void IngestScheduler::Loop() {
                         : run.error.c_str());
     lock.lock();
     state_.last = std::move(run);
+    if (stop_) break;  // Stopping: no refresh of a server that is going away.
     lock.unlock();
     on_finished_();  // The server moves to the new snapshot; "running" until it has.
     lock.lock();

@@ -1,14 +1,23 @@
 #include "serve/server.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
 #include <libdeflate.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <random>
+#include <set>
 #include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "base/printable.h"
 
 #include "serve/api.h"
 #include "serve/assets.h"
@@ -20,7 +29,9 @@ namespace {
 constexpr const char* kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-constexpr const char* kCookie = "adxm_token";
+constexpr const char* kCookie = "adxm_session";
+constexpr size_t kMaxSessions = 1000;
+constexpr size_t kMinTokenLength = 16;
 
 /// Compare without an early exit, so timing does not tell how much of a guess was right.
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
@@ -91,7 +102,11 @@ thread_local std::chrono::steady_clock::time_point request_start;
 }  // namespace
 
 bool IsLoopbackAddress(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
+  if (host == "localhost" || host == "::1") return true;
+  // Only a numeric IPv4 address in 127.0.0.0/8: a name such as 127.evil.example is not one.
+  in_addr address{};
+  std::string text(host);
+  return inet_pton(AF_INET, text.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
 }
 
 struct Server::Impl {
@@ -100,12 +115,35 @@ struct Server::Impl {
         pool(RunnerPoolOptions{options.warehouse, options.mappings, options.engine, options.runners}),
         assets(options.ui_dir.empty() ? AssetSource::Embedded() : AssetSource::FromDirectory(options.ui_dir)) {}
 
-  bool Authorized(const httplib::Request& req) const {
+  bool Authorized(const httplib::Request& req) {
     if (options.token.empty()) return true;
     std::string header = req.get_header_value("Authorization");
     if (header.starts_with("Bearer ") && ConstantTimeEquals(header.substr(7), options.token)) return true;
     std::string cookie = CookieValue(req.get_header_value("Cookie"), kCookie);
-    return !cookie.empty() && ConstantTimeEquals(cookie, options.token);
+    if (cookie.empty()) return false;
+    std::lock_guard<std::mutex> lock(session_mutex);
+    return sessions.count(cookie) != 0;
+  }
+
+  /// A new session id (128 random bits, hex): the cookie holds it, never the token, so logging out
+  /// revokes it and a cookie sent to another service on this host gives away nothing reusable elsewhere.
+  std::string NewSession() {
+    std::random_device random;
+    std::string id;
+    for (int i = 0; i < 4; ++i) id += fmt::format("{:08x}", random());
+    std::lock_guard<std::mutex> lock(session_mutex);
+    if (sessions.size() >= kMaxSessions) {
+      sessions.erase(session_order.front());
+      session_order.erase(session_order.begin());
+    }
+    sessions.insert(id);
+    session_order.push_back(id);
+    return id;
+  }
+
+  void EndSession(const std::string& id) {
+    std::lock_guard<std::mutex> lock(session_mutex);
+    if (sessions.erase(id) != 0) session_order.erase(std::find(session_order.begin(), session_order.end(), id));
   }
 
   void HandleApi(const httplib::Request& req, httplib::Response& res) {
@@ -113,6 +151,7 @@ struct Server::Impl {
     if (req.path == "/api/login" || req.path == "/api/logout") {
       if (req.method != "POST") return SendJsonError(res, 405, "use POST");
       if (req.path == "/api/logout") {
+        EndSession(CookieValue(req.get_header_value("Cookie"), kCookie));
         res.set_header("Set-Cookie", std::string(kCookie) + "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
         res.status = 204;
         return;
@@ -120,7 +159,7 @@ struct Server::Impl {
       if (options.token.empty()) return SendJsonError(res, 400, "this server needs no token");
       std::string token = req.get_param_value("token");
       if (!ConstantTimeEquals(token, options.token)) return SendJsonError(res, 401, "wrong token");
-      res.set_header("Set-Cookie", std::string(kCookie) + "=" + options.token + "; HttpOnly; SameSite=Strict; Path=/");
+      res.set_header("Set-Cookie", std::string(kCookie) + "=" + NewSession() + "; HttpOnly; SameSite=Strict; Path=/");
       res.status = 204;
       return;
     }
@@ -203,6 +242,9 @@ struct Server::Impl {
   std::condition_variable stop_wake;
   bool stopping = false;  // Guarded by mutex.
   std::thread refresher;
+  std::mutex session_mutex;
+  std::set<std::string> sessions;          // Guarded by session_mutex: ids of logged-in browsers.
+  std::vector<std::string> session_order;  // Guarded by session_mutex: oldest first (evicted past kMaxSessions).
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -220,6 +262,10 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   }
   if (!options.token.empty() && !TokenCharsOk(options.token)) {
     return Status::InvalidArgument("--token may hold only letters, digits and - _ . ~ + / =");
+  }
+  if (!options.token.empty() && options.token.size() < kMinTokenLength) {
+    return Status::InvalidArgument("--token must be at least " + std::to_string(kMinTokenLength) +
+                                   " characters (e.g. `openssl rand -hex 16`)");
   }
   if (options.runners < 1) options.runners = 1;
   auto impl = std::make_unique<Impl>(std::move(options));
@@ -244,6 +290,11 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
                             {"Cross-Origin-Opener-Policy", "same-origin"},
                             {"Cross-Origin-Resource-Policy", "same-origin"}});
   http.set_payload_max_length(64 * 1024);
+  // A connection that sends nothing for 5 s is closed; an idle keep-alive one after 5 s. (A client
+  // dripping a header line every few seconds still holds a thread: a server reachable from other
+  // machines belongs behind a reverse proxy that buffers requests; README says so.)
+  http.set_read_timeout(5, 0);
+  http.set_keep_alive_timeout(5);
   http.set_pre_routing_handler([raw](const httplib::Request& req, httplib::Response& res) {
     request_start = std::chrono::steady_clock::now();
     // Without a token the server trusts being reachable only from this machine; a page of another
@@ -262,7 +313,8 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
     http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - request_start).count();
       // Path only: never a header (tokens, cookies) or a body.
-      std::fprintf(stderr, "adxmetrics serve: %s %s %d %.1f ms\n", req.method.c_str(), req.path.c_str(), res.status, ms);
+      std::fprintf(stderr, "adxmetrics serve: %s %s %d %.1f ms\n", PrintableText(req.method).c_str(),
+                   PrintableText(req.path).c_str(), res.status, ms);
     });
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));

@@ -46,11 +46,11 @@ function datasetHash() {
 }
 
 /** One raw HTTP/1.1 GET of `target` exactly as written (fetch would normalize `..` and `%2e`). */
-function rawGet(baseUrl, target) {
+function rawGet(baseUrl, target, host = '') {
   const {hostname, port} = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(port), hostname, () => {
-      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`);
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host || `${hostname}:${port}`}\r\nConnection: close\r\n\r\n`);
     });
     const chunks = [];
     socket.on('data', (chunk) => chunks.push(chunk));
@@ -77,7 +77,8 @@ test('with --token every API request needs it, by header or by the login cookie'
   try {
     const get = (headers = {}, target = '/api/kpis') => fetch(`${server.url}${target}`, {headers});
     for (const [what, headers] of [['no token', {}], ['a wrong token', {Authorization: 'Bearer wrong'}],
-      ['a wrong cookie', {Cookie: 'adxm_token=wrong'}], ['the token without Bearer', {Authorization: TOKEN}]]) {
+      ['a wrong cookie', {Cookie: 'adxm_session=wrong'}], ['the token as the cookie', {Cookie: `adxm_session=${TOKEN}`}],
+      ['the token without Bearer', {Authorization: TOKEN}]]) {
       const response = await get(headers);
       assert.equal(response.status, 401, what);
       assert.ok((await response.json()).error, `${what}: an error message`);
@@ -97,7 +98,8 @@ test('with --token every API request needs it, by header or by the login cookie'
     const response = await login(TOKEN);
     assert.equal(response.status, 204);
     const cookie = response.headers.get('set-cookie');
-    assert.match(cookie, /adxm_token=/);
+    assert.match(cookie, /adxm_session=/);
+    assert.ok(!cookie.includes(TOKEN), 'the cookie holds a session id, never the token');
     assert.match(cookie, /HttpOnly/i);
     assert.match(cookie, /SameSite=Strict/i);
     const pair = cookie.split(';')[0];
@@ -105,11 +107,29 @@ test('with --token every API request needs it, by header or by the login cookie'
 
     const logout = await fetch(`${server.url}/api/logout`, {method: 'POST', headers: {Cookie: pair}});
     assert.ok(logout.status < 300, `logout: ${logout.status}`);
-    assert.match(logout.headers.get('set-cookie') || '', /adxm_token=;|Max-Age=0|Expires=Thu, 01 Jan 1970/i, 'logout clears the cookie');
+    assert.match(logout.headers.get('set-cookie') || '', /adxm_session=;|Max-Age=0|Expires=Thu, 01 Jan 1970/i, 'logout clears the cookie');
+    assert.equal((await get({Cookie: pair})).status, 401, 'a logged-out session is revoked, also if the cookie is kept');
   } finally {
     await server.stop();
     assert.ok(!server.output().includes(TOKEN), 'the token never appears in the server\'s output');
   }
+});
+
+test('without a token only loopback Host names are answered (no DNS rebinding)', async () => {
+  for (const host of ['evil.example', '127.evil.example', `127.0.0.1.nip.io:1`, 'localhost.evil.example', '0x7f.1']) {
+    const {status, text} = await rawGet(plain.url, '/api/kpis', host);
+    assert.equal(status, 403, `Host: ${host}`);
+    assert.ok(!text.includes('tiles'), `Host: ${host}: no data`);
+  }
+  for (const host of ['127.0.0.1', 'localhost', '[::1]', '127.1.2.3']) {
+    assert.equal((await rawGet(plain.url, '/api/status', `${host}:80`)).status, 200, `Host: ${host}`);
+  }
+});
+
+test('a token shorter than 16 characters is refused', async () => {
+  const {code, output} = await runToEnd(bin, ['serve', '--warehouse', warehouse, '--port', '0', '--token', 'short']);
+  assert.notEqual(code, 0);
+  assert.match(output, /at least 16/, output);
 });
 
 test('a non-loopback bind without --token refuses to start', async () => {
