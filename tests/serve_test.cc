@@ -212,6 +212,19 @@ TEST_F(ServeIntegrationTest, EventsBehindANumberArePagedExactly) {
   }
   EXPECT_EQ(static_cast<int64_t>(ids.size()), expected.requests);
   EXPECT_EQ(bytes, expected.bytes_out);
+  Json past_the_end = Get("/api/events", {{"subscriber", account}, {"page", "100000"}});
+  EXPECT_TRUE(past_the_end["rows"].empty());
+  EXPECT_EQ(past_the_end["total"], expected.requests);
+  // Failed requests of any code (counted from the detail rows, not the rollup), page by page.
+  int64_t failed_rows = 0;
+  for (int page = 1;; ++page) {
+    Json rows = Get("/api/events", {{"subscriber", account}, {"error_code", "*"}, {"page", std::to_string(page)},
+                                    {"page_size", "7"}})["rows"];
+    if (rows.empty()) break;
+    for (const Json& row : rows) EXPECT_FALSE(row[6].is_null());
+    failed_rows += static_cast<int64_t>(rows.size());
+  }
+  EXPECT_EQ(failed_rows, expected.failed);
 
   // The CSV download holds every matching row, not one page.
   ApiResponse csv = api_->Handle({"GET", "/api/events", {{"subscriber", account}, {"format", "csv"}}});

@@ -56,7 +56,7 @@ constexpr std::pair<std::string_view, std::string_view> kEventFilters[] = {
     {"event_name", "event_name = $event_name"},
     {"error_code", "($error_code = '*' AND error_code IS NOT NULL OR error_code = $error_code)"},
     {"ok", "ok = $ok"},
-    {"download", "download = $download"},
+    {"download", "(event_name = 'GetObject' AND ok) = $download"},  // Also valid on the rollup.
     {"object_key", "object_key = $object_key"},
     {"prefix", "object_key IS NOT NULL AND regexp_extract(object_key, '^(.*/)', 1) = $prefix"},
     {"client", "adxm_client(user_agent) = $client"},
@@ -541,11 +541,15 @@ Result<ApiResponse> Events(ReportRunner* runner, const Params& params, const Sna
   ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params, snapshot));
   ADXM_ASSIGN_OR_RETURN(Period period, runner->ResolvePeriod(options));
   std::string where;
+  // The rollup holds day, subscriber, access point, eventName and success: it can count the events
+  // of filters on those alone, and say which days hold a page.
+  bool rollup_covers = runner->has_rollup();
   auto add_filter = [&](std::string_view name, ReportParams::Value value) {
     for (const auto& [filter, clause] : kEventFilters) {
       if (filter != name) continue;
       where += (where.empty() ? "WHERE " : " AND ") + std::string(clause);
       options.extra.emplace_back(std::string(name), std::move(value));
+      if (name == "error_code" || name == "object_key" || name == "prefix" || name == "client") rollup_covers = false;
     }
   };
   for (const char* name : {"event_name", "error_code", "object_key", "prefix", "client", "access_point_arn"}) {
@@ -581,16 +585,55 @@ Result<ApiResponse> Events(ReportRunner* runner, const Params& params, const Sna
     }
     return CsvResponse(FormatTable(table, OutputFormat::kCsv), "events.csv");
   }
-  ADXM_ASSIGN_OR_RETURN(QueryTable count,
-                        Checked(runner->RunSql("SELECT count(*), coalesce(sum(bytes_out), 0) " + std::string(kEventsFrom) + " " +
-                                                  where, options, period)));
-  options.extra.emplace_back("limit", page_size);
-  options.extra.emplace_back("offset", (page - 1) * page_size);
-  ADXM_ASSIGN_OR_RETURN(QueryTable table, Checked(runner->RunSql(select, options, period)));
+  int64_t offset = (page - 1) * page_size, total = 0, bytes_out = 0;
+  QueryTable table;
+  if (rollup_covers) {
+    // Events per day from the rollup, newest first: the total, and the days that hold the page.
+    ADXM_ASSIGN_OR_RETURN(QueryTable days, Checked(runner->RunSql(
+                                               "SELECT strftime(day, '%Y-%m-%d'), sum(requests), sum(bytes_out) "
+                                               "FROM adxm_daily_usage($from, $to, $subscriber, $access_points, "
+                                               "$exclude_anonymous) " + where + " GROUP BY day ORDER BY day DESC",
+                                               options, period)));
+    std::string newest, oldest;
+    int64_t before = 0;  // Events on days newer than the page's first day.
+    for (const auto& row : days.rows) {
+      int64_t count = CellInt(row[1]);
+      if (total + count > offset && newest.empty()) {
+        newest = *row[0];
+        before = total;
+      }
+      if (total < offset + page_size && total + count > offset) oldest = *row[0];
+      total += count;
+      bytes_out += CellInt(row[2]);
+    }
+    if (!newest.empty()) {
+      std::string windowed(kEventsPage);
+      windowed.replace(windowed.find("{FROM}"), 6, kEventsFrom);
+      windowed.replace(windowed.find("{WHERE}"), 7,
+                       where + (where.empty() ? "WHERE " : " AND ") +
+                           "day BETWEEN CAST($page_oldest AS DATE) AND CAST($page_newest AS DATE)");
+      options.extra.emplace_back("page_oldest", oldest);
+      options.extra.emplace_back("page_newest", newest);
+      options.extra.emplace_back("limit", page_size);
+      options.extra.emplace_back("offset", offset - before);
+      ADXM_ASSIGN_OR_RETURN(table, Checked(runner->RunSql(windowed, options, period)));
+    } else {
+      table.rows.clear();  // Past the last page.
+    }
+  } else {
+    ADXM_ASSIGN_OR_RETURN(QueryTable count, Checked(runner->RunSql("SELECT count(*), coalesce(sum(bytes_out), 0) " +
+                                                                     std::string(kEventsFrom) + " " + where,
+                                                                 options, period)));
+    total = CellInt(count.rows.at(0).at(0));
+    bytes_out = CellInt(count.rows.at(0).at(1));
+    options.extra.emplace_back("limit", page_size);
+    options.extra.emplace_back("offset", offset);
+    ADXM_ASSIGN_OR_RETURN(table, Checked(runner->RunSql(select, options, period)));
+  }
   json columns = json::array();
   for (const auto& [name, unit] : kEventColumns) columns.push_back({{"name", name}, {"unit", unit}});
-  return JsonResponse({{"total", CellInt(count.rows.at(0).at(0))},
-                       {"bytes_out", CellInt(count.rows.at(0).at(1))},
+  return JsonResponse({{"total", total},
+                       {"bytes_out", bytes_out},
                        {"page", page},
                        {"page_size", page_size},
                        {"period", PeriodJson(period)},

@@ -88,6 +88,15 @@ Status RunnerPool::RefreshLocked() {
   info.last_day = row[1].value_or("");
   info.data_through = row[2].value_or("");
   info.refreshed_at = FormatUtc(std::chrono::system_clock::now());
+  // Every runner of the new generation is ready before the switch, so no request pays for opening
+  // one (and building its rollup). One that does not open on the same commit is left to Acquire.
+  std::vector<std::unique_ptr<ReportRunner>> fresh;
+  fresh.push_back(std::move(runner));
+  while (fresh.size() < options_.max_runners) {
+    auto another = OpenRunner(*mappings);
+    if (!another.ok() || (*another)->engine()->txn() != info.txn) break;
+    fresh.push_back(std::move(*another));
+  }
   std::vector<std::unique_ptr<ReportRunner>> retired;  // Closed after the lock is released.
   std::lock_guard<std::mutex> lock(mutex_);
   info.generation = info_.generation + 1;
@@ -95,8 +104,8 @@ Status RunnerPool::RefreshLocked() {
   mappings_ = std::move(mappings);
   open_ -= idle_.size();  // Idle runners of the old generation close now; those on loan when returned.
   retired.swap(idle_);
-  idle_.push_back(std::move(runner));
-  ++open_;
+  open_ += fresh.size();
+  idle_ = std::move(fresh);
   returned_.notify_all();
   return Status::OK();
 }

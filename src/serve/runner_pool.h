@@ -4,8 +4,8 @@
 // A runner owns one DuckDB instance and serves one request at a time; at most `max_runners` exist
 // (requests wait for one), plus the one a refresh opens. Refresh() checks the manifest (a
 // checkpoint and a short log tail: about a millisecond) and the mapping files' size and time; when
-// a commit landed or a mapping changed, it loads the mappings once, opens a runner on the new
-// snapshot and builds its rollup *before* switching: requests never wait for a refresh, and
+// a commit landed or a mapping changed, it loads the mappings once, opens `max_runners` runners on
+// the new snapshot and builds their rollups *before* switching: requests never wait for a refresh, and
 // runners of the old generation retire as they are returned (the files they read stay readable:
 // see Snapshot). The generation changes with every switch, so caches keyed on it never serve
 // stale figures. A failed refresh keeps the generation in use and is reported in info().

@@ -242,6 +242,7 @@ struct Server::Impl {
   std::condition_variable stop_wake;
   bool stopping = false;  // Guarded by mutex.
   std::thread refresher;
+  std::atomic<int> listen_socket{-1};  // Set while binding.
   std::mutex session_mutex;
   std::set<std::string> sessions;          // Guarded by session_mutex: ids of logged-in browsers.
   std::vector<std::string> session_order;  // Guarded by session_mutex: oldest first (evicted past kMaxSessions).
@@ -290,6 +291,17 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
                             {"Cross-Origin-Opener-Policy", "same-origin"},
                             {"Cross-Origin-Resource-Policy", "same-origin"}});
   http.set_payload_max_length(64 * 1024);
+  // Headers and body go out in two writes: without TCP_NODELAY the body waits ~40 ms for the
+  // client's delayed ACK. Keep-alive for many requests per connection (httplib's default is 5).
+  http.set_tcp_nodelay(true);
+  http.set_keep_alive_max_count(1000);
+  // The listening socket: SO_REUSEADDR only (httplib's default adds SO_REUSEPORT, which would let
+  // a second server share the port), and remembered so Run() can raise the listen backlog.
+  http.set_socket_options([raw](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    raw->listen_socket = sock;
+  });
   // A connection that sends nothing for 5 s is closed; an idle keep-alive one after 5 s. (A client
   // dripping a header line every few seconds still holds a thread: a server reachable from other
   // machines belongs behind a reverse proxy that buffers requests; README says so.)
@@ -330,6 +342,9 @@ Status Server::Run(const std::function<void(int port)>& on_listening) {
     return Status::IoError("cannot bind " + impl.options.bind + ":" + std::to_string(port) +
                            " (in use? try another --port)");
   }
+  // The compiled cpp-httplib listens with a backlog of 5: 50 clients connecting at once would
+  // overflow it and wait seconds for SYN retries. listen() again on the socket raises it.
+  if (int sock = impl.listen_socket.load(); sock >= 0) ::listen(sock, SOMAXCONN);
   impl.refresher = std::thread([&impl] { impl.RefreshLoop(); });
   if (impl.scheduler) impl.scheduler->Start();
   on_listening(port);

@@ -37,7 +37,7 @@ struct ServerOptions {
   std::filesystem::path ui_dir;     // Serve the page from this folder instead of the binary.
   bool allow_sql = false;           // Serve /api/sql (read-only, row and time limits).
   size_t runners = 2;               // Concurrent queries.
-  int http_threads = 32;            // Connections served at once.
+  int http_threads = 64;            // Connections served at once.
   QueryEngineOptions engine;
   double refresh_seconds = 2;       // How often to look for a newer commit (an external ingest).
   bool access_log = true;           // One line per request on stderr.
