@@ -56,5 +56,12 @@ fuzz:
 bench: build
 	@$(BUILD_DIR)/bench/adxm_bench $(BENCH_ARGS)
 
+# Dashboard API latency at 50 clients, first view and page load (docs/performance.md, "Dashboard API"),
+# on the query bench's 10M-event dataset (synthesized on first use). BENCH_API_ARGS="--runs 3" etc.
+.PHONY: bench-api
+bench-api: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target adxmetrics adxm_bench_query
+	@node bench/api_bench.mjs --adxmetrics $(BUILD_DIR)/adxmetrics --warehouse $(BUILD_DIR)/bench-work/query-10m $(BENCH_API_ARGS)
+
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz
