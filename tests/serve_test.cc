@@ -257,6 +257,10 @@ TEST_F(ServeIntegrationTest, ReportCsvIsWhatTheCliPrints) {
   int rollup_reports = 0;
   for (const Report& report : Reports()) {
     rollup_reports += !report.rollup_sql.empty();
+    if (!report.rollup_sql.empty()) {  // Reads the rollup only, so the comparison below tests it.
+      EXPECT_EQ(report.rollup_sql.find("adxm_usage("), std::string_view::npos) << report.name;
+      EXPECT_NE(report.rollup_sql.find("adxm_daily_usage("), std::string_view::npos) << report.name;
+    }
     for (auto params : variants) {
       if (specific.count(std::string(report.name))) {
         for (const auto& option : specific[std::string(report.name)]) params.push_back(option);

@@ -28,8 +28,12 @@ enum class Unit {
   kRatio,    // A plain number (a threshold, a factor).
 };
 
-/// Return the unit's short name ("bytes", "count", ...), as --list and the HTML headings show it.
+/// Return the unit's short name ("bytes", "count", "UTC time", ...), as --list and the HTML headings show it.
 std::string_view UnitName(Unit unit);
+
+/// Return the unit's identifier for data ("text", "date", "time", "count", "bytes", "percent", "ratio"),
+/// as the dashboard's JSON API names it.
+std::string_view UnitId(Unit unit);
 
 /// One column of a report's result, in order.
 struct ReportColumn {

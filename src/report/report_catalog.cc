@@ -8,6 +8,8 @@
 // - Unsigned requests are one subscriber, account id 'anonymous'.
 // - Ties are broken by ids so that the output is deterministic.
 #include <array>
+#include <string>
+#include <utility>
 
 #include "report/report.h"
 
@@ -427,125 +429,36 @@ constexpr ReportColumn kAccessPointsColumns[] = {
 };
 
 
-// ---- The same reports over the daily rollup (kRollupSetupSql): used when a runner has built it
-// (the dashboard server does, per snapshot). Each returns exactly what its detail SQL returns;
-// tests/serve_test.cc compares every one byte for byte with `adxmetrics report`. ----
+// ---- The same reports over the daily rollup (kRollupSetupSql): the dashboard server runs these.
+// Each is its detail SQL with the rollup's table macro and sums of its counts in place of counts of
+// rows; tests/serve_test.cc compares every one, byte for byte, with `adxmetrics report`. ----
 
-constexpr std::string_view kSummaryRollupSql = R"sql(
-WITH step AS (SELECT CASE $by WHEN 'day' THEN INTERVAL 1 DAY WHEN 'week' THEN INTERVAL 7 DAY
-                              ELSE INTERVAL 1 MONTH END AS step),
-active AS (
-  SELECT DISTINCT CAST(date_trunc($by, day) AS DATE) AS bucket, account_id
-  FROM adxm_daily_usage(DATE '1970-01-01', $to, $subscriber, $access_points, $exclude_anonymous)),
-first AS (SELECT account_id, min(bucket) AS first_bucket FROM active GROUP BY account_id),
-cohorts AS (
-  SELECT a.bucket, count(*) FILTER (WHERE f.first_bucket = a.bucket) AS new_subscribers,
-         count(*) FILTER (WHERE f.first_bucket < a.bucket) AS returning_subscribers
-  FROM active a JOIN first f USING (account_id) GROUP BY a.bucket),
-churned AS (
-  SELECT CAST(a.bucket + step.step AS DATE) AS bucket, count(*) AS churned_subscribers
-  FROM active a, step
-  WHERE NOT EXISTS (SELECT 1 FROM active b
-                    WHERE b.account_id = a.account_id AND b.bucket = CAST(a.bucket + step.step AS DATE))
-  GROUP BY 1),
-per_account AS (
-  SELECT day, account_id, sum(requests) AS requests, coalesce(sum(requests) FILTER (WHERE NOT ok), 0) AS failed_requests,
-         sum(downloads) AS downloads, sum(bytes_out) AS bytes_out
-  FROM adxm_daily_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY ALL),
-totals AS (
-  SELECT CAST(date_trunc($by, day) AS DATE) AS bucket, sum(requests) AS requests,
-         sum(failed_requests) AS failed_requests, sum(downloads) AS downloads, sum(bytes_out) AS bytes_out,
-         count(DISTINCT account_id) AS active_subscribers
-  FROM per_account GROUP BY 1),
-buckets AS (
-  SELECT CAST(b AS DATE) AS bucket
-  FROM step, unnest(generate_series(CAST(date_trunc($by, $from) AS TIMESTAMP), CAST($to AS TIMESTAMP), step.step)) t(b))
-SELECT b.bucket AS period, coalesce(t.requests, 0) AS requests, coalesce(t.failed_requests, 0) AS failed_requests,
-       coalesce(t.downloads, 0) AS downloads, coalesce(t.bytes_out, 0) AS bytes_out,
-       coalesce(t.active_subscribers, 0) AS active_subscribers, coalesce(c.new_subscribers, 0) AS new_subscribers,
-       coalesce(c.returning_subscribers, 0) AS returning_subscribers,
-       coalesce(ch.churned_subscribers, 0) AS churned_subscribers
-FROM buckets b LEFT JOIN totals t USING (bucket) LEFT JOIN cohorts c USING (bucket)
-LEFT JOIN churned ch USING (bucket)
-ORDER BY period
-)sql";
+/// `sql` over adxm_daily_usage(): each aggregate over adxm_usage() rows becomes the same aggregate
+/// over the rollup's counts. Only for SQL whose row counts are exactly these forms.
+std::string RollupForm(std::string_view sql) {
+  static constexpr std::pair<std::string_view, std::string_view> kSubstitutions[] = {
+      {"adxm_usage(", "adxm_daily_usage("},
+      {"count(*) FILTER (WHERE NOT ok)", "coalesce(sum(requests) FILTER (WHERE NOT ok), 0)"},
+      {"count(*) FILTER (WHERE ok)", "coalesce(sum(requests) FILTER (WHERE ok), 0)"},
+      {"count(*) FILTER (WHERE download)", "sum(downloads)"},
+      {"count(*) AS requests", "sum(requests) AS requests"},
+  };
+  std::string out(sql);
+  for (const auto& [from, to] : kSubstitutions) {
+    for (size_t pos = out.find(from); pos != std::string::npos; pos = out.find(from, pos + to.size())) {
+      out.replace(pos, from.size(), to);
+    }
+  }
+  return out;
+}
 
-constexpr std::string_view kEventsRollupSql = R"sql(
-WITH per_account AS (
-  SELECT event_name, account_id, sum(requests) AS requests,
-         coalesce(sum(requests) FILTER (WHERE ok), 0) AS successful_requests, sum(bytes_out) AS bytes_out
-  FROM adxm_daily_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY ALL)
-SELECT event_name AS "eventName", sum(requests) AS requests, sum(successful_requests) AS successful_requests,
-       sum(requests - successful_requests) AS failed_requests, count(*) AS subscribers, sum(bytes_out) AS bytes_out
-FROM per_account GROUP BY event_name ORDER BY requests DESC, "eventName"
-)sql";
+const std::string kSummaryRollupSql = RollupForm(kSummarySql);
+const std::string kEventsRollupSql = RollupForm(kEventsSql);
+const std::string kDailyRollupSql = RollupForm(kDailySql);
+const std::string kInactiveRollupSql = RollupForm(kInactiveSql);
+const std::string kSpikesRollupSql = RollupForm(kSpikesSql);
 
-constexpr std::string_view kDailyRollupSql = R"sql(
-WITH daily AS (
-  SELECT day, account_id, sum(requests) AS requests, coalesce(sum(requests) FILTER (WHERE NOT ok), 0) AS failed_requests,
-         sum(downloads) AS downloads, sum(bytes_out) AS bytes_out
-  FROM adxm_daily_usage($from, $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY day, account_id)
-SELECT day, account_id, adxm_subscriber_name(account_id) AS subscriber, requests, failed_requests, downloads, bytes_out
-FROM daily ORDER BY day, account_id
-)sql";
-
-constexpr std::string_view kInactiveRollupSql = R"sql(
-WITH seen AS (
-  SELECT account_id, max(day) AS last_access
-  FROM adxm_daily_usage(DATE '1970-01-01', $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY account_id),
-known AS (
-  SELECT account_id FROM seen
-  UNION
-  SELECT account_id FROM adxm_subscriber_map
-  WHERE ($subscriber IS NULL OR account_id = $subscriber) AND NOT ($exclude_anonymous AND account_id = 'anonymous'))
-SELECT k.account_id, coalesce(m.name, k.account_id) AS subscriber, m.attributes, s.last_access,
-       CAST($to - s.last_access AS BIGINT) AS days_since_last_access
-FROM known k LEFT JOIN seen s USING (account_id) LEFT JOIN adxm_subscriber_map m USING (account_id)
-WHERE s.last_access IS NULL OR s.last_access <= $to - CAST($days AS INTEGER)
-ORDER BY s.last_access NULLS FIRST, k.account_id
-)sql";
-
-constexpr std::string_view kSpikesRollupSql = R"sql(
-WITH first AS (
-  SELECT account_id, greatest(min(day), $from - CAST($window AS INTEGER)) AS start_day
-  FROM adxm_daily_usage(DATE '1970-01-01', $to, $subscriber, $access_points, $exclude_anonymous) GROUP BY account_id),
-daily AS (
-  SELECT account_id, day, coalesce(sum(requests) FILTER (WHERE ok), 0) AS requests,
-         sum(bytes_out) AS bytes_out
-  FROM adxm_daily_usage($from - CAST($window AS INTEGER), $to, $subscriber, $access_points, $exclude_anonymous)
-  GROUP BY account_id, day),
-grid AS (
-  SELECT f.account_id, CAST(g.day AS DATE) AS day
-  FROM first f, unnest(generate_series(CAST(f.start_day AS TIMESTAMP), CAST($to AS TIMESTAMP), INTERVAL 1 DAY)) g(day)),
-series AS (
-  SELECT g.account_id, g.day, coalesce(d.requests, 0) AS requests, coalesce(d.bytes_out, 0) AS bytes_out,
-         list(coalesce(d.requests, 0)) OVER w AS request_history, list(coalesce(d.bytes_out, 0)) OVER w AS byte_history
-  FROM grid g LEFT JOIN daily d USING (account_id, day)
-  WINDOW w AS (PARTITION BY g.account_id ORDER BY g.day ROWS BETWEEN $window PRECEDING AND 1 PRECEDING)),
-medians AS (
-  SELECT *, list_aggregate(request_history, 'median') AS baseline_requests,
-         list_aggregate(byte_history, 'median') AS baseline_bytes
-  FROM series WHERE day >= $from AND len(request_history) = $window),
-thresholds AS (
-  SELECT *,
-    baseline_requests + $k * greatest(1.4826 * list_aggregate(
-      list_transform(request_history, x -> abs(x - baseline_requests)), 'median'), sqrt(baseline_requests), 1)
-      AS request_threshold,
-    baseline_bytes + $k * greatest(1.4826 * list_aggregate(
-      list_transform(byte_history, x -> abs(x - baseline_bytes)), 'median'), 1048576) AS byte_threshold
-  FROM medians)
-SELECT t.day, t.account_id, coalesce(m.name, t.account_id) AS subscriber, t.requests,
-       round(t.baseline_requests, 1) AS baseline_requests, round(t.request_threshold, 1) AS request_threshold,
-       t.bytes_out, CAST(round(t.baseline_bytes) AS BIGINT) AS baseline_bytes,
-       CAST(round(t.byte_threshold) AS BIGINT) AS byte_threshold,
-       round(t.requests / greatest(t.baseline_requests, 1), 1) AS request_factor
-FROM thresholds t LEFT JOIN adxm_subscriber_map m USING (account_id)
-WHERE (t.requests > t.request_threshold AND t.requests >= $min_factor * t.baseline_requests)
-   OR (t.bytes_out > t.byte_threshold AND t.bytes_out >= $min_factor * t.baseline_bytes)
-ORDER BY t.day, t.account_id
-)sql";
-
-constexpr std::array<Report, 10> kReports = {{
+const std::array<Report, 10> kReports = {{
     {"summary",
      "Usage summary",
      "Requests, downloads, bytes and active subscribers per month (--by week|day), with cohorts: new "
@@ -634,25 +547,15 @@ constexpr std::array<Report, 10> kReports = {{
 
 }  // namespace
 
-std::string_view UnitName(Unit unit) {
-  switch (unit) {
-    case Unit::kText:
-      return "text";
-    case Unit::kDate:
-      return "date";
-    case Unit::kTime:
-      return "UTC time";
-    case Unit::kCount:
-      return "count";
-    case Unit::kBytes:
-      return "bytes";
-    case Unit::kPercent:
-      return "%";
-    case Unit::kRatio:
-      return "number";
-  }
-  return "text";
-}
+// Per Unit, in enum order: the name for people (--list, HTML headings) and the id for data (JSON API).
+constexpr std::pair<std::string_view, std::string_view> kUnitNames[] = {
+    {"text", "text"},  {"date", "date"},   {"UTC time", "time"}, {"count", "count"},
+    {"bytes", "bytes"}, {"%", "percent"}, {"number", "ratio"},
+};
+
+std::string_view UnitName(Unit unit) { return kUnitNames[static_cast<size_t>(unit)].first; }
+
+std::string_view UnitId(Unit unit) { return kUnitNames[static_cast<size_t>(unit)].second; }
 
 std::span<const Report> Reports() { return kReports; }
 

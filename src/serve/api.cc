@@ -319,26 +319,6 @@ json Rows(const QueryTable& table) {
   return rows;
 }
 
-std::string UnitKey(Unit unit) {
-  switch (unit) {
-    case Unit::kText:
-      return "text";
-    case Unit::kDate:
-      return "date";
-    case Unit::kTime:
-      return "time";
-    case Unit::kCount:
-      return "count";
-    case Unit::kBytes:
-      return "bytes";
-    case Unit::kPercent:
-      return "percent";
-    case Unit::kRatio:
-      return "ratio";
-  }
-  return "text";
-}
-
 json PeriodJson(const Period& period) {
   return {{"from", FormatDay(period.from_day)}, {"to", FormatDay(period.to_day)}};
 }
@@ -382,7 +362,7 @@ ApiResponse Catalogue() {
   for (const Report& report : adxm::Reports()) {
     json columns = json::array();
     for (const ReportColumn& column : report.columns) {
-      columns.push_back({{"name", column.name}, {"unit", UnitKey(column.unit)}, {"description", column.description}});
+      columns.push_back({{"name", column.name}, {"unit", UnitId(column.unit)}, {"description", column.description}});
     }
     out.push_back({{"name", report.name},
                    {"title", report.title},
@@ -416,7 +396,7 @@ Result<ApiResponse> RunReport(ReportRunner* runner, const Report& report, const 
   }
   json columns = json::array();
   for (const ReportColumn& column : report.columns) {
-    columns.push_back({{"name", column.name}, {"unit", UnitKey(column.unit)}});
+    columns.push_back({{"name", column.name}, {"unit", UnitId(column.unit)}});
   }
   return JsonResponse({{"report", report.name},
                        {"title", report.title},
