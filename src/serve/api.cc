@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "base/civil_time.h"
+#include "base/printable.h"
 #include "query/format.h"
 #include "report/report.h"
 
@@ -101,11 +102,6 @@ FROM arns GROUP BY 1 ORDER BY 1
 
 // ---- Errors ----
 
-struct HttpError {
-  int status;
-  std::string message;
-};
-
 ApiResponse ErrorResponse(int status, std::string_view message) {
   ApiResponse response;
   response.status = status;
@@ -147,24 +143,22 @@ ApiResponse FromStatus(const Status& status) { return ErrorResponse(HttpStatusFo
 
 // ---- Parameters ----
 
+/// The filters every data endpoint takes.
+constexpr std::string_view kCommonParams[] = {"from", "to", "subscriber", "dataset", "exclude_anonymous"};
+
 class Params {
  public:
   explicit Params(const ApiRequest& request) : request_(request) {}
 
-  /// InvalidArgument unless every parameter is one of `allowed` and given at most once.
-  Status CheckAllowed(std::initializer_list<std::string_view> allowed, std::string_view extra_allowed = "") const {
+  /// InvalidArgument unless every parameter is a common filter (when `common`) or one of `allowed`,
+  /// and given at most once.
+  Status CheckAllowed(bool common, const std::vector<std::string_view>& allowed) const {
     std::map<std::string_view, int> seen;
     for (const auto& [name, value] : request_.params) {
-      bool ok = std::find(allowed.begin(), allowed.end(), name) != allowed.end();
-      if (!ok && !extra_allowed.empty()) {
-        for (size_t start = 0; start <= extra_allowed.size();) {
-          size_t end = extra_allowed.find(',', start);
-          if (end == std::string_view::npos) end = extra_allowed.size();
-          if (extra_allowed.substr(start, end - start) == name) ok = true;
-          start = end + 1;
-        }
+      auto in = [&](const auto& names) { return std::find(std::begin(names), std::end(names), name) != std::end(names); };
+      if (!(common && in(kCommonParams)) && !in(allowed)) {
+        return Status::InvalidArgument("unknown parameter '" + PrintableText(name.substr(0, 64)) + "'");
       }
-      if (!ok) return Status::InvalidArgument("unknown parameter '" + Printable(name) + "'");
       if (++seen[name] > 1) return Status::InvalidArgument("parameter '" + std::string(name) + "' given more than once");
     }
     return Status::OK();
@@ -225,15 +219,9 @@ class Params {
   }
 
  private:
-  static std::string Printable(std::string_view text) {
-    std::string out;
-    for (char c : text.substr(0, 64)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-    return out;
-  }
   const ApiRequest& request_;
 };
 
-#define ADXM_COMMON_PARAMS "from", "to", "subscriber", "dataset", "exclude_anonymous"
 
 
 constexpr int64_t kMaxPeriodDays = 36600;  // A hundred years.
@@ -374,9 +362,10 @@ ApiResponse Catalogue() {
 }
 
 Result<ApiResponse> RunReport(ReportRunner* runner, const Report& report, const Params& params, const SnapshotInfo& snapshot) {
-  std::string extra;
-  for (const std::string& name : OptionNames(report.options)) extra += name + ",";
-  ADXM_RETURN_IF_ERROR(params.CheckAllowed({"from", "to", "subscriber", "dataset", "exclude_anonymous", "format"}, extra));
+  std::vector<std::string> options_taken = OptionNames(report.options);
+  std::vector<std::string_view> allowed(options_taken.begin(), options_taken.end());
+  allowed.push_back("format");
+  ADXM_RETURN_IF_ERROR(params.CheckAllowed(/*common=*/true, allowed));
   ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params, snapshot));
   ADXM_ASSIGN_OR_RETURN(std::string by, params.Text("by", 8));
   if (!by.empty()) options.by = by;
@@ -406,7 +395,7 @@ Result<ApiResponse> RunReport(ReportRunner* runner, const Report& report, const 
 }
 
 Result<ApiResponse> Kpis(ReportRunner* runner, const Params& params, const SnapshotInfo& snapshot) {
-  ADXM_RETURN_IF_ERROR(params.CheckAllowed({ADXM_COMMON_PARAMS}));
+  ADXM_RETURN_IF_ERROR(params.CheckAllowed(/*common=*/true, {}));
   ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params, snapshot));
   ADXM_ASSIGN_OR_RETURN(Period period, runner->ResolvePeriod(options));
   ADXM_ASSIGN_OR_RETURN(QueryTable table, Checked(runner->RunSql(kKpiSql, options, period)));
@@ -450,7 +439,7 @@ std::vector<std::string> Buckets(const Period& period, const std::string& by) {
 }
 
 Result<ApiResponse> Timeseries(ReportRunner* runner, const Params& params, const SnapshotInfo& snapshot) {
-  ADXM_RETURN_IF_ERROR(params.CheckAllowed({ADXM_COMMON_PARAMS}, "by,metric,top"));
+  ADXM_RETURN_IF_ERROR(params.CheckAllowed(/*common=*/true, {"by", "metric", "top"}));
   ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params, snapshot));
   ADXM_ASSIGN_OR_RETURN(std::string by, params.Text("by", 8));
   options.by = by.empty() ? "day" : by;
@@ -517,7 +506,8 @@ Result<ApiResponse> Timeseries(ReportRunner* runner, const Params& params, const
 
 Result<ApiResponse> Events(ReportRunner* runner, const Params& params, const SnapshotInfo& snapshot, size_t csv_max_rows) {
   ADXM_RETURN_IF_ERROR(params.CheckAllowed(
-      {ADXM_COMMON_PARAMS}, "event_name,error_code,ok,download,object_key,prefix,client,access_point_arn,day,page,page_size,format"));
+      /*common=*/true, {"event_name", "error_code", "ok", "download", "object_key", "prefix", "client",
+                        "access_point_arn", "day", "page", "page_size", "format"}));
   ADXM_ASSIGN_OR_RETURN(ReportParams options, CommonParams(params, snapshot));
   ADXM_ASSIGN_OR_RETURN(Period period, runner->ResolvePeriod(options));
   std::string where;
@@ -622,7 +612,7 @@ Result<ApiResponse> Events(ReportRunner* runner, const Params& params, const Sna
 }
 
 Result<ApiResponse> Options(ReportRunner* runner, const Params& params) {
-  ADXM_RETURN_IF_ERROR(params.CheckAllowed({}));
+  ADXM_RETURN_IF_ERROR(params.CheckAllowed(/*common=*/false, {}));
   ADXM_ASSIGN_OR_RETURN(QueryTable subscribers, Checked(runner->engine()->Run(kSubscriberOptionsSql)));
   ADXM_ASSIGN_OR_RETURN(QueryTable datasets, Checked(runner->engine()->Run(kDatasetOptionsSql)));
   json out = {{"subscribers", json::array()}, {"datasets", json::array()}};
@@ -643,7 +633,7 @@ Result<ApiResponse> Options(ReportRunner* runner, const Params& params) {
 }
 
 Result<ApiResponse> Sql(ReportRunner* runner, const Params& params, size_t max_rows) {
-  ADXM_RETURN_IF_ERROR(params.CheckAllowed({"q"}));
+  ADXM_RETURN_IF_ERROR(params.CheckAllowed(/*common=*/false, {"q"}));
   ADXM_ASSIGN_OR_RETURN(std::string sql, params.Text("q", 100000));
   if (sql.empty()) return Status::InvalidArgument("parameter 'q' (the SQL) is required");
   ADXM_ASSIGN_OR_RETURN(QueryTable table, runner->engine()->Run(sql, max_rows));
