@@ -167,10 +167,13 @@ Status LocalStore::List(const std::string& prefix, std::vector<StoreEntry>* out)
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     std::error_code type_error;
     if (!it->is_regular_file(type_error) || it->is_symlink(type_error)) continue;
-    std::string key = fs::relative(it->path(), root_, error).generic_string();
-    if (error) break;
+    // The key from the path alone: a file deleted by a concurrent writer (old log entries after a
+    // checkpoint) must not fail the listing, which shows it or not, as an object store's would.
+    std::string key = it->path().lexically_relative(root_).generic_string();
     if (key.compare(0, prefix.size(), prefix) != 0) continue;
-    out->push_back({std::move(key), static_cast<uint64_t>(it->file_size(type_error))});
+    uint64_t size = it->file_size(type_error);
+    if (type_error) continue;  // Deleted since it was listed.
+    out->push_back({std::move(key), size});
   }
   if (error) return Status::IoError(start.string() + ": list failed: " + error.message());
   std::sort(out->begin() + static_cast<std::ptrdiff_t>(first), out->end(),
