@@ -1,4 +1,5 @@
 #include "s3/credentials.h"
+#include "s3/fake_http_server.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -16,33 +17,12 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 using std::chrono::minutes;
+using testing::FakeHttpServer;
 
 Clock::time_point At(int year, unsigned month, unsigned day, int hour = 0, int minute = 0) {
   return Clock::time_point(std::chrono::seconds(DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60));
 }
 
-// A cpp-httplib server on 127.0.0.1 and a free port; register handlers, then Start().
-class FakeServer {
- public:
-  ~FakeServer() {
-    if (thread_.joinable()) {
-      server_.stop();
-      thread_.join();
-    }
-  }
-  httplib::Server& server() { return server_; }
-  void Start() {
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
-};
 
 // A test's world: an environment (HOME in a scratch folder, instance metadata off unless a test
 // turns it on) and a clock.
@@ -206,7 +186,7 @@ TEST(CredentialProcessTest, FailedRefreshServesUnexpiredCredentialsThenFails) {
 }
 
 TEST(CredentialStsTest, AssumeRoleIsSignedWithTheSourceProfileKeys) {
-  FakeServer sts;
+  FakeHttpServer sts;
   std::string seen_authorization, seen_body;
   sts.server().Post("/", [&](const httplib::Request& request, httplib::Response& response) {
     seen_authorization = request.get_header_value("Authorization");
@@ -237,7 +217,7 @@ TEST(CredentialStsTest, AssumeRoleIsSignedWithTheSourceProfileKeys) {
 }
 
 TEST(CredentialStsTest, WebIdentityFromTheEnvironmentIsUnsigned) {
-  FakeServer sts;
+  FakeHttpServer sts;
   std::string seen_body;
   bool signed_request = true;
   sts.server().Post("/", [&](const httplib::Request& request, httplib::Response& response) {
@@ -263,7 +243,7 @@ TEST(CredentialStsTest, WebIdentityFromTheEnvironmentIsUnsigned) {
 }
 
 TEST(CredentialStsTest, StsRefusalNamesTheRoleAndTheErrorCode) {
-  FakeServer sts;
+  FakeHttpServer sts;
   sts.server().Post("/", [](const httplib::Request&, httplib::Response& response) {
     response.status = 403;
     response.set_content("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed"
@@ -286,7 +266,7 @@ TEST(CredentialStsTest, StsRefusalNamesTheRoleAndTheErrorCode) {
 }
 
 TEST(CredentialContainerTest, FullUriWithAnAuthorizationTokenFile) {
-  FakeServer ecs;
+  FakeHttpServer ecs;
   std::string seen_authorization;
   ecs.server().Get("/v2/credentials/abc", [&](const httplib::Request& request, httplib::Response& response) {
     seen_authorization = request.get_header_value("Authorization");
@@ -361,7 +341,7 @@ class FakeImds {
 
  private:
   Chain* chain_;
-  FakeServer server_;
+  FakeHttpServer server_;
   std::mutex mutex_;
   std::map<std::string, Clock::time_point> tokens_;
   int token_requests_ = 0;
@@ -423,7 +403,7 @@ TEST(CredentialSecretsTest, NoErrorMessageHoldsASecret) {
   const std::vector<std::string> secrets = {"SOURCE-SECRET-1", "TOKEN-SECRET-2", "PROCESS-SECRET-3",
                                             "ECS-SECRET-4", "AUTH-SECRET-5", "IMDS-SECRET-6", "FILE-SECRET-7",
                                             "ENV-SECRET-8", "WEB-SECRET-9"};
-  FakeServer fake;
+  FakeHttpServer fake;
   fake.server().Post("/", [](const httplib::Request&, httplib::Response& response) {
     response.status = 400;
     response.set_content("<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>The security token "

@@ -25,7 +25,11 @@ struct HttpRequest {
   HttpHeaders headers;   // Sent as given; curl adds Host, Content-Length and nothing else.
   std::string body;      // Sent for any method when non-empty (and for PUT/POST when empty).
   std::chrono::milliseconds connect_timeout{3000};  // TCP (and TLS) connection setup.
-  std::chrono::milliseconds timeout{30000};         // The whole request.
+  std::chrono::milliseconds timeout{30000};         // The whole request; 0 = no limit.
+  // Abandon the request when fewer than one byte per second moves for this long; 0 = never.
+  std::chrono::milliseconds stall_timeout{0};
+  // Non-null: the response body goes here (its capacity reused) instead of HttpResponse::body.
+  std::string* body_out = nullptr;
 };
 
 /// The answer to a request that reached a server (any status code).
