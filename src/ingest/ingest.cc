@@ -221,9 +221,12 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
   DayIndex days(options.max_loaded_days, [&](int64_t day, bool reload, EventIdSet* ids) -> Status {
     if (reload) ADXM_RETURN_IF_ERROR(writer.WaitIdle());
     std::vector<std::filesystem::path> files;
+    std::vector<std::string> keys;
     for (const std::string& file : LiveFilesIn(reload ? warehouse->state().live_files : initial_live, PartitionDir(day))) {
       files.emplace_back(warehouse->ReaderPath(file));
+      keys.push_back(WarehouseLayout::DataKey(file));
     }
+    ADXM_RETURN_IF_ERROR(store->MakeReadable(keys));
     return reader.ReadEventIds(files, ids);
   });
   Batcher batcher(&days, &writer, options);

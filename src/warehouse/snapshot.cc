@@ -61,11 +61,13 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(Store* store) {
     provisional->reset();
     (void)store->Delete(provisional_key);
   }
+  std::vector<std::string> keys;
   for (const std::string& relative : state.live_files) {
     // Format 1 has no stable copies; its files live under their visible names only.
-    std::string key = state.legacy ? WarehouseLayout::VisibleKey(relative) : WarehouseLayout::DataKey(relative);
-    snapshot->files_.push_back({relative, store->ReaderPath(key)});
+    keys.push_back(state.legacy ? WarehouseLayout::VisibleKey(relative) : WarehouseLayout::DataKey(relative));
+    snapshot->files_.push_back({relative, store->ReaderPath(keys.back())});
   }
+  ADXM_RETURN_IF_ERROR(store->MakeReadable(keys));
   return snapshot;
 }
 

@@ -11,6 +11,7 @@
 //   - Link: make an existing object also readable under a second key (local: a hard link; S3: a
 //     server-side copy). Publishing a committed data file under its visible name uses it.
 //   - ReadRange/Read, List (recursive, sorted), Delete, SyncDir, Lock, Lease.
+//   - ReaderPath + MakeReadable: where DuckDB reads a data file (object stores: a local cache).
 // Thread-safety: every method may be called from several threads at once; a WritableFile is
 // used by one thread.
 // Example:
@@ -100,8 +101,17 @@ class Store {
   /// The leases under `prefix` and whether each is still held.
   virtual Status ListLeases(const std::string& prefix, std::vector<LeaseInfo>* out) = 0;
 
-  /// A path or URI DuckDB can read `key` at (local: an absolute path).
+  /// A path DuckDB can read `key` at once MakeReadable has returned (local: an absolute path;
+  /// object stores: the file's place in the local cache).
   virtual std::string ReaderPath(const std::string& key) const = 0;
+
+  /// Make `keys` (immutable objects: data files) readable at ReaderPath. Object stores fetch the
+  /// ones missing from the local cache (checked by size and ETag) and may evict others that are
+  /// not in `keys`; a local store has nothing to do.
+  virtual Status MakeReadable(const std::vector<std::string>& keys) {
+    (void)keys;
+    return Status::OK();
+  }
 };
 
 /// True for a temporary object a store stages a write under (".<name>.tmp-<writer>-<n>", hidden
