@@ -4,9 +4,9 @@
   s3_proxy.py --upstream http://127.0.0.1:PORT [--port 0]
               [--verify-signatures --access-key K --secret-key S] [--conditional]
 
-Listens on 127.0.0.1, prints `READY <port>` on stdout once listening, and forwards every request
-(method, path + query, headers including Host, body) to the upstream, relaying status, headers and
-body. On top of plain forwarding it
+Listens on 127.0.0.1, prints `READY <port>` on stdout once listening (exits when stdin closes or on
+SIGTERM), and forwards every request (method, path + query, headers including Host, body) to the
+upstream, relaying status, headers and body. On top of plain forwarding it
 - verifies SigV4 Authorization headers with botocore (--verify-signatures): 403 SignatureDoesNotMatch;
 - implements S3's conditional writes, which s3rver ignores (--conditional): 412 PreconditionFailed;
 - answers AbortMultipartUpload itself (s3rver answers it 405 MethodNotAllowed);
@@ -18,6 +18,7 @@ import hashlib
 import http.client
 import http.server
 import json
+import os
 import re
 import socket
 import struct
@@ -385,8 +386,15 @@ def main():
     args = parser.parse_args()
     Handler.proxy = Proxy(args)
     server = Server(('127.0.0.1', args.port), Handler)
+    # The test that started us holds our stdin: when it goes away, so do we.
+    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
     print(f'READY {server.server_address[1]}', flush=True)
     server.serve_forever()
+
+
+def exit_when_stdin_closes():
+    sys.stdin.buffer.read()
+    os._exit(0)
 
 
 if __name__ == '__main__':
