@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -37,13 +38,36 @@ std::string Slurp(const std::filesystem::path& path) {
   return buffer.str();
 }
 
+// Return the inherited environment as NAME=value entries, with `env` added or overriding.
+std::vector<std::string> MergeEnvironment(const EnvVars& env) {
+  std::vector<std::string> merged;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    std::string_view text(*entry);
+    std::string_view name = text.substr(0, text.find('='));
+    bool overridden = std::any_of(env.begin(), env.end(), [&](const auto& var) { return var.first == name; });
+    if (!overridden) merged.emplace_back(text);
+  }
+  for (const auto& [name, value] : env) merged.push_back(name + "=" + value);
+  return merged;
+}
+
 }  // namespace
 
 CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& stdin_data) {
+  return RunCommand(argv, EnvVars{}, stdin_data);
+}
+
+CommandResult RunCommand(const std::vector<std::string>& argv, const EnvVars& env,
+                         const std::string& stdin_data) {
   // Capture through files rather than pipes: no deadlock on large outputs, no polling.
   ScratchDir io;
   auto in_path = io.path() / "in", out_path = io.path() / "out", err_path = io.path() / "err";
   std::ofstream(in_path, std::ios::binary) << stdin_data;
+  // Built before fork: the child only dups and execs.
+  std::vector<std::string> environment = MergeEnvironment(env);
+  std::vector<char*> envp;
+  for (auto& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
     int in = ::open(in_path.c_str(), O_RDONLY);
@@ -55,7 +79,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
-    ::execvp(args[0], args.data());  // PATH lookup for tools: node, python3, setpriv.
+    ::execvpe(args[0], args.data(), envp.data());  // PATH lookup for tools: node, python3, setpriv.
     std::fprintf(stderr, "exec %s failed: %s\n", args[0], std::strerror(errno));
     ::_exit(127);
   }

@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace adxm::testing {
@@ -31,6 +32,13 @@ struct CommandResult {
 
 /// Run `argv` (argv[0] is an executable path), optionally feeding `stdin_data`, and wait for it.
 CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& stdin_data = "");
+
+/// Environment variables (name, value) set for a child on top of the inherited environment.
+using EnvVars = std::vector<std::pair<std::string, std::string>>;
+
+/// Run `argv` like RunCommand above with `env` added to (or overriding) the inherited environment.
+CommandResult RunCommand(const std::vector<std::string>& argv, const EnvVars& env,
+                         const std::string& stdin_data = "");
 
 /// Start `argv` in the background with stdout/stderr sent to `log_path`; return its pid.
 int SpawnCommand(const std::vector<std::string>& argv, const std::filesystem::path& log_path);
