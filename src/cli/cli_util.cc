@@ -1,5 +1,7 @@
 #include "cli/cli_util.h"
 
+#include <CLI/CLI.hpp>
+
 #include <cctype>
 #include <cstdio>
 
@@ -36,6 +38,44 @@ Result<std::vector<std::string>> ParseAccountList(std::string_view text) {
     start = end + 1;
   }
   return accounts;
+}
+
+void AddS3Options(CLI::App* app, S3Args* args) {
+  const char* group = "S3 (for s3:// locations)";
+  app->add_option("--region", args->region,
+                  "AWS region of the buckets (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1)")
+      ->group(group);
+  app->add_option("--s3-endpoint", args->endpoint,
+                  "S3 endpoint URL, e.g. http://127.0.0.1:9000 (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS)")
+      ->group(group);
+  app->add_option("--profile", args->profile, "AWS profile of the shared config files (default: AWS_PROFILE, default)")
+      ->group(group);
+  app->add_option("--s3-addressing", args->addressing,
+                  "Bucket addressing: path, virtual or auto (path style for custom endpoints)")
+      ->check(CLI::IsMember({"auto", "path", "virtual"}))
+      ->group(group)
+      ->capture_default_str();
+  app->add_option("--s3-attempts", args->max_attempts, "Tries per S3 request before it fails (backoff with jitter)")
+      ->check(CLI::Range(1, 20))
+      ->group(group)
+      ->capture_default_str();
+  // Tests make listings paginate with small pages.
+  app->add_option("--s3-list-page-size", args->list_page_size, "Keys per ListObjectsV2 request")
+      ->check(CLI::Range(1, 1000))
+      ->group("");
+}
+
+S3Options ToS3Options(const S3Args& args) {
+  S3Options options;
+  options.region = args.region;
+  options.endpoint = args.endpoint;
+  options.credentials.profile = args.profile;
+  options.addressing = args.addressing == "path"      ? S3Addressing::kPath
+                       : args.addressing == "virtual" ? S3Addressing::kVirtualHosted
+                                                      : S3Addressing::kAuto;
+  options.list_page_size = args.list_page_size;
+  options.max_attempts = args.max_attempts;
+  return options;
 }
 
 }  // namespace adxm

@@ -6,6 +6,11 @@
 #include <vector>
 
 #include "base/status.h"
+#include "s3/s3_client.h"
+
+namespace CLI {
+class App;
+}
 
 namespace adxm {
 
@@ -17,5 +22,21 @@ int UsageFail(const std::string& message);
 
 /// Split a comma-separated list of 12-digit account ids; InvalidArgument names a malformed entry.
 Result<std::vector<std::string>> ParseAccountList(std::string_view text);
+
+/// The S3 options every subcommand that reaches S3 takes (--region, --s3-endpoint, --profile...).
+struct S3Args {
+  std::string region;
+  std::string endpoint;
+  std::string profile;
+  std::string addressing = "auto";
+  int list_page_size = 1000;
+  int max_attempts = 6;
+};
+
+/// Add the S3 options to `app`, stored in `args`.
+void AddS3Options(CLI::App* app, S3Args* args);
+
+/// The client options `args` describe.
+S3Options ToS3Options(const S3Args& args);
 
 }  // namespace adxm

@@ -10,6 +10,7 @@
 #include "cli/cli_util.h"
 #include "ingest/ingest.h"
 #include "source/log_source.h"
+#include "source/s3_source.h"
 
 namespace adxm {
 namespace {
@@ -19,6 +20,8 @@ struct IngestArgs {
   std::string warehouse;
   std::string adx_accounts;
   bool all_access_points = false;
+  S3Args s3;
+  int s3_in_flight = 32;
   IngestOptions options;
 };
 
@@ -30,6 +33,16 @@ int RunIngest(IngestArgs& args) {
   }
   args.options.progress = ::isatty(STDERR_FILENO) == 1;
   args.options.extract.all_access_points = args.all_access_points;
+  std::unique_ptr<LogSource> source;
+  if (IsS3Uri(args.source)) {
+    auto opened = OpenS3Source(args.source, {.s3 = ToS3Options(args.s3), .in_flight = args.s3_in_flight});
+    if (!opened.ok()) return Fail(opened.status());
+    source = std::move(*opened);
+  } else {
+    auto opened = OpenLocalSource(args.source);
+    if (!opened.ok()) return Fail(opened.status());
+    source = std::move(*opened);
+  }
   std::error_code error;
   if (std::filesystem::exists(args.warehouse, error) && !std::filesystem::is_directory(args.warehouse, error)) {
     return Fail(Status::InvalidArgument("warehouse " + args.warehouse + ": is a file, not a directory"));
@@ -41,9 +54,7 @@ int RunIngest(IngestArgs& args) {
                                         ": the path holds *, ? or [, which DuckDB reads as a file pattern; "
                                         "rename or move the warehouse (or link to it from a plain path)"));
   }
-  auto source = OpenLocalSource(args.source);
-  if (!source.ok()) return Fail(source.status());
-  auto report = Ingest(source->get(), args.warehouse, args.options);
+  auto report = Ingest(source.get(), args.warehouse, args.options);
   if (!report.ok()) return Fail(report.status());
   std::fputs(FormatIngestReport(*report).c_str(), stdout);
   if (!report->rejected.empty()) {
@@ -63,8 +74,19 @@ int RunIngest(IngestArgs& args) {
 std::function<int()> SetupIngest(CLI::App* app) {
   auto args = std::make_shared<IngestArgs>();
   args->options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  app->add_option("--source", args->source, "Directory holding the CloudTrail logs (e.g. a synced log bucket)")
+  app->add_option("--source", args->source,
+                  "Where the CloudTrail logs are: s3://bucket/prefix, or a directory (e.g. a synced log bucket)")
       ->required();
+  app->add_option("--lookback-days", args->options.lookback_days,
+                  "S3 sources: list day folders from the newest day already ingested minus this many days")
+      ->check(CLI::Range(0, 3660))
+      ->capture_default_str();
+  app->add_flag("--full-scan", args->options.full_scan,
+                "S3 sources: list every object, whatever its day (finds files delivered late into old folders)");
+  app->add_option("--s3-in-flight", args->s3_in_flight, "S3 sources: objects fetched at once")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  AddS3Options(app, &args->s3);
   app->add_option("--warehouse", args->warehouse, "Directory of the curated dataset (created if missing)")
       ->required();
   app->add_option("--threads", args->options.threads,

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 
+#include "base/civil_time.h"
 #include "base/printable.h"
 #include "cloudtrail/log_key.h"
 #include "ingest/commit_writer.h"
@@ -65,10 +66,32 @@ class ProgressLine {
 
 // List the source and keep the log objects to process: those the manifest does not hold, those
 // it holds with another size or version (changed), and rejects that are due another attempt.
+// What a listing may leave out: day folders older than the newest day ingested minus the
+// lookback, in folder trees the warehouse already knows.
+ListScope RecentScope(Manifest& manifest, int lookback_days) {
+  ListScope scope;
+  const std::string newest = manifest.NewestLogDay();  // "YYYYMMDD"
+  if (newest.empty()) return scope;
+  const int64_t day = DaysFromCivil(std::stoi(newest.substr(0, 4)), static_cast<unsigned>(std::stoi(newest.substr(4, 2))),
+                                    static_cast<unsigned>(std::stoi(newest.substr(6, 2)))) -
+                      std::max(0, lookback_days);
+  const CivilDate since = CivilFromDays(day);
+  scope.since_day = fmt::format("{:04d}/{:02d}/{:02d}", since.year, since.month, since.day);
+  scope.known = [&manifest](const std::string& key) {
+    if (!ClassifyLogKey(key).is_log || manifest.state().rejects.count(key) > 0) return true;  // Not a log: no news.
+    std::vector<std::optional<IndexedObject>> found;
+    return manifest.LookupObjects({key}, &found).ok() && found.front().has_value();
+  };
+  return scope;
+}
+
 Status PlanObjects(LogSource* source, Manifest& manifest, const IngestOptions& options, IngestReport* report,
                    std::vector<ObjectInfo>* todo) {
   std::vector<ObjectInfo> listed;
-  ADXM_RETURN_IF_ERROR(source->List(&listed));  // Its messages name the path.
+  ListScope scope;
+  if (!options.full_scan) scope = RecentScope(manifest, options.lookback_days);
+  report->listed_since = scope.since_day;
+  ADXM_RETURN_IF_ERROR(source->ListRecent(scope, &listed));  // Its messages name the path.
   report->objects_listed = listed.size();
   std::vector<ObjectInfo> logs;
   for (ObjectInfo& object : listed) {
@@ -212,6 +235,7 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
   }
   std::vector<ObjectInfo> todo;
   ADXM_RETURN_IF_ERROR(PlanObjects(source, warehouse->manifest(), options, &report, &todo));
+  source->WillRead(todo);
   // Up to two threads, the ingest thread writes commits itself while the extraction pool keeps
   // the other core busy; more threads add a background writer so commits overlap routing.
   CommitWriter writer(warehouse.get(), /*background=*/options.threads > 2, &report);
@@ -266,6 +290,8 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
   ADXM_RETURN_IF_ERROR(compactor.CompactAll(writer.WrittenGroups()));
   ADXM_RETURN_IF_ERROR(warehouse->Vacuum(&report.files_vacuumed));
   ADXM_RETURN_IF_ERROR(warehouse->Checkpoint());
+  report.source_requests = source->RequestSummary();
+  report.warehouse_requests = store->RequestSummary();
   report.seconds = SecondsSince(start);
   return report;
 }
@@ -310,6 +336,12 @@ std::string FormatIngestReport(const IngestReport& report) {
     out += fmt::format("\nquarantined: {} objects that failed every attempt were skipped (`adxmetrics rejects` "
                        "lists them; a changed object is retried)", report.objects_quarantined);
   }
+  if (!report.listed_since.empty()) {
+    out += fmt::format("\nlisting: day folders from {} on (newest ingested day minus the lookback; --full-scan lists all)",
+                       report.listed_since);
+  }
+  if (!report.source_requests.empty()) out += "\nS3 requests (source): " + report.source_requests;
+  if (!report.warehouse_requests.empty()) out += "\nS3 requests (warehouse): " + report.warehouse_requests;
   double mb = report.bytes_read / 1e6;
   out += fmt::format("\ntime:    {:.2f} s ({:.1f} MB gz read)\n", report.seconds, mb);
   for (const RejectedObject& reject : report.rejected) {

@@ -43,6 +43,11 @@ struct IngestOptions {
   uint64_t max_attempts = 3;            // Runs that may fail on one version of an object before quarantine.
   int64_t retention_seconds = 3600;     // Replaced data files stay readable (hidden) this long.
   bool rebuild = false;                 // Re-derive a lost manifest from the data files present.
+  // Sources listed by folder (S3) list CloudTrail day folders from the newest day already
+  // ingested minus this many days (late deliveries land in recent folders); a folder tree new
+  // to the warehouse is listed whole.
+  int lookback_days = 3;
+  bool full_scan = false;               // List every object of the source, whatever its day.
 };
 
 /// A log object that could not be ingested, and why.
@@ -85,6 +90,9 @@ struct IngestReport {
   bool migrated = false;           // The warehouse's format-1 manifest was converted.
   bool rebuilt = false;            // The manifest was re-derived from data files (--rebuild).
   std::vector<std::string> foreign_files;  // Files in the table folder it did not write (left alone).
+  std::string listed_since;        // "YYYY/MM/DD": day folders before it were not listed; "": all were.
+  std::string source_requests;     // Requests sent to a remote source ("14 LIST, 300 GET"), else "".
+  std::string warehouse_requests;  // Requests sent to a remote warehouse, else "".
   double seconds = 0;
 };
 

@@ -364,10 +364,11 @@ Status S3Client::Explain(const Call& call, const Answer& answer) const {
 Status S3Client::List(const S3ListRequest& request, std::vector<S3Object>* objects,
                       std::vector<std::string>* common_prefixes) {
   std::string token;
+  const size_t first = objects->size();
   do {
     Call call{.kind = Kind::kList, .operation = "ListObjectsV2", .action = "s3:ListBucket", .bucket = request.bucket,
               .key = request.prefix, .bucket_level = true};
-    call.query = {{"list-type", "2"}, {"encoding-type", "url"}, {"max-keys", std::to_string(options_.list_page_size)}};
+    call.query = {{"list-type", "2"}, {"encoding-type", "url"}, {"max-keys", std::to_string(request.limit > 0 ? std::min<size_t>(request.limit, options_.list_page_size) : options_.list_page_size)}};
     if (!request.prefix.empty()) call.query.emplace_back("prefix", request.prefix);
     if (!request.delimiter.empty()) call.query.emplace_back("delimiter", request.delimiter);
     if (!request.start_after.empty() && token.empty()) call.query.emplace_back("start-after", request.start_after);
@@ -394,6 +395,10 @@ Status S3Client::List(const S3ListRequest& request, std::vector<S3Object>* objec
       } else if (path == "ListBucketResult/NextContinuationToken") {
         token = text;
       }
+    }
+    if (request.limit > 0 && objects->size() - first >= request.limit) {
+      objects->resize(first + request.limit);
+      break;
     }
     if (truncated && token.empty()) {
       return Status::IoError(call.Resource() + ": ListObjectsV2: a truncated page without a continuation token");

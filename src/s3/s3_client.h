@@ -86,6 +86,7 @@ struct S3ListRequest {
   std::string prefix;
   std::string start_after;  // Only keys after this one.
   std::string delimiter;    // Non-empty: group keys by it; groups go to common_prefixes.
+  size_t limit = 0;         // Non-zero: stop after this many objects (one request when small).
 };
 
 /// Conditions and metadata of a PutObject, CopyObject or CompleteMultipartUpload.

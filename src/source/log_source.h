@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,14 @@ struct ObjectInfo {
   bool dangling_link = false;  // The problem is a symbolic link to nothing (a log only if named like one).
 };
 
+/// What a listing may leave out. Sources that list folder by folder (S3) list, in each
+/// CloudTrail day-folder tree (".../CloudTrail/<region>/YYYY/MM/DD/"), only the days from
+/// since_day on; a tree whose first object is not `known` is new to the warehouse and listed whole.
+struct ListScope {
+  std::string since_day;  // "YYYY/MM/DD"; empty: list everything.
+  std::function<bool(const std::string& key)> known;  // The warehouse holds (or rejected) `key`.
+};
+
 /// A read-only store of log objects.
 class LogSource {
  public:
@@ -45,6 +54,18 @@ class LogSource {
 
   /// Read `object` whole into `out` (reusing its capacity), reserving `padding` spare bytes.
   virtual Status Read(const ObjectInfo& object, std::string* out, size_t padding) = 0;
+
+  /// List as List() does, leaving out what `scope` allows (a local directory lists everything).
+  virtual Status ListRecent(const ListScope& scope, std::vector<ObjectInfo>* objects) {
+    (void)scope;
+    return List(objects);
+  }
+
+  /// Announce the objects about to be Read, in order, so a remote source can fetch ahead.
+  virtual void WillRead(const std::vector<ObjectInfo>& objects) { (void)objects; }
+
+  /// Requests sent so far, for the run's summary ("14 LIST, 300 GET"); "" when not remote.
+  virtual std::string RequestSummary() const { return ""; }
 };
 
 /// Open a directory tree of log files. Symbolic links are followed, to files and to directories

@@ -380,6 +380,16 @@ Status Manifest::Commit(const CommitRecord& record) {
   return Status::OK();
 }
 
+std::string Manifest::NewestLogDay() const {
+  std::string newest;
+  const auto consider = [&](const std::string& part) {
+    if (part.size() == 8 && part.find_first_not_of("0123456789") == std::string::npos && part > newest) newest = part;
+  };
+  for (const auto& [part, entry] : parts_) consider(part);
+  for (const auto& [key, object] : tail_) consider(ObjectIndexPart(key));
+  return newest;
+}
+
 Status Manifest::WriteParts(std::map<std::string, Part>* parts) {
   std::map<std::string, std::vector<IndexedObject>> changed;
   for (auto& [key, object] : tail_) changed[ObjectIndexPart(key)].push_back(object);

@@ -120,6 +120,10 @@ class Manifest {
   /// Key of a damaged last log entry (a write that never completed); empty if none.
   const std::string& torn_tail() const { return torn_key_; }
 
+  /// The newest log day ("YYYYMMDD", from the objects' "/YYYY/MM/DD/" folders) of any processed
+  /// object, or "" when none came from a dated folder. Reads nothing.
+  std::string NewestLogDay() const;
+
   /// For each of `keys`, the processed object of that key, if any. Reads index parts one at a time.
   Status LookupObjects(const std::vector<std::string>& keys, std::vector<std::optional<IndexedObject>>* found);
 

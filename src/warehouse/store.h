@@ -105,6 +105,9 @@ class Store {
   /// object stores: the file's place in the local cache).
   virtual std::string ReaderPath(const std::string& key) const = 0;
 
+  /// Requests sent so far, for the run's summary ("3 LIST, 12 PUT"); "" for a local store.
+  virtual std::string RequestSummary() const { return ""; }
+
   /// Make `keys` (immutable objects: data files) readable at ReaderPath. Object stores fetch the
   /// ones missing from the local cache (checked by size and ETag) and may evict others that are
   /// not in `keys`; a local store has nothing to do.
