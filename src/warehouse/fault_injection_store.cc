@@ -116,11 +116,19 @@ Status FaultInjectionStore::DropUnsyncedData() {
   std::error_code error;
   // Data first: a name shares its data's fate, whatever happens to the name.
   for (auto& [key, state] : files_) {
-    if (state.data_key != key) continue;
-    auto path = base_->Path(key);
-    if (std::filesystem::exists(path, error) && state.synced_size < state.size) {
+    if (state.data_key != key || state.synced_size >= state.size) continue;
+    if (auto* local = dynamic_cast<LocalStore*>(base_.get()); local != nullptr) {
+      // Cut in place: hard links to it lose the bytes too, as they share the inode.
+      auto path = local->Path(key);
+      if (!std::filesystem::exists(path, error)) continue;
       std::filesystem::resize_file(path, state.synced_size, error);
       if (error) return Status::IoError(path.string() + ": drop unsynced data: " + error.message());
+    } else {
+      std::string kept;
+      Status read = base_->ReadRange(key, 0, state.synced_size, &kept);
+      if (read.code() == StatusCode::kNotFound) continue;
+      ADXM_RETURN_IF_ERROR(read);
+      ADXM_RETURN_IF_ERROR(base_->Put(key, kept));
     }
   }
   for (auto& [key, state] : files_) {
