@@ -29,7 +29,9 @@ class S3StoreS3IntegrationTest : public ::testing::Test {
     ASSERT_NE(store_, nullptr);
   }
   std::unique_ptr<S3Store> Open(S3StoreOptions options = {}) {
+    const uint64_t part_size = options.s3.multipart_part_size;
     options.s3 = S3OptionsFor(*env_);
+    options.s3.multipart_part_size = part_size;
     if (options.cache_dir.empty()) options.cache_dir = cache_.path();
     auto store = S3Store::Open({.bucket = kBucket, .key = "root/wh"}, std::move(options));
     EXPECT_TRUE(store.ok()) << store.status().ToString();
@@ -180,7 +182,7 @@ TEST_F(S3StoreS3IntegrationTest, StaleLockIsTakenOverAndItsOldHolderStops) {
   EXPECT_EQ(fenced.code(), StatusCode::kUnavailable) << fenced.ToString();
   lock->reset();  // Releasing a lost lock leaves the taker's alone.
   EXPECT_EQ(Keys("_adxmetrics/"), std::vector<std::string>{"_adxmetrics/LOCK"});
-  EXPECT_EQ(Open()->Lock("_adxmetrics/LOCK", "pid 3").status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(Open(options_b)->Lock("_adxmetrics/LOCK", "pid 3").status().code(), StatusCode::kUnavailable);
 
   // A lock object a killed process left (written by hand) is taken over too.
   taken->reset();

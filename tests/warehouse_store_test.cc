@@ -6,6 +6,7 @@
 // an external reader lists without needing Parquet; the removed-file placeholder is the real one.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -33,6 +34,13 @@ class WarehouseStoresS3IntegrationTest : public ::testing::TestWithParam<std::st
     if (GetParam() == "s3") {
       env_ = S3TestEnv::Start({.buckets = {kBucket}});
       ASSERT_NE(env_, nullptr);
+    }
+  }
+  void TearDown() override {
+    if (env_ == nullptr || !HasFailure()) return;
+    for (const char* log : {"proxy.log", "s3rver.log"}) {
+      auto text = ReadFile(env_->dir() / log);
+      if (text.ok()) std::cerr << log << " (end):\n" << text->substr(text->size() > 3000 ? text->size() - 3000 : 0) << "\n";
     }
   }
   // A store rooted at `name` (a folder, or a prefix of the bucket).
@@ -129,15 +137,19 @@ Visible ReadVisible(Store* store) {
 }
 
 TEST_P(WarehouseStoresS3IntegrationTest, CrashAtEveryOperationLeavesNoDuplicateAndTheRerunFinishes) {
-  uint64_t operations = 0;
+  std::vector<std::string> kinds;
   {
     FaultInjectionStore store(OpenStore("clean"));
     ASSERT_TRUE(RunSteps(&store).ok());
-    operations = store.operations();
+    kinds = store.operation_kinds();
   }
-  ASSERT_GT(operations, 30u);
+  ASSERT_GT(kinds.size(), 30u);
   const std::map<std::string, int> dataset = {{"e1", 1}, {"e2", 1}, {"e3", 1}};
-  for (uint64_t k = 0; k < operations; ++k) {
+  for (uint64_t k = 0; k < kinds.size(); ++k) {
+    // On S3, creating a writable file, appending, syncing and folder syncs send nothing: a crash
+    // before one of them equals a crash before the next request (kept short: the loop is slow).
+    static const std::set<std::string> kNoRequest = {"create", "append", "sync", "sync-dir"};
+    if (GetParam() == "s3" && kNoRequest.count(kinds[k]) > 0) continue;
     const std::string name = "k" + std::to_string(k);
     {
       FaultInjectionStore store(OpenStore(name));
@@ -170,7 +182,8 @@ TEST_P(WarehouseStoresS3IntegrationTest, SnapshotKeepsItsFilesReadableUntilClose
   auto store = OpenStore("wh");
   WarehouseOptions options = Options();
   auto warehouse = *Warehouse::OpenForWrite(store.get(), options);
-  ASSERT_TRUE(CommitFile(warehouse.get(), Events({"e1"})).ok());
+  Status committed = CommitFile(warehouse.get(), Events({"e1"}));
+  ASSERT_TRUE(committed.ok()) << committed.ToString();
   auto snapshot = Snapshot::Open(store.get());
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
   ASSERT_EQ((*snapshot)->files().size(), 1u);

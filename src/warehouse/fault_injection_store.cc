@@ -46,6 +46,11 @@ uint64_t FaultInjectionStore::operations() const {
   return operations_;
 }
 
+std::vector<std::string> FaultInjectionStore::operation_kinds() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return kinds_;
+}
+
 bool FaultInjectionStore::crashed() const {
   std::lock_guard<std::mutex> lock(mu_);
   return crashed_;
@@ -54,6 +59,7 @@ bool FaultInjectionStore::crashed() const {
 Status FaultInjectionStore::Step(std::string_view what, const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   ++operations_;
+  kinds_.emplace_back(what);
   if (operations_ > crash_after_) {
     crashed_ = true;
     return Status::IoError(key + ": " + std::string(what) + ": injected crash");

@@ -33,6 +33,9 @@ class FaultInjectionStore : public Store {
   void CrashAfter(uint64_t k);
   /// Mutating operations performed so far (counts past the crash point too).
   uint64_t operations() const;
+  /// The kind of each mutating operation so far ("create", "append", "sync", "close", "put",
+  /// "put-if-absent", "link", "delete", "sync-dir"), in order.
+  std::vector<std::string> operation_kinds() const;
   /// True once an operation was refused.
   bool crashed() const;
   /// Undo what a power loss would: cut unsynced data, delete objects not yet in a synced folder.
@@ -78,6 +81,7 @@ class FaultInjectionStore : public Store {
   std::unique_ptr<Store> base_;
   mutable std::mutex mu_;
   uint64_t operations_ = 0;                  // Guarded by mu_.
+  std::vector<std::string> kinds_;           // Guarded by mu_.
   uint64_t crash_after_ = UINT64_MAX;        // Guarded by mu_.
   bool crashed_ = false;                     // Guarded by mu_.
   std::map<std::string, FileState> files_;   // Guarded by mu_: objects created since the start.

@@ -335,7 +335,7 @@ void S3Store::HeartbeatLoop() {
   }
 }
 
-void S3Store::Renew(Held* held) ADXM_NO_THREAD_SAFETY_ANALYSIS {
+void S3Store::Renew(Held* held) {
   if (held->lost) return;
   const int64_t expires = Now() + options_.lease_seconds;
   auto renewed = client_->Put(root_.bucket, FullKey(held->key), Body(*held, expires), {.if_match = held->etag});

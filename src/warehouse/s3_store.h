@@ -121,7 +121,7 @@ class S3Store : public Store {
   // Unavailable when a writer lock of this store may have been lost (the fence above).
   Status CheckFence() const;
   Result<std::unique_ptr<StoreLock>> Hold(const std::string& key, std::string holder, bool exclusive);
-  void Renew(Held* held);
+  void Renew(Held* held) ADXM_REQUIRES(mu_);
   void HeartbeatLoop();
   void Release(Held* held);
   Status Fetch(const std::string& key, const S3Object& remote);
