@@ -45,7 +45,8 @@
 // December 2020); conditional writes: If-None-Match on PutObject/CompleteMultipartUpload (August
 // 2024), If-Match (November 2024), on CopyObject (since); atomic replacement of an object by PUT.
 //
-// Thread-safety: as Store. One heartbeat thread per store renews its locks and leases.
+// Thread-safety: as Store. One heartbeat thread per store renews its locks and leases; every
+// lock and lease must be released before the store is destroyed.
 // Example:
 //   ADXM_ASSIGN_OR_RETURN(auto uri, ParseS3Uri("s3://bucket/warehouse/"));
 //   ADXM_ASSIGN_OR_RETURN(auto store, S3Store::Open(uri, {}));
