@@ -46,6 +46,11 @@ uint64_t FaultInjectionStore::operations() const {
   return operations_;
 }
 
+std::vector<std::string> FaultInjectionStore::operation_kinds() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return kinds_;
+}
+
 bool FaultInjectionStore::crashed() const {
   std::lock_guard<std::mutex> lock(mu_);
   return crashed_;
@@ -54,6 +59,7 @@ bool FaultInjectionStore::crashed() const {
 Status FaultInjectionStore::Step(std::string_view what, const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   ++operations_;
+  kinds_.emplace_back(what);
   if (operations_ > crash_after_) {
     crashed_ = true;
     return Status::IoError(key + ": " + std::string(what) + ": injected crash");
@@ -116,11 +122,19 @@ Status FaultInjectionStore::DropUnsyncedData() {
   std::error_code error;
   // Data first: a name shares its data's fate, whatever happens to the name.
   for (auto& [key, state] : files_) {
-    if (state.data_key != key) continue;
-    auto path = base_->Path(key);
-    if (std::filesystem::exists(path, error) && state.synced_size < state.size) {
+    if (state.data_key != key || state.synced_size >= state.size) continue;
+    if (auto* local = dynamic_cast<LocalStore*>(base_.get()); local != nullptr) {
+      // Cut in place: hard links to it lose the bytes too, as they share the inode.
+      auto path = local->Path(key);
+      if (!std::filesystem::exists(path, error)) continue;
       std::filesystem::resize_file(path, state.synced_size, error);
       if (error) return Status::IoError(path.string() + ": drop unsynced data: " + error.message());
+    } else {
+      std::string kept;
+      Status read = base_->ReadRange(key, 0, state.synced_size, &kept);
+      if (read.code() == StatusCode::kNotFound) continue;
+      ADXM_RETURN_IF_ERROR(read);
+      ADXM_RETURN_IF_ERROR(base_->Put(key, kept));
     }
   }
   for (auto& [key, state] : files_) {

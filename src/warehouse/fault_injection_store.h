@@ -1,4 +1,4 @@
-// FaultInjectionStore: a Store over a LocalStore that can "crash" after any mutating operation
+// FaultInjectionStore: a Store over another (LocalStore, S3Store) that can "crash" after any mutating operation
 // and then drop whatever was not yet durable, like leveldb's fault_injection_test.cc. Tests run
 // a multi-commit ingest for every crash point k and check what survives.
 //
@@ -6,6 +6,8 @@
 // size); an object created by NewWritableFile or Link whose folder was not SyncDir()ed since is
 // lost entirely. PutIfAbsent/Put are durable when they return (they sync file and folder).
 // Not modelled: deletions are durable at once (a lost delete only resurrects garbage).
+// Over an object store the model is stricter than the store (whose objects appear whole at
+// Close and are durable once acknowledged): every loss it simulates is one a local disk allows.
 //
 // Thread-safety: as Store.
 // Example:
@@ -25,12 +27,15 @@ namespace adxm {
 
 class FaultInjectionStore : public Store {
  public:
-  explicit FaultInjectionStore(std::unique_ptr<LocalStore> base) : base_(std::move(base)) {}
+  explicit FaultInjectionStore(std::unique_ptr<Store> base) : base_(std::move(base)) {}
 
   /// Let operations 1..k succeed; every later mutating operation fails with IoError.
   void CrashAfter(uint64_t k);
   /// Mutating operations performed so far (counts past the crash point too).
   uint64_t operations() const;
+  /// The kind of each mutating operation so far ("create", "append", "sync", "close", "put",
+  /// "put-if-absent", "link", "delete", "sync-dir"), in order.
+  std::vector<std::string> operation_kinds() const;
   /// True once an operation was refused.
   bool crashed() const;
   /// Undo what a power loss would: cut unsynced data, delete objects not yet in a synced folder.
@@ -60,6 +65,7 @@ class FaultInjectionStore : public Store {
     return base_->ListLeases(prefix, out);
   }
   std::string ReaderPath(const std::string& key) const override { return base_->ReaderPath(key); }
+  Status MakeReadable(const std::vector<std::string>& keys) override { return base_->MakeReadable(keys); }
 
  private:
   friend class FaultWritableFile;
@@ -72,9 +78,10 @@ class FaultInjectionStore : public Store {
   // Count one mutating operation; IoError when past the crash point.
   Status Step(std::string_view what, const std::string& key);
 
-  std::unique_ptr<LocalStore> base_;
+  std::unique_ptr<Store> base_;
   mutable std::mutex mu_;
   uint64_t operations_ = 0;                  // Guarded by mu_.
+  std::vector<std::string> kinds_;           // Guarded by mu_.
   uint64_t crash_after_ = UINT64_MAX;        // Guarded by mu_.
   bool crashed_ = false;                     // Guarded by mu_.
   std::map<std::string, FileState> files_;   // Guarded by mu_: objects created since the start.

@@ -244,6 +244,14 @@ class Proxy:
         return self.key_locks[hash(request.path) % len(self.key_locks)]
 
 
+def copy_source_for_s3rver(value):
+    """Re-encode x-amz-copy-source for s3rver, which decodes it with JavaScript's decodeURI: that
+    leaves %3D, %2C, %3A... (reserved characters, '=' of Hive partitions) encoded, so S3's proper
+    encoding names a missing source. Those characters are sent literally (the signature was
+    checked on the original value; s3rver checks none)."""
+    return urllib.parse.quote(urllib.parse.unquote(value), safe="/;,?:@&=+$#")
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'  # keep-alive: clients reuse connections
     proxy = None  # set in main()
@@ -301,8 +309,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.relay(request, truncate)
 
     def relay(self, request, truncate):
-        headers = [(name, value) for name, value in request.headers.items()
-                   if name.lower() not in HOP_BY_HOP]
+        headers = [(name, copy_source_for_s3rver(value) if name.lower() == 'x-amz-copy-source' else value)
+                   for name, value in request.headers.items() if name.lower() not in HOP_BY_HOP]
         status, response_headers, body = self.proxy.forward(request.method, request.target, headers,
                                                            request.body)
         self.send_response_only(status)  # upstream's Date and Server are relayed
