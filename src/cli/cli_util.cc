@@ -78,4 +78,27 @@ S3Options ToS3Options(const S3Args& args) {
   return options;
 }
 
+void AddWarehouseOptions(CLI::App* app, WarehouseArgs* args, bool required) {
+  auto* option = app->add_option("--warehouse", args->location,
+                                 "The curated dataset: a directory, or s3://bucket/prefix");
+  if (required) option->required();
+  AddS3Options(app, &args->s3);
+  const char* group = "S3 (for s3:// locations)";
+  app->add_option("--cache-dir", args->cache_dir,
+                  "Warehouse in S3: local cache of its data files (default: $XDG_CACHE_HOME/adxmetrics or "
+                  "~/.cache/adxmetrics)")
+      ->group(group);
+  app->add_option("--cache-size", args->cache_bytes, "Warehouse in S3: bytes the cache may keep")
+      ->group(group)
+      ->capture_default_str();
+}
+
+StoreOptions ToStoreOptions(const WarehouseArgs& args) {
+  StoreOptions options;
+  options.s3 = ToS3Options(args.s3);
+  options.cache_dir = args.cache_dir;
+  options.cache_bytes = args.cache_bytes;
+  return options;
+}
+
 }  // namespace adxm

@@ -7,6 +7,7 @@
 
 #include "base/status.h"
 #include "s3/s3_client.h"
+#include "warehouse/open_store.h"
 
 namespace CLI {
 class App;
@@ -38,5 +39,20 @@ void AddS3Options(CLI::App* app, S3Args* args);
 
 /// The client options `args` describe.
 S3Options ToS3Options(const S3Args& args);
+
+/// Where a warehouse is and how to reach it: a directory or s3://bucket/prefix, the S3 options,
+/// and the local cache a warehouse in S3 is read through.
+struct WarehouseArgs {
+  std::string location;
+  S3Args s3;
+  std::string cache_dir;
+  uint64_t cache_bytes = 4ull << 30;
+};
+
+/// Add --warehouse (required or not, described by `what`), the S3 options and --cache-dir/--cache-size.
+void AddWarehouseOptions(CLI::App* app, WarehouseArgs* args, bool required);
+
+/// The store options `args` describe.
+StoreOptions ToStoreOptions(const WarehouseArgs& args);
 
 }  // namespace adxm

@@ -17,13 +17,28 @@ namespace {
 
 struct IngestArgs {
   std::string source;
-  std::string warehouse;
+  WarehouseArgs warehouse;
   std::string adx_accounts;
   bool all_access_points = false;
-  S3Args s3;
   int s3_in_flight = 32;
   IngestOptions options;
 };
+
+// A local warehouse must be a directory (or absent), at a path DuckDB reads literally.
+Status CheckLocalWarehouse(const std::string& warehouse) {
+  std::error_code error;
+  if (std::filesystem::exists(warehouse, error) && !std::filesystem::is_directory(warehouse, error)) {
+    return Status::InvalidArgument("warehouse " + warehouse + ": is a file, not a directory");
+  }
+  // Dedup and compaction read the warehouse's files through DuckDB, which expands *, ? and [...].
+  std::string absolute = std::filesystem::absolute(warehouse, error).string();
+  if (absolute.find_first_of("*?[") != std::string::npos) {
+    return Status::InvalidArgument("warehouse " + absolute +
+                                   ": the path holds *, ? or [, which DuckDB reads as a file pattern; "
+                                   "rename or move the warehouse (or link to it from a plain path)");
+  }
+  return Status::OK();
+}
 
 int RunIngest(IngestArgs& args) {
   if (!args.adx_accounts.empty()) {
@@ -33,28 +48,13 @@ int RunIngest(IngestArgs& args) {
   }
   args.options.progress = ::isatty(STDERR_FILENO) == 1;
   args.options.extract.all_access_points = args.all_access_points;
-  std::unique_ptr<LogSource> source;
-  if (IsS3Uri(args.source)) {
-    auto opened = OpenS3Source(args.source, {.s3 = ToS3Options(args.s3), .in_flight = args.s3_in_flight});
-    if (!opened.ok()) return Fail(opened.status());
-    source = std::move(*opened);
-  } else {
-    auto opened = OpenLocalSource(args.source);
-    if (!opened.ok()) return Fail(opened.status());
-    source = std::move(*opened);
+  if (!IsS3Uri(args.warehouse.location)) {
+    if (Status local = CheckLocalWarehouse(args.warehouse.location); !local.ok()) return Fail(local);
   }
-  std::error_code error;
-  if (std::filesystem::exists(args.warehouse, error) && !std::filesystem::is_directory(args.warehouse, error)) {
-    return Fail(Status::InvalidArgument("warehouse " + args.warehouse + ": is a file, not a directory"));
-  }
-  // Dedup and compaction read the warehouse's files through DuckDB, which expands *, ? and [...].
-  std::string absolute = std::filesystem::absolute(args.warehouse, error).string();
-  if (absolute.find_first_of("*?[") != std::string::npos) {
-    return Fail(Status::InvalidArgument("warehouse " + absolute +
-                                        ": the path holds *, ? or [, which DuckDB reads as a file pattern; "
-                                        "rename or move the warehouse (or link to it from a plain path)"));
-  }
-  auto report = Ingest(source.get(), args.warehouse, args.options);
+  args.options.store = ToStoreOptions(args.warehouse);
+  auto source = OpenLogSource(args.source, {.s3 = ToS3Options(args.warehouse.s3), .in_flight = args.s3_in_flight});
+  if (!source.ok()) return Fail(source.status());
+  auto report = Ingest(source->get(), args.warehouse.location, args.options);
   if (!report.ok()) return Fail(report.status());
   std::fputs(FormatIngestReport(*report).c_str(), stdout);
   if (!report->rejected.empty()) {
@@ -86,9 +86,7 @@ std::function<int()> SetupIngest(CLI::App* app) {
   app->add_option("--s3-in-flight", args->s3_in_flight, "S3 sources: objects fetched at once")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  AddS3Options(app, &args->s3);
-  app->add_option("--warehouse", args->warehouse, "Directory of the curated dataset (created if missing)")
-      ->required();
+  AddWarehouseOptions(app, &args->warehouse, /*required=*/true);
   app->add_option("--threads", args->options.threads,
                   "Threads to use: extraction workers plus the ingest thread (default: number of cores)")
       ->check(CLI::Range(1, 256));

@@ -16,7 +16,7 @@ namespace adxm {
 namespace {
 
 struct QueryArgs {
-  std::string warehouse;
+  WarehouseArgs warehouse;
   std::string format = "table";
   std::string sql;
   std::string file;
@@ -55,7 +55,9 @@ int RunQuery(const QueryArgs& args) {
   if (sql->find_first_not_of(" \t\r\n;") == std::string::npos) {
     return UsageFail("no SQL given: the query text is empty");
   }
-  auto engine = QueryEngine::Open(args.warehouse, args.engine);
+  QueryEngineOptions engine_options = args.engine;
+  engine_options.store = ToStoreOptions(args.warehouse);
+  auto engine = QueryEngine::Open(args.warehouse.location, engine_options);
   if (!engine.ok()) return Fail(engine.status());
   auto table = (*engine)->Run(*sql);
   if (!table.ok()) return Fail(table.status());
@@ -71,7 +73,7 @@ int RunQuery(const QueryArgs& args) {
 
 std::function<int()> SetupQuery(CLI::App* app) {
   auto args = std::make_shared<QueryArgs>();
-  app->add_option("--warehouse", args->warehouse, "Directory of the curated dataset")->required();
+  AddWarehouseOptions(app, &args->warehouse, /*required=*/true);
   app->add_option("--format", args->format, "Output format: table, csv, json or markdown")
       ->check(CLI::IsMember({"table", "csv", "json", "markdown"}));
   app->add_option("--file", args->file, "Read the SQL from this file");

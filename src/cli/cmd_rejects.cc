@@ -16,7 +16,7 @@ namespace adxm {
 namespace {
 
 struct RejectsArgs {
-  std::string warehouse;
+  WarehouseArgs warehouse;
   std::string format = "table";
   uint64_t max_attempts = 3;
 };
@@ -34,10 +34,10 @@ int RunRejects(const RejectsArgs& args) {
   auto format = ParseOutputFormat(args.format);
   if (!format.ok()) return UsageFail(format.status().message());
   std::error_code error;
-  if (!std::filesystem::is_directory(args.warehouse, error)) {
-    return Fail(Status::NotFound("warehouse " + args.warehouse + ": no such directory"));
+  if (!IsS3Uri(args.warehouse.location) && !std::filesystem::is_directory(args.warehouse.location, error)) {
+    return Fail(Status::NotFound("warehouse " + args.warehouse.location + ": no such directory"));
   }
-  auto store = LocalStore::Open(args.warehouse);
+  auto store = OpenStore(args.warehouse.location, ToStoreOptions(args.warehouse));
   if (!store.ok()) return Fail(store.status());
   auto manifest = Manifest::Open(store->get());
   if (!manifest.ok()) return Fail(manifest.status());
@@ -71,7 +71,7 @@ int RunRejects(const RejectsArgs& args) {
 
 std::function<int()> SetupRejects(CLI::App* app) {
   auto args = std::make_shared<RejectsArgs>();
-  app->add_option("--warehouse", args->warehouse, "Directory of the curated dataset")->required();
+  AddWarehouseOptions(app, &args->warehouse, /*required=*/true);
   app->add_option("--format", args->format, "Output format: table, csv, json or markdown")
       ->check(CLI::IsMember({"table", "csv", "json", "markdown"}));
   app->add_option("--max-attempts", args->max_attempts,

@@ -18,7 +18,7 @@ namespace {
 struct ReportArgs {
   std::string name;
   bool list = false;
-  std::string warehouse;
+  WarehouseArgs warehouse;
   std::string format = "table";
   std::string output;       // File to write; empty: standard output.
   std::string subscribers;  // Mapping files; override adxmetrics.toml.
@@ -29,7 +29,7 @@ struct ReportArgs {
 
 /// Register the options every report and the statement share.
 void AddCommonOptions(CLI::App* app, ReportArgs* args) {
-  app->add_option("--warehouse", args->warehouse, "Directory of the curated dataset");
+  AddWarehouseOptions(app, &args->warehouse, /*required=*/false);
   app->add_option("--from", args->params.from, "First day, YYYY-MM-DD (default: first day with data)");
   app->add_option("--to", args->params.to, "Last day, YYYY-MM-DD (default: last day with data)");
   app->add_option("--month", args->params.month, "A whole month, YYYY-MM (instead of --from/--to)");
@@ -42,11 +42,13 @@ void AddCommonOptions(CLI::App* app, ReportArgs* args) {
 }
 
 Result<std::unique_ptr<ReportRunner>> OpenRunner(ReportArgs* args) {
-  ADXM_ASSIGN_OR_RETURN(ReportConfig config, LoadReportConfig(args->warehouse));
+  ADXM_ASSIGN_OR_RETURN(ReportConfig config, LoadReportConfig(args->warehouse.location));
   if (!args->subscribers.empty()) config.mappings.subscribers = args->subscribers;
   if (!args->datasets.empty()) config.mappings.datasets = args->datasets;
   if (args->provider.empty()) args->provider = config.provider;
-  return ReportRunner::Open(args->warehouse, config.mappings);
+  QueryEngineOptions engine;
+  engine.store = ToStoreOptions(args->warehouse);
+  return ReportRunner::Open(args->warehouse.location, config.mappings, engine);
 }
 
 int Emit(const std::string& text, const std::string& output) {
@@ -111,7 +113,7 @@ int RunReport(const CLI::App& app, ReportArgs* args) {
   if (args->name.empty()) return UsageFail("name a report (see `adxmetrics report --list`)");
   const Report* report = FindReport(args->name);
   if (report == nullptr) return UsageFail("no report '" + args->name + "'; `adxmetrics report --list` shows them");
-  if (args->warehouse.empty()) return UsageFail("--warehouse is required");
+  if (args->warehouse.location.empty()) return UsageFail("--warehouse is required");
   if (std::string error = CheckReportOptions(app, *report); !error.empty()) return UsageFail(error);
   auto runner = OpenRunner(args);
   if (!runner.ok()) return Fail(runner.status());
@@ -124,7 +126,7 @@ int RunReport(const CLI::App& app, ReportArgs* args) {
 }
 
 int RunStatement(ReportArgs* args) {
-  if (args->warehouse.empty()) return UsageFail("--warehouse is required");
+  if (args->warehouse.location.empty()) return UsageFail("--warehouse is required");
   auto runner = OpenRunner(args);
   if (!runner.ok()) return Fail(runner.status());
   auto document = BuildStatement(runner->get(), args->params, args->provider);

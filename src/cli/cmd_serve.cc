@@ -18,7 +18,8 @@ namespace {
 
 struct ServeArgs {
   ServerOptions server;
-  std::string warehouse;
+  WarehouseArgs warehouse;
+  int s3_in_flight = 32;
   std::string subscribers;
   std::string datasets;
   std::string token_file;
@@ -32,8 +33,9 @@ struct ServeArgs {
 
 int RunServe(ServeArgs& args) {
   ServerOptions& options = args.server;
-  options.warehouse = args.warehouse;
-  auto config = LoadReportConfig(args.warehouse);
+  options.warehouse = args.warehouse.location;
+  options.engine.store = ToStoreOptions(args.warehouse);
+  auto config = LoadReportConfig(args.warehouse.location);
   if (!config.ok()) return Fail(config.status());
   options.mappings = config->mappings;
   if (!args.subscribers.empty()) options.mappings.subscribers = args.subscribers;
@@ -61,7 +63,9 @@ int RunServe(ServeArgs& args) {
     }
     ScheduleOptions schedule;
     schedule.source = args.ingest_from;
-    schedule.warehouse = args.warehouse;
+    schedule.warehouse = args.warehouse.location;
+    schedule.source_s3 = {.s3 = ToS3Options(args.warehouse.s3), .in_flight = args.s3_in_flight};
+    schedule.ingest.store = options.engine.store;
     if (!args.daily_at.empty()) {
       auto minute = ParseTimeOfDay(args.daily_at);
       if (!minute.ok()) return UsageFail(minute.status().message());
@@ -117,7 +121,7 @@ int RunServe(ServeArgs& args) {
 
 std::function<int()> SetupServe(CLI::App* app) {
   auto args = std::make_shared<ServeArgs>();
-  app->add_option("--warehouse", args->warehouse, "Directory of the curated dataset")->required();
+  AddWarehouseOptions(app, &args->warehouse, /*required=*/true);
   app->add_option("--bind", args->server.bind, "Address to listen on (other than loopback needs --token)")
       ->capture_default_str();
   app->add_option("--port", args->server.port, "Port to listen on; 0 picks a free one (printed)")
@@ -138,7 +142,8 @@ std::function<int()> SetupServe(CLI::App* app) {
   app->add_option("--runners", args->server.runners, "Queries run at once (each a DuckDB connection)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
-  app->add_option("--ingest-from", args->ingest_from, "Ingest this log folder on a schedule (--daily-at or --every)");
+  app->add_option("--ingest-from", args->ingest_from,
+                  "Ingest this log folder or s3://bucket/prefix on a schedule (--daily-at or --every)");
   app->add_option("--daily-at", args->daily_at, "Run the scheduled ingest daily at HH:MM UTC");
   app->add_option("--every", args->every, "Run the scheduled ingest at this interval: 90s, 15m, 1h, 1d");
   app->add_option("--ingest-threads", args->ingest_threads, "Threads of the scheduled ingest (default: cores)")

@@ -44,14 +44,17 @@ Status Compactor::CompactPartition(const std::string& partition, const std::vect
   // whose layout this run does not know, and small groups) are decoded and re-encoded together,
   // streaming, into row groups of about kRowGroupBytes.
   std::vector<std::filesystem::path> rewrites;
+  std::vector<std::string> rewrite_keys;
   for (const std::string& input : inputs) {
     auto it = written.find(input);
     if (it != written.end() && AllGroupsLarge(it->second)) {
       ADXM_RETURN_IF_ERROR(writer->CopyRowGroups(warehouse_->DataReader(input), input, it->second));
     } else {
       rewrites.emplace_back(warehouse_->ReaderPath(input));
+      rewrite_keys.push_back(WarehouseLayout::DataKey(input));
     }
   }
+  ADXM_RETURN_IF_ERROR(warehouse_->store()->MakeReadable(rewrite_keys));
   std::vector<RowRef> refs;
   ADXM_RETURN_IF_ERROR(reader_->ScanRows(rewrites, kRowGroupBytes, [&](const RowBatch& rows) {
     refs.clear();

@@ -296,9 +296,8 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
   return report;
 }
 
-Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& warehouse_dir,
-                            const IngestOptions& options) {
-  ADXM_ASSIGN_OR_RETURN(auto store, LocalStore::Open(warehouse_dir));
+Result<IngestReport> Ingest(LogSource* source, const std::string& warehouse, const IngestOptions& options) {
+  ADXM_ASSIGN_OR_RETURN(auto store, OpenStore(warehouse, options.store));
   return Ingest(source, store.get(), options);
 }
 

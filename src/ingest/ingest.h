@@ -25,6 +25,7 @@
 #include "base/status.h"
 #include "cloudtrail/extractor.h"
 #include "source/log_source.h"
+#include "warehouse/open_store.h"
 #include "warehouse/store.h"
 
 namespace adxm {
@@ -48,6 +49,7 @@ struct IngestOptions {
   // to the warehouse is listed whole.
   int lookback_days = 3;
   bool full_scan = false;               // List every object of the source, whatever its day.
+  StoreOptions store;                   // A warehouse in S3: how to reach it, and its local cache.
 };
 
 /// A log object that could not be ingested, and why.
@@ -100,9 +102,9 @@ struct IngestReport {
 /// Rejected objects are reported in the result, not as an error; an error means the run failed.
 Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions& options);
 
-/// Ingest into the warehouse in the local directory `warehouse_dir` (created if missing).
-Result<IngestReport> Ingest(LogSource* source, const std::filesystem::path& warehouse_dir,
-                            const IngestOptions& options);
+/// Ingest into the warehouse at `warehouse`: a local directory (created if missing) or
+/// s3://bucket/prefix (reached with options.store).
+Result<IngestReport> Ingest(LogSource* source, const std::string& warehouse, const IngestOptions& options);
 
 /// Render the end-of-run summary shown to the operator.
 std::string FormatIngestReport(const IngestReport& report);

@@ -86,6 +86,27 @@ std::string LockDownSql(const std::vector<std::string>& paths) {
   return sql + "SET enable_external_access = false; SET lock_configuration = true;";
 }
 
+Result<fs::path> ResolveWarehouse(const fs::path& warehouse);
+
+// The store of `warehouse`: a directory (checked by ResolveWarehouse) or s3://bucket/prefix
+// (NotFound when nothing is under its _adxmetrics/ prefix: not a warehouse).
+Result<std::unique_ptr<Store>> OpenWarehouseStore(const fs::path& warehouse, const StoreOptions& options) {
+  if (!IsS3Uri(warehouse.string())) {
+    ADXM_ASSIGN_OR_RETURN(fs::path root, ResolveWarehouse(warehouse));
+    ADXM_ASSIGN_OR_RETURN(std::unique_ptr<LocalStore> store, LocalStore::Open(root));
+    return std::unique_ptr<Store>(std::move(store));
+  }
+  ADXM_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(warehouse.string(), options));
+  std::vector<StoreEntry> meta;
+  ADXM_RETURN_IF_ERROR(store->List(std::string(WarehouseLayout::kLogPrefix), &meta));
+  if (meta.empty()) ADXM_RETURN_IF_ERROR(store->List(std::string(WarehouseLayout::kCheckpointPrefix), &meta));
+  if (meta.empty()) {
+    return Status::NotFound("warehouse " + store->Describe() +
+                            ": not an adxmetrics warehouse (nothing under _adxmetrics/; `adxmetrics ingest` creates it)");
+  }
+  return store;
+}
+
 Result<fs::path> ResolveWarehouse(const fs::path& warehouse) {
   std::error_code error;
   if (!fs::exists(warehouse, error)) return Status::NotFound("warehouse " + warehouse.string() + ": no such directory");
@@ -169,8 +190,8 @@ Status OutOfMemory(const Status& status, const std::string& limit) {
 
 Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(const fs::path& warehouse,
                                                        const QueryEngineOptions& options) {
-  ADXM_ASSIGN_OR_RETURN(fs::path root, ResolveWarehouse(warehouse));
-  ADXM_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, LocalStore::Open(root));
+  ADXM_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenWarehouseStore(warehouse, options.store));
+  const std::string root = store->Describe();
   ADXM_ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snapshot, Snapshot::Open(store.get()));
   ADXM_ASSIGN_OR_RETURN(std::vector<std::string> paths, DataFiles(*snapshot));
   DatabaseOptions database_options;
@@ -180,7 +201,7 @@ Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(const fs::path& warehouse
   ADXM_ASSIGN_OR_RETURN(auto database, Database::Open(database_options));
   ADXM_ASSIGN_OR_RETURN(auto connection, database->Connect());
   Status views = connection->Execute(ViewsSql(DataSourceSql(paths)));
-  if (!views.ok()) return views.WithContext("warehouse " + root.string() + ": create views");
+  if (!views.ok()) return views.WithContext("warehouse " + root + ": create views");
   ADXM_RETURN_IF_ERROR(connection->Execute(LockDownSql(paths)));
   return std::unique_ptr<QueryEngine>(new QueryEngine(std::move(store), std::move(snapshot), std::move(database),
                                                       std::move(connection), paths.size(), options));

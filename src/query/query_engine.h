@@ -25,6 +25,7 @@
 #include "db/duckdb.h"
 #include "query/query_table.h"
 #include "warehouse/snapshot.h"
+#include "warehouse/open_store.h"
 #include "warehouse/store.h"
 
 namespace adxm {
@@ -34,6 +35,7 @@ struct QueryEngineOptions {
   int threads = 0;           // DuckDB worker threads; 0 keeps DuckDB's default (one per core).
   std::string memory_limit;  // DuckDB memory limit, e.g. "4GB"; empty keeps DuckDB's default (80% of RAM).
   double timeout_seconds = 0;  // A Run() still going after this long is interrupted; 0: no limit.
+  StoreOptions store;          // A warehouse in S3: how to reach it, and the local cache of its files.
 };
 
 /// Read-only SQL over one warehouse's committed dataset.

@@ -3,15 +3,15 @@
 #include <sys/stat.h>
 
 #include "serve/scheduler.h"
-#include "warehouse/local_store.h"
+#include "warehouse/open_store.h"
 #include "warehouse/manifest.h"
 
 namespace adxm {
 namespace {
 
 /// The newest commit of the warehouse, from its manifest (a checkpoint plus the log tail).
-Result<uint64_t> NewestTxn(const std::filesystem::path& warehouse) {
-  ADXM_ASSIGN_OR_RETURN(auto store, LocalStore::Open(warehouse));
+Result<uint64_t> NewestTxn(const std::filesystem::path& warehouse, const StoreOptions& options) {
+  ADXM_ASSIGN_OR_RETURN(auto store, OpenStore(warehouse.string(), options));
   ADXM_ASSIGN_OR_RETURN(auto manifest, Manifest::Open(store.get()));
   // A format-1 manifest (never migrated) has no txn; it changes only by an ingest, which migrates it.
   return manifest->state().txn;
@@ -60,7 +60,7 @@ Status RunnerPool::RefreshLocked() {
     mappings = mappings_;
   }
   // Read outside the lock: requests go on while the disk is read.
-  ADXM_ASSIGN_OR_RETURN(uint64_t newest, NewestTxn(options_.warehouse));
+  ADXM_ASSIGN_OR_RETURN(uint64_t newest, NewestTxn(options_.warehouse, options_.engine.store));
   ADXM_ASSIGN_OR_RETURN(std::string stamp, MappingStamp());
   if (current.generation != 0 && newest == current.txn && stamp == mappings->stamp) return Status::OK();
   if (!mappings || stamp != mappings->stamp) {

@@ -79,11 +79,11 @@ std::chrono::system_clock::time_point IngestScheduler::NextRun(std::chrono::syst
 IngestRun IngestScheduler::RunOnce() {
   IngestRun run;
   run.started_at = FormatUtc(std::chrono::system_clock::now());
-  auto source = OpenLocalSource(options_.source);
+  auto source = OpenLogSource(options_.source, options_.source_s3);
   if (!source.ok()) {
     run.error = source.status().ToString();
   } else {
-    auto report = Ingest(source->get(), options_.warehouse, options_.ingest);
+    auto report = Ingest(source->get(), options_.warehouse.string(), options_.ingest);
     if (report.ok()) {
       run.ok = true;
       run.report = std::move(*report);

@@ -24,13 +24,16 @@
 #include <thread>
 #include <vector>
 
+#include "source/s3_source.h"
+
 #include "base/status.h"
 #include "ingest/ingest.h"
 
 namespace adxm {
 
 struct ScheduleOptions {
-  std::string source;                 // Log folder.
+  std::string source;                 // Log folder, or s3://bucket/prefix.
+  S3SourceOptions source_s3;          // How to reach an S3 source.
   std::filesystem::path warehouse;
   std::optional<int> daily_at_minute;  // Minute of the UTC day (HH:MM); or
   int64_t every_seconds = 0;           // an interval; the first run starts at once.

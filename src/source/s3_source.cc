@@ -227,4 +227,9 @@ Result<std::unique_ptr<LogSource>> OpenS3Source(const std::string& uri, const S3
   return std::unique_ptr<LogSource>(new S3Source(std::move(client), std::move(parsed), options));
 }
 
+Result<std::unique_ptr<LogSource>> OpenLogSource(const std::string& location, const S3SourceOptions& options) {
+  if (IsS3Uri(location)) return OpenS3Source(location, options);
+  return OpenLocalSource(location);
+}
+
 }  // namespace adxm

@@ -36,4 +36,7 @@ struct S3SourceOptions {
 /// Open the log objects under `uri` ("s3://bucket/prefix"). Nothing is requested until List.
 Result<std::unique_ptr<LogSource>> OpenS3Source(const std::string& uri, const S3SourceOptions& options);
 
+/// Open `location`: s3://bucket/prefix (S3Source, with `options`) or a directory (local source).
+Result<std::unique_ptr<LogSource>> OpenLogSource(const std::string& location, const S3SourceOptions& options);
+
 }  // namespace adxm

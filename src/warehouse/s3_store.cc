@@ -1,5 +1,11 @@
 #include "warehouse/s3_store.h"
 
+#include <cerrno>
+
+#include <csignal>
+
+#include <fstream>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -43,7 +49,28 @@ std::string FormatTime(int64_t unix_seconds) {
 struct LeaseBody {
   std::string holder, id;
   int64_t expires = 0;
+  std::string machine;  // The holder's host and boot (locks only), with its pid:
+  int64_t pid = 0;      // a holder on this machine that no longer runs is gone at once.
 };
+
+// This machine and boot: "<host>/<boot id>" (a pid means the same process only within one boot).
+const std::string& ThisMachine() {
+  static const std::string machine = [] {
+    char host[256] = "";
+    ::gethostname(host, sizeof(host) - 1);
+    std::string boot;
+    std::ifstream in("/proc/sys/kernel/random/boot_id");
+    std::getline(in, boot);
+    return boot.empty() ? std::string() : std::string(host) + "/" + boot;
+  }();
+  return machine;
+}
+
+// True when the lock's holder ran on this machine, in this boot, and its process is gone.
+bool HolderIsGone(const LeaseBody& body) {
+  if (body.machine.empty() || body.machine != ThisMachine() || body.pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(body.pid), 0) != 0 && errno == ESRCH;
+}
 
 LeaseBody ParseBody(std::string_view text) {
   LeaseBody body;
@@ -52,6 +79,8 @@ LeaseBody ParseBody(std::string_view text) {
   if (doc.contains("holder") && doc["holder"].is_string()) body.holder = doc["holder"].get<std::string>();
   if (doc.contains("id") && doc["id"].is_string()) body.id = doc["id"].get<std::string>();
   if (doc.contains("expires") && doc["expires"].is_number_integer()) body.expires = doc["expires"].get<int64_t>();
+  if (doc.contains("machine") && doc["machine"].is_string()) body.machine = doc["machine"].get<std::string>();
+  if (doc.contains("pid") && doc["pid"].is_number_integer()) body.pid = doc["pid"].get<int64_t>();
   return body;
 }
 
@@ -265,7 +294,13 @@ Status S3Store::Delete(const std::string& key) {
 
 std::string S3Store::Body(const Held& held, int64_t expires) const {
   json doc = {{"expires", expires}, {"id", held.id}};
-  if (held.exclusive) doc["holder"] = held.holder;
+  if (held.exclusive) {
+    doc["holder"] = held.holder;
+    if (!ThisMachine().empty()) {
+      doc["machine"] = ThisMachine();
+      doc["pid"] = static_cast<int64_t>(::getpid());
+    }
+  }
   return doc.dump();
 }
 
@@ -299,7 +334,7 @@ Result<std::unique_ptr<StoreLock>> S3Store::Hold(const std::string& key, std::st
       if (read.code() == StatusCode::kNotFound) continue;  // Released meanwhile.
       ADXM_RETURN_IF_ERROR(read);
       LeaseBody current = ParseBody(text);
-      if (current.expires >= Now()) {
+      if (current.expires >= Now() && !HolderIsGone(current)) {
         return Status::Unavailable(name + ": another ingest holds this warehouse (" +
                                    (current.holder.empty() ? std::string("holder unknown") : current.holder) +
                                    ", lease until " + FormatTime(current.expires) + ")");

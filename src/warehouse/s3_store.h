@@ -21,10 +21,12 @@
 //   - ReadRange/Read: ranged/whole GET; Size: HEAD; List: ListObjectsV2 under the prefix, keys
 //     made relative, sorted; Delete: DELETE (missing is fine); SyncDir: nothing (S3 has no
 //     folders and every acknowledged write is durable).
-//   - Lock: a lease object {"holder", "expires", "id"} created with If-None-Match: * and renewed
-//     every lease/3 with If-Match: <its ETag>. A lock whose `expires` has passed (its holder was
-//     killed) is taken over with a PUT If-Match: <the ETag read>, so of two racing takers only one
-//     wins. Release deletes it if it still holds our id.
+//   - Lock: a lease object {"holder", "expires", "id", "machine", "pid"} created with
+//     If-None-Match: * and renewed every lease/3 with If-Match: <its ETag>. A lock whose `expires`
+//     has passed (its holder was killed), or whose holder ran on this machine in this boot
+//     ("machine" = host + /proc boot id) and no longer runs, is taken over with a PUT If-Match:
+//     <the ETag read>, so of two racing takers only one wins. Release deletes it if it still holds
+//     our id.
 //   - Lease/ListLeases: objects {"expires", "id"} renewed by the same heartbeat; held = not expired.
 //   - ReaderPath/MakeReadable: DuckDB reads local files, so objects are fetched into a local cache
 //     (<cache_dir>/<key>, checked by size + ETag, written to a temp name then renamed), least
@@ -101,6 +103,7 @@ class S3Store : public Store {
   Result<std::unique_ptr<StoreLock>> Lease(const std::string& key) override;
   Status ListLeases(const std::string& prefix, std::vector<LeaseInfo>* out) override;
   std::string ReaderPath(const std::string& key) const override;
+  std::string RequestSummary() const override { return client_->counts().ToString(); }
   Status MakeReadable(const std::vector<std::string>& keys) override;
 
   /// The client (its request counts() go into the ingest summary).
