@@ -13,7 +13,8 @@
 //          log objects of the next day. Daily run (lookback 3 days) with the new objects, the same
 //          with none (the bookkeeping alone), and --full-scan with the new objects; each on a copy.
 //
-// Each measured program runs under /usr/bin/time (peak RSS, CPU); wall time is taken here.
+// Each measured program runs under /usr/bin/time (peak RSS, CPU); wall time is taken here, and the
+// S3 server's CPU time during the run from /proc (it shares the machine's cores with the client).
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -91,6 +92,21 @@ function startServer(argv, log) {
     });
     child.on('exit', (code) => reject(new Error(`${argv.join(' ')} exited ${code} before READY (see ${log})`)));
   });
+}
+
+// CPU seconds (user + system) process `pid` has used so far: how busy the S3 server was.
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}));
+function cpuOf(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');  // From field 3 (state) on.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;  // utime, stime.
+}
+
+// Run `measure` and add the CPU time `server` spent meanwhile.
+function withServerCpu(server, run) {
+  const before = cpuOf(server.child.pid);
+  const result = run();
+  return {...result, serverCpu: cpuOf(server.child.pid) - before};
 }
 
 const remove = (dir) => fs.rmSync(dir, {recursive: true, force: true});
@@ -171,16 +187,16 @@ async function benchSync(opts) {
     for (let run = 0; run < opts.runs; ++run) {
       for (let turn = 0; turn < order.length; ++turn) {  // Rotated each run: noise spreads evenly.
         const name = order[(run + turn) % order.length];
-        samples[name].push(contenders[name]());
+        samples[name].push(withServerCpu(server, contenders[name]));
       }
     }
     const med = (name, field) => median(samples[name].map((sample) => sample[field]));
     const last = (name) => samples[name][samples[name].length - 1];
     console.log(`  bucket: ${bucket.dir} (${thousands(bucket.files)} log objects, ${thousands(bucket.qualifying)} qualifying events); ` +
                 `median of ${opts.runs} runs, interleaved; ${loadLine()}`);
-    console.log('  run                                              wall s   CPU s   peak RSS MiB   runs s');
+    console.log('  run                                              wall s   CPU s   s3rver CPU s   peak RSS MiB   runs s');
     const row = (label, name) => console.log(`  ${label.padEnd(48)} ${fixed(med(name, 'seconds'), 2).padStart(6)}  ` +
-      `${fixed(med(name, 'cpu'), 2).padStart(6)}   ${fixed(Math.max(...samples[name].map((s) => s.rssMiB)), 0).padStart(12)}   ` +
+      `${fixed(med(name, 'cpu'), 2).padStart(6)}   ${fixed(med(name, 'serverCpu'), 2).padStart(12)}   ${fixed(Math.max(...samples[name].map((s) => s.rssMiB)), 0).padStart(12)}   ` +
       samples[name].map((s) => fixed(s.seconds, 2)).join(' '));
     row('(a) aws s3 sync', 'a');
     row('(b) aws s3 sync + adxmetrics ingest (local)', 'b');
@@ -203,7 +219,7 @@ async function benchSync(opts) {
 // day, each CloudTrail log object renamed into HISTORY's layout (regions round-robin).
 function newObjects(opts) {
   const dir = path.join(opts.work, 's3-new-objects');
-  if (fs.existsSync(path.join(dir, 'done'))) return dir;
+  if (fs.existsSync(`${dir}.done`)) return dir;  // Beside it: every file in it is an object.
   const raw = path.join(opts.work, 's3-new-raw');
   remove(raw); remove(dir);
   execFileSync(opts.adxmetrics, ['generate', '--out', raw, '--seed', '9', '--start', HISTORY.day.replaceAll('/', '-'),
@@ -219,7 +235,7 @@ function newObjects(opts) {
     fs.copyFileSync(path.join(raw, name), target);
   });
   remove(raw);
-  fs.writeFileSync(path.join(dir, 'done'), `${logs.length}\n`);
+  fs.writeFileSync(`${dir}.done`, `${logs.length}\n`);
   return dir;
 }
 
@@ -260,14 +276,14 @@ async function benchHistory(opts) {
         remove(warehouse);
         execFileSync('cp', ['-a', history, warehouse]);  // Every run starts from the same history.
         await stats(mode.server.port, true);
-        const result = measure([opts.adxmetrics, 'ingest', '--source', 's3://hist/', '--warehouse', warehouse,
-                                '--s3-endpoint', `http://127.0.0.1:${mode.server.port}`, ...mode.args]);
+        const result = withServerCpu(mode.server, () => measure([opts.adxmetrics, 'ingest', '--source', 's3://hist/',
+          '--warehouse', warehouse, '--s3-endpoint', `http://127.0.0.1:${mode.server.port}`, ...mode.args]));
         mode.samples.push({...result, server: await stats(mode.server.port, false), summary: ingestSummary(result.out)});
       }
     }
     console.log(`  ${thousands(opts.objects)} history keys + ${added} new log objects of ${HISTORY.day} ` +
                 `(${HISTORY.regions.length} regions); median of ${opts.runs} runs, interleaved, each on a copy; ${loadLine()}`);
-    console.log('  run                                 LIST (server/summary)   GET   new   skipped   wall s   CPU s   peak RSS MiB');
+    console.log('  run                                 LIST (server/summary)   GET   new   skipped   wall s   CPU s   server CPU s   peak RSS MiB');
     let failures = [];
     for (const mode of modes) {
       const last = mode.samples[mode.samples.length - 1];
@@ -275,6 +291,7 @@ async function benchHistory(opts) {
       console.log(`  ${mode.name.padEnd(34)} ${`${median(lists)}/${last.summary.lists}`.padStart(21)}   ` +
         `${String(last.server.GetObject).padStart(4)}  ${String(last.summary.fresh).padStart(4)}  ${thousands(last.summary.skipped).padStart(8)}  ` +
         `${fixed(median(mode.samples.map((s) => s.seconds)), 2).padStart(7)}  ${fixed(median(mode.samples.map((s) => s.cpu)), 2).padStart(6)}   ` +
+        `${fixed(median(mode.samples.map((s) => s.serverCpu)), 2).padStart(12)}   ` +
         `${fixed(Math.max(...mode.samples.map((s) => s.rssMiB)), 0).padStart(12)}`);
       for (const sample of mode.samples) {
         if (sample.summary.fresh !== mode.added) failures.push(`${mode.name}: ingested ${sample.summary.fresh} objects, added ${mode.added}`);
