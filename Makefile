@@ -63,5 +63,12 @@ bench-api: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target adxmetrics adxm_bench_query
 	@node bench/api_bench.mjs --adxmetrics $(BUILD_DIR)/adxmetrics --warehouse $(BUILD_DIR)/bench-work/query-10m $(BENCH_API_ARGS)
 
+# Ingest from S3 (docs/performance.md, "S3: ingest from a bucket"): the bench bucket in s3rver vs
+# `aws s3 sync`, and the daily run over a 2M-object history (listing server). BENCH_S3_ARGS="--runs 5" etc.
+.PHONY: bench-s3
+bench-s3: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target adxmetrics adxm_bench_manifest
+	@node bench/s3_bench.mjs --adxmetrics $(BUILD_DIR)/adxmetrics --bench-manifest $(BUILD_DIR)/bench/adxm_bench_manifest $(BENCH_S3_ARGS)
+
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz

@@ -7,9 +7,12 @@
 //   lookup_new_ms  LookupObjects of 300 keys of the newest day (a daily run's listing)
 //   lookup_all_ms  LookupObjects of every key (a full local listing rerun)
 //   checkpoint_bytes, index_bytes  sizes of the newest checkpoint and of all object index parts
+// --keys-out FILE writes every history object as `key<TAB>size<TAB>etag`, in key (byte) order: what
+// an S3 listing of the history reports (bench/s3_listing_server.mjs serves it for `make bench-s3`).
 // The driver (small_files_bench.cc) also times the `query` and `ingest` commands against it.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "base/file_util.h"
 #include "query/query_engine.h"
 #include "warehouse/layout.h"
 #include "warehouse/local_store.h"
@@ -45,6 +49,21 @@ std::string HistoryKey(size_t index, size_t per_day) {
                      (index / 72) % 60, index * 2654435761u);
 }
 
+// The size and ETag (unquoted, as the S3 source records a listed ETag) of history object `index`.
+uint64_t HistorySize(size_t index) { return 4000 + index % 1000; }
+std::string HistoryEtag(size_t index) { return fmt::format("{:032x}", index); }
+
+// Write every history object as "key\tsize\tetag\n", sorted by key.
+Status WriteKeys(const fs::path& path, size_t objects) {
+  std::vector<std::pair<std::string, size_t>> keys;
+  keys.reserve(objects);
+  for (size_t index = 0; index < objects; ++index) keys.emplace_back(HistoryKey(index, objects / 336 + 1), index);
+  std::sort(keys.begin(), keys.end());
+  std::string text;
+  for (const auto& [key, index] : keys) text += fmt::format("{}\t{}\t{}\n", key, HistorySize(index), HistoryEtag(index));
+  return WriteFileAtomic(path, text);
+}
+
 Status Build(const fs::path& dir, size_t objects) {
   ADXM_ASSIGN_OR_RETURN(auto store, LocalStore::Open(dir));
   ADXM_ASSIGN_OR_RETURN(auto warehouse, Warehouse::OpenForWrite(store.get(), {}));
@@ -64,7 +83,7 @@ Status Build(const fs::path& dir, size_t objects) {
     CommitRecord record;
     record.txn = warehouse->manifest().next_txn();
     for (size_t index = start; index < std::min(objects, start + 1000); ++index) {
-      record.objects.push_back(ObjectRecord{HistoryKey(index, objects / 336 + 1), 4000 + index % 1000, fmt::format("\"{:032x}\"", index), 100, 10, 0});
+      record.objects.push_back(ObjectRecord{HistoryKey(index, objects / 336 + 1), HistorySize(index), HistoryEtag(index), 100, 10, 0});
     }
     ADXM_RETURN_IF_ERROR(warehouse->Commit(std::move(record)));
   }
@@ -78,7 +97,8 @@ uint64_t FolderBytes(const fs::path& folder) {
   return bytes;
 }
 
-Status Run(const fs::path& dir, size_t objects) {
+Status Run(const fs::path& dir, size_t objects, const std::string& keys_out) {
+  if (!keys_out.empty()) ADXM_RETURN_IF_ERROR(WriteKeys(keys_out, objects));
   if (!fs::exists(dir / "_adxmetrics")) {
     auto start = Clock::now();
     ADXM_RETURN_IF_ERROR(Build(dir, objects));
@@ -124,8 +144,10 @@ int main(int argc, char** argv) {
   size_t objects = 2000000;
   app.add_option("--dir", dir, "Folder of the history warehouse (built if missing)")->required();
   app.add_option("--objects", objects, "Processed objects in history");
+  std::string keys_out;
+  app.add_option("--keys-out", keys_out, "Also write every history object (key, size, ETag; sorted) to this file");
   CLI11_PARSE(app, argc, argv);
-  adxm::Status status = adxm::Run(dir, objects);
+  adxm::Status status = adxm::Run(dir, objects, keys_out);
   if (!status.ok()) {
     std::fprintf(stderr, "adxm_bench_manifest: %s\n", status.ToString().c_str());
     return 1;
