@@ -37,8 +37,9 @@ std::unique_ptr<S3TestEnv> StartEnv(const fs::path& cache) {
   return env;
 }
 
-std::vector<std::string> IngestArgv(const std::string& source, const std::vector<std::string>& extra) {
-  std::vector<std::string> argv = {CliPath(), "ingest", "--source", source, "--warehouse", kWarehouse,
+std::vector<std::string> IngestArgv(const std::string& source, const std::vector<std::string>& extra,
+                                    const std::string& warehouse = kWarehouse) {
+  std::vector<std::string> argv = {CliPath(), "ingest", "--source", source, "--warehouse", warehouse,
                                    "--s3-list-page-size", "7"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return argv;
@@ -46,10 +47,10 @@ std::vector<std::string> IngestArgv(const std::string& source, const std::vector
 
 // What a reader listing the table prefix (as Athena does) sees right now: rows and distinct
 // eventIDs of every visible Parquet object, fetched with the AWS CLI.
-std::pair<int64_t, int64_t> VisibleRows(S3TestEnv& env, const fs::path& into) {
+std::pair<int64_t, int64_t> VisibleRows(S3TestEnv& env, const std::string& warehouse, const fs::path& into) {
   fs::remove_all(into);
   fs::create_directories(into);
-  CommandResult sync = env.Aws({"s3", "sync", std::string(kWarehouse) + "adx_for_s3_metrics/", into.string()});
+  CommandResult sync = env.Aws({"s3", "sync", warehouse + "adx_for_s3_metrics/", into.string()});
   EXPECT_EQ(sync.exit_code, 0) << sync.err;
   std::string list;
   for (const auto& entry : fs::recursive_directory_iterator(into)) {
@@ -103,7 +104,7 @@ TEST(S3WarehouseS3IntegrationTest, EqualsALocalWarehouseAndServesQueriesAndRepor
   EXPECT_EQ(s3_report.out, local_report.out);
 
   // What Athena would see under the table prefix: exactly the dataset, no event twice.
-  auto [rows, distinct] = VisibleRows(*env, dir.path() / "visible");
+  auto [rows, distinct] = VisibleRows(*env, kWarehouse, dir.path() / "visible");
   EXPECT_EQ(rows, CountRows(local));
   EXPECT_EQ(distinct, rows);
 }
@@ -111,13 +112,14 @@ TEST(S3WarehouseS3IntegrationTest, EqualsALocalWarehouseAndServesQueriesAndRepor
 TEST(S3WarehouseS3IntegrationTest, KillAtRandomMomentsNeverShowsAnEventTwiceAndTheRerunEqualsACleanRun) {
   ScratchDir dir;
   const fs::path bucket = dir.path() / "bucket";
-  GenerateBucket(bucket, {"--days", "3", "--events-per-day", "150", "--seed", "21"});
+  GenerateBucket(bucket, {"--days", "2", "--events-per-day", "100", "--seed", "21"});
   auto env = StartEnv(dir.path() / "cache");
   ASSERT_NE(env, nullptr);
-  const std::vector<std::string> flags = {"--threads", "3", "--commit-objects", "30", "--max-files-per-day", "3"};
+  const std::vector<std::string> flags = {"--threads", "3", "--commit-objects", "25", "--max-files-per-day", "3"};
   const fs::path local = dir.path() / "local";
   ASSERT_EQ(IngestCli(bucket, local, flags).exit_code, 0);
   const std::string clean_dump = DumpDataset(local);
+  const int64_t clean_rows = CountRows(local);
   // A clean run into S3 for the timing of the kills.
   auto started = std::chrono::steady_clock::now();
   CommandResult clean = RunCommand(IngestArgv(bucket.string(), flags));
@@ -129,20 +131,20 @@ TEST(S3WarehouseS3IntegrationTest, KillAtRandomMomentsNeverShowsAnEventTwiceAndT
   std::mt19937_64 random(20261202);
   int kills = 0;
   for (int round = 0; kills < 20 && round < 40; ++round) {
-    ASSERT_EQ(env->Aws({"s3", "rm", "--recursive", kWarehouse}).exit_code, 0);
+    const std::string warehouse = "s3://curated/round" + std::to_string(round) + "/";  // A fresh warehouse.
     // The delay is fault injection, not synchronization: any moment is one the protocol must survive.
-    int pid = SpawnCommand(IngestArgv(bucket.string(), flags), dir.path() / "log");
+    int pid = SpawnCommand(IngestArgv(bucket.string(), flags, warehouse), dir.path() / "log");
     std::this_thread::sleep_for(std::chrono::microseconds(random() % (clean_micros + 1)));
     ::kill(pid, SIGKILL);
     if (WaitCommand(pid) != 128 + SIGKILL) continue;  // It had finished: not a kill.
     ++kills;
-    auto [rows, distinct] = VisibleRows(*env, dir.path() / "visible");
+    auto [rows, distinct] = VisibleRows(*env, warehouse, dir.path() / "visible");
     EXPECT_EQ(rows, distinct) << "round " << round << ": a reader of the table prefix sees an event twice";
-    CommandResult rerun = RunCommand(IngestArgv(bucket.string(), flags));
+    CommandResult rerun = RunCommand(IngestArgv(bucket.string(), flags, warehouse));
     ASSERT_EQ(rerun.exit_code, 0) << "round " << round << "\n" << rerun.out << rerun.err;
-    EXPECT_EQ(DumpDataset(kWarehouse), clean_dump) << "round " << round;
-    auto [after_rows, after_distinct] = VisibleRows(*env, dir.path() / "visible");
-    EXPECT_EQ(after_rows, CountRows(local)) << "round " << round << ": the visible objects are not the live files";
+    EXPECT_EQ(DumpDataset(warehouse), clean_dump) << "round " << round;
+    auto [after_rows, after_distinct] = VisibleRows(*env, warehouse, dir.path() / "visible");
+    EXPECT_EQ(after_rows, clean_rows) << "round " << round << ": the visible objects are not the live files";
     EXPECT_EQ(after_distinct, after_rows) << "round " << round;
   }
   EXPECT_GE(kills, 20) << "too few runs were still going when killed";
