@@ -146,9 +146,10 @@ TEST(IngestS3IntegrationTest, FaultsOnTheWireLoseNothing) {
                      {"kind": "slowdown", "method": "GET", "match": "json.gz$", "every": 5, "count": -1},
                      {"kind": "500", "method": "GET", "match": "json.gz$", "every": 7, "count": -1},
                      {"kind": "reset", "method": "GET", "match": "json.gz$", "every": 11, "count": -1},
-                     {"kind": "truncate", "method": "GET", "match": "json.gz$", "every": 13, "count": -1}])");
+                     {"kind": "truncate", "method": "GET", "match": "json.gz$", "every": 13, "count": -1},
+                     {"kind": "stall", "method": "GET", "match": "json.gz$", "every": 29, "count": 3, "stall_seconds": 30}])");
   const fs::path warehouse = dir.path() / "warehouse";
-  CommandResult run = IngestS3(*env, warehouse);
+  CommandResult run = IngestS3(*env, warehouse, {"--s3-timeout", "1"});  // A stalled request is retried after 1 s.
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_GT(env->Stats()["faults_injected"], 10u);
   EXPECT_NE(run.out.find("retries"), std::string::npos) << run.out;

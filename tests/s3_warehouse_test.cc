@@ -18,6 +18,8 @@
 #include "db/duckdb.h"
 #include "query/query_table.h"
 #include "s3_test_env.h"
+#include "serve/api.h"
+#include "serve/runner_pool.h"
 #include "test_util.h"
 
 namespace adxm::testing {
@@ -102,6 +104,21 @@ TEST(S3WarehouseS3IntegrationTest, EqualsALocalWarehouseAndServesQueriesAndRepor
   CommandResult local_report = RunCli({"report", "summary", "--warehouse", local.string(), "--format", "csv"});
   ASSERT_EQ(s3_report.exit_code, 0) << s3_report.err;
   EXPECT_EQ(s3_report.out, local_report.out);
+
+  // The dashboard's API over the S3 warehouse answers as it does over the local one.
+  auto answer = [](const std::string& warehouse, const std::string& path) {
+    RunnerPoolOptions options{warehouse, {}, {}, 1};
+    RunnerPool pool(options);
+    Status refreshed = pool.Refresh();
+    EXPECT_TRUE(refreshed.ok()) << refreshed.ToString();
+    Api api(&pool, nullptr, ApiOptions{});
+    ApiResponse response = api.Handle({"GET", path, {{"from", "2023-01-01"}, {"to", "2030-01-01"}}});
+    EXPECT_EQ(response.status, 200) << path << ": " << response.body;
+    return response.body;
+  };
+  for (const std::string path : {"/api/kpis", "/api/report/subscribers", "/api/timeseries"}) {
+    EXPECT_EQ(answer(kWarehouse, path), answer(local.string(), path)) << path;
+  }
 
   // What Athena would see under the table prefix: exactly the dataset, no event twice.
   auto [rows, distinct] = VisibleRows(*env, kWarehouse, dir.path() / "visible");

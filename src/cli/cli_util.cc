@@ -59,6 +59,11 @@ void AddS3Options(CLI::App* app, S3Args* args) {
       ->check(CLI::Range(1, 20))
       ->group(group)
       ->capture_default_str();
+  app->add_option("--s3-timeout", args->stall_seconds,
+                  "Seconds an S3 request may go without moving a byte before it is retried")
+      ->check(CLI::Range(1.0, 3600.0))
+      ->group(group)
+      ->capture_default_str();
   // Tests make listings paginate with small pages.
   app->add_option("--s3-list-page-size", args->list_page_size, "Keys per ListObjectsV2 request")
       ->check(CLI::Range(1, 1000))
@@ -75,6 +80,7 @@ S3Options ToS3Options(const S3Args& args) {
                                                       : S3Addressing::kAuto;
   options.list_page_size = args.list_page_size;
   options.max_attempts = args.max_attempts;
+  options.stall_timeout = std::chrono::milliseconds(static_cast<int64_t>(args.stall_seconds * 1000));
   return options;
 }
 

@@ -32,6 +32,7 @@ struct S3Args {
   std::string addressing = "auto";
   int list_page_size = 1000;
   int max_attempts = 6;
+  double stall_seconds = 20;
 };
 
 /// Add the S3 options to `app`, stored in `args`.

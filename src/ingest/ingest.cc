@@ -77,8 +77,9 @@ ListScope RecentScope(Manifest& manifest, int lookback_days) {
                       std::max(0, lookback_days);
   const CivilDate since = CivilFromDays(day);
   scope.since_day = fmt::format("{:04d}/{:02d}/{:02d}", since.year, since.month, since.day);
-  scope.known = [&manifest](const std::string& key) {
-    if (!ClassifyLogKey(key).is_log || manifest.state().rejects.count(key) > 0) return true;  // Not a log: no news.
+  scope.known = [&manifest](const std::string& key) -> std::optional<bool> {
+    if (!ClassifyLogKey(key).is_log) return std::nullopt;
+    if (manifest.state().rejects.count(key) > 0) return true;
     std::vector<std::optional<IndexedObject>> found;
     return manifest.LookupObjects({key}, &found).ok() && found.front().has_value();
   };

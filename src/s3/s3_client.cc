@@ -97,7 +97,8 @@ std::string HostOf(std::string_view url) {
 bool RetryableStatus(long status, std::string_view code) {
   return status == 500 || status == 502 || status == 503 || status == 504 || status == 429 ||
          code == "SlowDown" || code == "RequestTimeout" || code == "InternalError" || code == "ServiceUnavailable" ||
-         code == "Throttling" || code == "ThrottlingException" || code == "RequestLimitExceeded";
+         code == "Throttling" || code == "ThrottlingException" || code == "RequestLimitExceeded" ||
+         code == "ConditionalRequestConflict";  // 409: a concurrent conditional write; S3 asks to retry.
 }
 
 std::chrono::milliseconds Backoff(const S3Options& options, int attempt) {
@@ -270,7 +271,8 @@ Result<S3Client::Answer> S3Client::SendOnce(const Call& call, int attempt) {
                               signature.headers_to_add.end());
   http_request.body = std::string(call.body);
   http_request.connect_timeout = options_.connect_timeout;
-  http_request.timeout = std::chrono::milliseconds(0);
+  const bool write = call.method != "GET" && call.method != "HEAD";
+  http_request.timeout = write && call.body.size() < (1u << 20) ? options_.small_write_timeout : std::chrono::milliseconds(0);
   http_request.stall_timeout = options_.stall_timeout;
   http_request.body_out = call.body_out;
   std::unique_ptr<HttpClient> http = TakeHttp();
@@ -301,6 +303,10 @@ Result<S3Client::Answer> S3Client::Send(const Call& call) {
   Status last;
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
     if (attempt > 1) std::this_thread::sleep_for(Backoff(options_, attempt - 1));
+    if (write_guard_ && call.method != "GET" && call.method != "HEAD") {
+      Status guard = write_guard_(call.key);
+      if (!guard.ok()) return guard;
+    }
     Result<Answer> answer = SendOnce(call, attempt);
     if (!answer.ok()) {
       if (answer.status().code() != StatusCode::kUnavailable) return answer.status();
@@ -474,9 +480,18 @@ Result<std::string> S3Client::Put(const std::string& bucket, const std::string& 
   call.body = data;
   ADXM_ASSIGN_OR_RETURN(Answer answer, Send(call));
   if (answer.response.status == 412 && answer.attempts > 1) {
-    // The condition failed on a retry: the first attempt may have landed and lost its answer.
+    // The condition failed on a retry: the first attempt may have landed and lost its answer. The
+    // object is ours if it carries the id we sent (x-amz-meta-adxm-id), else if its ETag is the
+    // body's MD5 (not so under SSE-KMS / SSE-C: there only the id tells).
     auto head = Head(bucket, key);
-    if (head.ok() && head->etag == Md5(data, false)) return head->etag;
+    if (head.ok()) {
+      auto sent = options.metadata.find("adxm-id");
+      auto found = head->metadata.find("adxm-id");
+      const bool ours = sent != options.metadata.end()
+                            ? found != head->metadata.end() && found->second == sent->second
+                            : head->etag == Md5(data, false);
+      if (ours) return head->etag;
+    }
   }
   if (answer.response.status != 200) return Explain(call, answer);
   return Unquote(answer.response.Header("etag"));

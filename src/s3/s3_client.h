@@ -70,7 +70,14 @@ struct S3Options {
   std::chrono::milliseconds stall_timeout{20000};
   int list_page_size = 1000;                      // max-keys of each ListObjectsV2 request.
   uint64_t multipart_part_size = 16u << 20;       // Part size of multipart uploads (>= 5 MiB on AWS).
+  // Non-zero: one attempt of a write (PUT, POST, DELETE) of under 1 MiB is abandoned after this
+  // long, so a small write cannot land long after it was sent (lease-based locks rely on it).
+  std::chrono::milliseconds small_write_timeout{0};
 };
+
+/// Called before every attempt of a write with the object's key (bucket-relative); a non-OK
+/// status stops the write with that status. A lease-based writer lock checks it still holds.
+using S3WriteGuard = std::function<Status(const std::string& key)>;
 
 /// One object of a listing, or one HeadObject answer.
 struct S3Object {
@@ -173,6 +180,9 @@ class S3Client {
   /// Requests sent so far.
   S3RequestCounts counts() const;
 
+  /// Check `guard` before every attempt of every write from now on (set it before sharing the client).
+  void SetWriteGuard(S3WriteGuard guard) { write_guard_ = std::move(guard); }
+
   /// The region requests are signed for.
   const std::string& region() const { return region_; }
 
@@ -199,6 +209,7 @@ class S3Client {
   bool path_style_ = true;
   bool custom_endpoint_ = false;
   std::unique_ptr<CredentialProvider> credentials_;
+  S3WriteGuard write_guard_;
   Mutex pool_mutex_;
   std::vector<std::unique_ptr<HttpClient>> idle_ ADXM_GUARDED_BY(pool_mutex_);
   std::atomic<uint64_t> counts_[7] = {};

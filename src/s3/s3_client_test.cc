@@ -222,6 +222,31 @@ TEST(S3ClientTest, ListFollowsContinuationTokensAndDecodesKeys) {
   EXPECT_EQ((*client)->counts().list, 2u);
 }
 
+TEST(S3ClientTest, VirtualHostedAddressingPutsTheBucketInTheHost) {
+  // curl resolves every *.localhost name to the loopback address, so bucket.localhost reaches the fake.
+  FakeHttpServer fake;
+  std::string host, path;
+  fake.server().Get(".*", [&](const httplib::Request& request, httplib::Response& response) {
+    host = request.get_header_value("Host");
+    path = request.path;
+    response.set_content("x", "application/octet-stream");
+  });
+  fake.Start();
+  const std::string port = fake.url().substr(fake.url().rfind(':') + 1);
+  S3Options options = FakeOptions("http://localhost:" + port);
+  options.addressing = S3Addressing::kVirtualHosted;
+  auto client = S3Client::Make(options);
+  ASSERT_TRUE(client.ok());
+  std::string body;
+  ASSERT_TRUE((*client)->Get("trail-bucket", "AWSLogs/year=2023/a b", &body).ok());
+  EXPECT_EQ(host, "trail-bucket.localhost:" + port);
+  EXPECT_EQ(path, "/AWSLogs/year=2023/a b");  // Decoded by the server; sent as /AWSLogs/year%3D2023/a%20b.
+  // A bucket name that is not a DNS label (dots) falls back to path style.
+  ASSERT_TRUE((*client)->Get("my.bucket", "k", &body).ok());
+  EXPECT_EQ(host, "localhost:" + port);
+  EXPECT_EQ(path, "/my.bucket/k");
+}
+
 TEST(S3ClientTest, ConditionalPutRetriedAfterLostAnswerSucceeds) {
   // The first PUT lands but its answer is lost (a 500 stands in); the retry finds the key taken
   // (412), and the client recognises its own object by the ETag (the body's MD5).

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,10 +34,13 @@ struct ObjectInfo {
 
 /// What a listing may leave out. Sources that list folder by folder (S3) list, in each
 /// CloudTrail day-folder tree (".../CloudTrail/<region>/YYYY/MM/DD/"), only the days from
-/// since_day on; a tree whose first object is not `known` is new to the warehouse and listed whole.
+/// since_day on. A tree is listed whole when it is new to the warehouse (its first log is not
+/// `known`) or fell behind (none of the logs from since_day on is known, e.g. after runs that
+/// failed for this bucket while another kept the warehouse's newest day moving).
 struct ListScope {
   std::string since_day;  // "YYYY/MM/DD"; empty: list everything.
-  std::function<bool(const std::string& key)> known;  // The warehouse holds (or rejected) `key`.
+  // Whether the warehouse holds (or rejected) the log `key`; nullopt for a key that is not a log.
+  std::function<std::optional<bool>(const std::string& key)> known;
 };
 
 /// A read-only store of log objects.

@@ -16,16 +16,17 @@ namespace {
 // Folders deeper than this are listed flat (no CloudTrail layout is that deep).
 constexpr int kMaxWalkDepth = 8;
 
-// True for ".../CloudTrail<suffix>/<region>/": a tree of YYYY/MM/DD day folders.
-bool IsDayTree(std::string_view prefix) {
-  if (prefix.size() < 2 || prefix.back() != '/') return false;
+// The folder name above the region of ".../CloudTrail<suffix>/<region>/" ("CloudTrail",
+// "CloudTrail-Digest", "CloudTrail-Insight"): a tree of YYYY/MM/DD day folders; "" for other prefixes.
+std::string_view DayTreeKind(std::string_view prefix) {
+  if (prefix.size() < 2 || prefix.back() != '/') return {};
   prefix.remove_suffix(1);
   const size_t region_start = prefix.rfind('/');
-  if (region_start == std::string_view::npos) return false;
+  if (region_start == std::string_view::npos) return {};
   std::string_view parent = prefix.substr(0, region_start);
   const size_t parent_start = parent.rfind('/');
   std::string_view name = parent_start == std::string_view::npos ? parent : parent.substr(parent_start + 1);
-  return name.rfind("CloudTrail", 0) == 0;
+  return name.rfind("CloudTrail", 0) == 0 ? name : std::string_view();
 }
 
 // Objects fetched ahead of Read, in the announced order, within a count and a byte budget.
@@ -57,16 +58,12 @@ class Prefetcher {
     if (it == slots_.end() || it->second.taken) return false;
     Slot& slot = it->second;
     slot.taken = true;
-    if (!slot.started) {  // Not started yet: skip it, the caller fetches it now.
-      ++consumed_;
-      changed_.notify_all();
-      return false;
-    }
+    if (!slot.started) return false;  // Not started yet: the caller fetches it now; it is skipped.
     changed_.wait(lock, [&] { return slot.done; });
     *status = std::move(slot.status);
     out->swap(slot.data);
     buffered_bytes_ -= slot.data_size;
-    ++consumed_;
+    --ahead_;
     std::string().swap(slot.data);
     changed_.notify_all();
     return true;
@@ -89,13 +86,14 @@ class Prefetcher {
         std::unique_lock<Mutex> lock(mu_);
         changed_.wait(lock, [&] {
           return stop_ || next_ >= order_.size() ||
-                 (next_ - consumed_ < max_in_flight_ * 4 && buffered_bytes_ < max_bytes_);
+                 (ahead_ < max_in_flight_ * 4 && buffered_bytes_ < max_bytes_);
         });
         while (!stop_ && next_ < order_.size() && slots_[order_[next_].key].taken) ++next_;
         if (stop_ || next_ >= order_.size()) return;
         index = next_++;
         slot = &slots_[order_[index].key];
         slot->started = true;
+        ++ahead_;
         buffered_bytes_ += order_[index].size;  // Reserved before the bytes arrive.
         slot->data_size = order_[index].size;
       }
@@ -123,7 +121,7 @@ class Prefetcher {
   std::condition_variable_any changed_;
   std::map<std::string, Slot> slots_ ADXM_GUARDED_BY(mu_);
   size_t next_ ADXM_GUARDED_BY(mu_) = 0;      // Next index to start.
-  size_t consumed_ ADXM_GUARDED_BY(mu_) = 0;  // Slots taken by readers.
+  size_t ahead_ ADXM_GUARDED_BY(mu_) = 0;     // Started and not yet taken by a reader.
   size_t buffered_bytes_ ADXM_GUARDED_BY(mu_) = 0;
   bool stop_ ADXM_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
@@ -183,7 +181,15 @@ class S3Source final : public LogSource {
   }
 
   Status Walk(const std::string& prefix, int depth, const ListScope& scope, std::vector<ObjectInfo>* objects) {
-    if (IsDayTree(prefix)) return ListDayTree(prefix, scope, objects);
+    const std::string_view kind = DayTreeKind(prefix);
+    if (kind == "CloudTrail") return ListDayTree(prefix, scope, objects);
+    if (!kind.empty()) {  // Digests, Insights: never logs, listed only from since_day on (counted, ignored).
+      std::vector<S3Object> recent;
+      ADXM_RETURN_IF_ERROR(client_->List({.bucket = uri_.bucket, .prefix = prefix, .start_after = prefix + scope.since_day},
+                                         &recent));
+      Append(recent, objects);
+      return Status::OK();
+    }
     std::vector<S3Object> listed;
     if (depth >= kMaxWalkDepth) {
       ADXM_RETURN_IF_ERROR(client_->List({.bucket = uri_.bucket, .prefix = prefix}, &listed));
@@ -197,18 +203,33 @@ class S3Source final : public LogSource {
     return Status::OK();
   }
 
-  // A ".../CloudTrail/<region>/" tree: whole when new to the warehouse, else from since_day on.
+  // A ".../CloudTrail/<region>/" tree: from since_day on, when some log there is known to the
+  // warehouse (it kept up with this tree) or there is no log there; else whole: the tree is new
+  // to the warehouse, or fell behind (runs that failed for this bucket while the warehouse's
+  // newest day moved on), or is quiet (few logs: a whole listing is small).
   Status ListDayTree(const std::string& tree, const ListScope& scope, std::vector<ObjectInfo>* objects) {
-    std::vector<S3Object> first;
-    ADXM_RETURN_IF_ERROR(client_->List({.bucket = uri_.bucket, .prefix = tree, .limit = 1}, &first));
-    std::vector<ObjectInfo> first_info;
-    Append(first, &first_info);
-    if (first_info.empty()) return Status::OK();
-    const bool known = scope.known && scope.known(first_info.front().key);
+    std::vector<S3Object> recent;
+    ADXM_RETURN_IF_ERROR(
+        client_->List({.bucket = uri_.bucket, .prefix = tree, .start_after = tree + scope.since_day}, &recent));
+    std::vector<ObjectInfo> recent_info;
+    Append(recent, &recent_info);
+    bool any_log = false;
+    for (const ObjectInfo& object : recent_info) {
+      const std::optional<bool> known = scope.known ? scope.known(object.key) : std::nullopt;
+      if (known == true) {
+        objects->insert(objects->end(), std::make_move_iterator(recent_info.begin()),
+                        std::make_move_iterator(recent_info.end()));
+        return Status::OK();
+      }
+      any_log = any_log || known.has_value();
+    }
+    if (!any_log) {
+      objects->insert(objects->end(), std::make_move_iterator(recent_info.begin()),
+                      std::make_move_iterator(recent_info.end()));
+      return Status::OK();
+    }
     std::vector<S3Object> listed;
-    S3ListRequest request{.bucket = uri_.bucket, .prefix = tree};
-    if (known) request.start_after = tree + scope.since_day;
-    ADXM_RETURN_IF_ERROR(client_->List(request, &listed));
+    ADXM_RETURN_IF_ERROR(client_->List({.bucket = uri_.bucket, .prefix = tree}, &listed));
     Append(listed, objects);
     return Status::OK();
   }

@@ -176,9 +176,15 @@ Result<std::unique_ptr<S3Store>> S3Store::Open(const S3Uri& root, S3StoreOptions
   S3Uri normalized = root;
   while (normalized.key.starts_with('/')) normalized.key.erase(0, 1);
   if (!normalized.key.empty() && !normalized.key.ends_with('/')) normalized.key += '/';
+  // A small write (a log entry) must not land long after the lock's fence let it go: one attempt
+  // lasts at most the fence's margin, and the fence is checked again before every attempt.
+  options.s3.small_write_timeout = std::chrono::seconds(std::max<int64_t>(1, options.lease_seconds / 6));
   ADXM_ASSIGN_OR_RETURN(std::unique_ptr<S3Client> client, S3Client::Make(options.s3));
   fs::path cache = (options.cache_dir.empty() ? DefaultCacheRoot() : options.cache_dir) / CacheFolderName(normalized);
-  return std::unique_ptr<S3Store>(new S3Store(std::move(normalized), std::move(options), std::move(client), std::move(cache)));
+  std::unique_ptr<S3Store> store(new S3Store(std::move(normalized), std::move(options), std::move(client), std::move(cache)));
+  S3Store* raw = store.get();
+  raw->client_->SetWriteGuard([raw](const std::string& key) { return raw->GuardWrite(key); });
+  return store;
 }
 
 S3Store::~S3Store() {
@@ -206,6 +212,14 @@ std::string S3Store::NewId() {
 std::vector<std::string> S3Store::lost_locks() const {
   MutexLock lock(&mu_);
   return lost_;
+}
+
+Status S3Store::GuardWrite(const std::string& key) const {
+  {
+    MutexLock lock(&keys_mu_);
+    if (held_keys_.count(key) > 0) return Status::OK();  // Renewing a lock or lease.
+  }
+  return CheckFence();
 }
 
 Status S3Store::CheckFence() const {
@@ -351,6 +365,8 @@ Result<std::unique_ptr<StoreLock>> S3Store::Hold(const std::string& key, std::st
       held->etag = std::move(etag);
       held->expires = expires;
       held_.insert(held.get());
+      MutexLock keys_lock(&keys_mu_);
+      held_keys_.insert(full);
       if (!heartbeat_.joinable()) heartbeat_ = std::thread([this] { HeartbeatLoop(); });
     }
     return std::unique_ptr<StoreLock>(new S3Lock(this, std::move(held)));
@@ -389,6 +405,8 @@ void S3Store::Release(Held* held) {
   {
     MutexLock lock(&mu_);
     held_.erase(held);
+    MutexLock keys_lock(&keys_mu_);
+    held_keys_.erase(FullKey(held->key));
     lost = held->lost;
   }
   if (lost) return;

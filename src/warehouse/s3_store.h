@@ -104,6 +104,9 @@ class S3Store : public Store {
   Status ListLeases(const std::string& prefix, std::vector<LeaseInfo>* out) override;
   std::string ReaderPath(const std::string& key) const override;
   std::string RequestSummary() const override { return client_->counts().ToString(); }
+
+  /// The client's write guard: writes of held locks and leases pass, others need CheckFence().
+  Status GuardWrite(const std::string& key) const;
   Status MakeReadable(const std::vector<std::string>& keys) override;
 
   /// The client (its request counts() go into the ingest summary).
@@ -142,6 +145,9 @@ class S3Store : public Store {
   mutable Mutex mu_;
   std::condition_variable_any wake_;
   std::set<Held*> held_ ADXM_GUARDED_BY(mu_);
+  // Full keys of held_, for the write guard: the heartbeat renews under mu_, so the guard cannot take it.
+  mutable Mutex keys_mu_;
+  std::set<std::string> held_keys_ ADXM_GUARDED_BY(keys_mu_);
   std::vector<std::string> lost_ ADXM_GUARDED_BY(mu_);
   bool stop_ ADXM_GUARDED_BY(mu_) = false;
   std::thread heartbeat_;  // Started with the first lock or lease.
