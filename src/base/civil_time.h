@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <string>
 
 namespace adxm {
 
@@ -46,5 +48,17 @@ constexpr int64_t DayOfMicros(int64_t micros) {
 static_assert(DaysFromCivil(2023, 5, 1) == 19478);
 static_assert(CivilFromDays(19478).year == 2023 && CivilFromDays(19478).month == 5 &&
               CivilFromDays(19478).day == 1);
+
+/// Format Unix seconds as ISO 8601 UTC, "2024-05-01T13:45:00Z".
+inline std::string FormatIsoUtc(int64_t unix_seconds) {
+  const int64_t days = (unix_seconds >= 0 ? unix_seconds : unix_seconds - 86399) / 86400;
+  const int64_t second_of_day = unix_seconds - days * 86400;
+  const CivilDate date = CivilFromDays(days);
+  char text[40];
+  std::snprintf(text, sizeof(text), "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(date.year), date.month,
+                date.day, static_cast<long long>(second_of_day / 3600), static_cast<long long>(second_of_day / 60 % 60),
+                static_cast<long long>(second_of_day % 60));
+  return text;
+}
 
 }  // namespace adxm

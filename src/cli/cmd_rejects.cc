@@ -9,6 +9,7 @@
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "query/format.h"
+#include "base/civil_time.h"
 #include "warehouse/local_store.h"
 #include "warehouse/manifest.h"
 
@@ -21,14 +22,6 @@ struct RejectsArgs {
   uint64_t max_attempts = 3;
 };
 
-std::string IsoTime(int64_t seconds) {
-  std::time_t time = static_cast<std::time_t>(seconds);
-  std::tm tm {};
-  gmtime_r(&time, &tm);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 int RunRejects(const RejectsArgs& args) {
   auto format = ParseOutputFormat(args.format);
@@ -48,13 +41,13 @@ int RunRejects(const RejectsArgs& args) {
   for (const auto& [key, reject] : state.rejects) {
     std::string status = reject.attempts >= args.max_attempts ? "quarantined" : "retrying";
     table.rows.push_back({key, status, std::to_string(reject.attempts), reject.reason, std::to_string(reject.size),
-                          reject.version, IsoTime(reject.first_seen), IsoTime(reject.last_seen), std::nullopt,
+                          reject.version, FormatIsoUtc(reject.first_seen), FormatIsoUtc(reject.last_seen), std::nullopt,
                           std::nullopt});
   }
   // Malformed records: their objects are ingested; each bad record is kept here (the newest).
   for (const QuarantinedRecord& record : state.quarantined) {
     table.rows.push_back({record.key, "malformed record", std::nullopt, record.reason, std::nullopt, std::nullopt,
-                          IsoTime(record.time), IsoTime(record.time), std::to_string(record.record_index),
+                          FormatIsoUtc(record.time), FormatIsoUtc(record.time), std::to_string(record.record_index),
                           record.raw_json});
   }
   if (state.quarantined_total > state.quarantined.size()) {

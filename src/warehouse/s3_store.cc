@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "base/civil_time.h"
 #include "base/file_util.h"
 
 namespace adxm {
@@ -36,14 +37,6 @@ struct S3Store::Held {
 
 namespace {
 
-std::string FormatTime(int64_t unix_seconds) {
-  std::time_t time = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&time, &tm);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 // The fields of a lock or lease object; expires 0 when it does not parse (not ours: stale).
 struct LeaseBody {
@@ -232,7 +225,7 @@ Status S3Store::CheckFence() const {
     }
     if (now >= held->expires - options_.lease_seconds / 6) {
       return Status::Unavailable(Describe() + "/" + held->key + ": the writer lock was not renewed in time (lease until " +
-                                 FormatTime(held->expires) + "); stopping before another ingest may take it");
+                                 FormatIsoUtc(held->expires) + "); stopping before another ingest may take it");
     }
   }
   return Status::OK();
@@ -351,7 +344,7 @@ Result<std::unique_ptr<StoreLock>> S3Store::Hold(const std::string& key, std::st
       if (current.expires >= Now() && !HolderIsGone(current)) {
         return Status::Unavailable(name + ": another ingest holds this warehouse (" +
                                    (current.holder.empty() ? std::string("holder unknown") : current.holder) +
-                                   ", lease until " + FormatTime(current.expires) + ")");
+                                   ", lease until " + FormatIsoUtc(current.expires) + ")");
       }
       auto taken = client_->Put(root_.bucket, full, Body(*held, expires), {.if_match = current_etag});
       if (!taken.ok()) {
