@@ -4,7 +4,7 @@
 
 #include "generate/json_text.h"
 #include "generate/random.h"
-#include "generate/sha256.h"
+#include "base/sha256.h"
 #include "generate/time_text.h"
 
 namespace adxm {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "generate/sha256.h"
+#include "base/sha256.h"
 #include "generate/time_text.h"
 
 namespace adxm {

@@ -77,11 +77,15 @@ ListScope RecentScope(Manifest& manifest, int lookback_days) {
                       std::max(0, lookback_days);
   const CivilDate since = CivilFromDays(day);
   scope.since_day = fmt::format("{:04d}/{:02d}/{:02d}", since.year, since.month, since.day);
-  scope.known = [&manifest](const std::string& key) -> std::optional<bool> {
-    if (!ClassifyLogKey(key).is_log) return std::nullopt;
-    if (manifest.state().rejects.count(key) > 0) return true;
+  scope.known = [&manifest](const std::vector<std::string>& keys) {
+    std::vector<std::optional<bool>> known(keys.size());
     std::vector<std::optional<IndexedObject>> found;
-    return manifest.LookupObjects({key}, &found).ok() && found.front().has_value();
+    const bool looked_up = manifest.LookupObjects(keys, &found).ok();  // A failure shows as "not known": listed whole.
+    for (size_t index = 0; index < keys.size(); ++index) {
+      if (!ClassifyLogKey(keys[index]).is_log) continue;
+      known[index] = manifest.state().rejects.count(keys[index]) > 0 || (looked_up && found[index].has_value());
+    }
+    return known;
   };
   return scope;
 }

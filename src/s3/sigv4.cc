@@ -175,13 +175,6 @@ std::string CanonicalQueryString(const QueryParams& query) {
   return out;
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  return Hex(digest, size);
-}
-
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   std::string raw = Hmac(key, data);
   return Hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());

@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/sha256.h"  // Sha256Hex: payload hashes.
+
 namespace adxm {
 
 /// A key pair, with a session token and an expiry when temporary. Never print these fields.
@@ -89,8 +91,6 @@ std::string UriEncode(std::string_view text, bool keep_slash);
 /// then by encoded value, joined as "a=1&b=&c=3". Also a valid query string to send.
 std::string CanonicalQueryString(const QueryParams& query);
 
-/// Return the lowercase hex SHA-256 of `data`.
-std::string Sha256Hex(std::string_view data);
 
 /// Return the lowercase hex HMAC-SHA256 of `data` under `key` (used by tests and the signer).
 std::string HmacSha256Hex(std::string_view key, std::string_view data);

@@ -39,8 +39,9 @@ struct ObjectInfo {
 /// failed for this bucket while another kept the warehouse's newest day moving).
 struct ListScope {
   std::string since_day;  // "YYYY/MM/DD"; empty: list everything.
-  // Whether the warehouse holds (or rejected) the log `key`; nullopt for a key that is not a log.
-  std::function<std::optional<bool>(const std::string& key)> known;
+  // For each of `keys`: whether the warehouse holds (or rejected) that log; nullopt for a key that
+  // is not a log. One call looks a batch up (each day's index part read once).
+  std::function<std::vector<std::optional<bool>>(const std::vector<std::string>& keys)> known;
 };
 
 /// A read-only store of log objects.

@@ -15,6 +15,8 @@ namespace {
 
 // Folders deeper than this are listed flat (no CloudTrail layout is that deep).
 constexpr int kMaxWalkDepth = 8;
+// Keys of a day-folder tree's window looked up first to tell whether the warehouse kept up with it.
+constexpr size_t kFirstLookup = 64;
 
 // The folder name above the region of ".../CloudTrail<suffix>/<region>/" ("CloudTrail",
 // "CloudTrail-Digest", "CloudTrail-Insight"): a tree of YYYY/MM/DD day folders; "" for other prefixes.
@@ -213,17 +215,19 @@ class S3Source final : public LogSource {
         client_->List({.bucket = uri_.bucket, .prefix = tree, .start_after = tree + scope.since_day}, &recent));
     std::vector<ObjectInfo> recent_info;
     Append(recent, &recent_info);
-    bool any_log = false;
-    for (const ObjectInfo& object : recent_info) {
-      const std::optional<bool> known = scope.known ? scope.known(object.key) : std::nullopt;
-      if (known == true) {
-        objects->insert(objects->end(), std::make_move_iterator(recent_info.begin()),
-                        std::make_move_iterator(recent_info.end()));
-        return Status::OK();
+    // The first keys usually settle it (one index part read); else all of them, in one batch.
+    bool any_log = false, any_known = false;
+    for (size_t begin = 0; begin < recent_info.size() && !any_known && scope.known;) {
+      const size_t end = begin == 0 ? std::min<size_t>(kFirstLookup, recent_info.size()) : recent_info.size();
+      std::vector<std::string> keys;
+      for (size_t index = begin; index < end; ++index) keys.push_back(recent_info[index].key);
+      for (const std::optional<bool>& known : scope.known(keys)) {
+        any_log = any_log || known.has_value();
+        any_known = any_known || known == true;
       }
-      any_log = any_log || known.has_value();
+      begin = end;
     }
-    if (!any_log) {
+    if (any_known || !any_log) {
       objects->insert(objects->end(), std::make_move_iterator(recent_info.begin()),
                       std::make_move_iterator(recent_info.end()));
       return Status::OK();

@@ -1,4 +1,4 @@
-// SHA-256 (FIPS 180-4), for the hashes CloudTrail digest files list.
+// SHA-256 (OpenSSL): request payload hashes for SigV4, the log hashes CloudTrail digest files list.
 //
 // Thread-safety: pure function.
 // Example:
