@@ -246,7 +246,9 @@ void S3Client::ReturnHttp(std::unique_ptr<HttpClient> http) {
 }
 
 Result<S3Client::Answer> S3Client::SendOnce(const Call& call, int attempt) {
-  ADXM_ASSIGN_OR_RETURN(AwsCredentials credentials, credentials_->Get());
+  Result<AwsCredentials> found = credentials_->Get();
+  if (!found.ok()) return found.status().WithContext(call.Resource() + ": " + call.operation);
+  const AwsCredentials& credentials = *found;
   const bool path_style = path_style_ || !DnsCompatibleBucket(call.bucket);
   std::string base = endpoint_;
   std::string path = call.bucket_level ? "" : "/" + UriEncode(call.key, true);
