@@ -5,7 +5,7 @@
 // are shared out through an atomic cursor, one Extractor per thread. Prints
 // `objects=… records=… rows=… gz_bytes=… seconds=…` for the bench driver.
 //
-// Usage: adxm_bench_floor --source BUCKET [--threads N]
+// Usage: adxm_bench_floor --source BUCKET [--threads N] [--inflate libdeflate|isal]
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -33,8 +33,10 @@ struct FloorTotals {
 
 /// Extract objects taken from `next` until none are left, adding the counts to `totals`.
 void ExtractWorker(LogSource* source, const std::vector<ObjectInfo>& logs, std::atomic<size_t>* next,
-                   FloorTotals* totals) {
-  Extractor extractor(ExtractOptions{});
+                   Inflater inflater, FloorTotals* totals) {
+  ExtractOptions options;
+  options.inflater = inflater;
+  Extractor extractor(options);
   RowBatch batch;
   ExtractStats stats;
   std::string bytes;
@@ -55,7 +57,7 @@ void ExtractWorker(LogSource* source, const std::vector<ObjectInfo>& logs, std::
   if (totals->status.ok()) totals->status = status;
 }
 
-Status RunFloor(const std::string& root, int threads) {
+Status RunFloor(const std::string& root, int threads, Inflater inflater) {
   auto start = std::chrono::steady_clock::now();
   ADXM_ASSIGN_OR_RETURN(auto source, OpenLocalSource(root));
   std::vector<ObjectInfo> objects;
@@ -68,9 +70,9 @@ Status RunFloor(const std::string& root, int threads) {
   FloorTotals totals;
   std::vector<std::thread> workers;
   for (int worker = 1; worker < threads; ++worker) {
-    workers.emplace_back(ExtractWorker, source.get(), std::cref(logs), &next, &totals);
+    workers.emplace_back(ExtractWorker, source.get(), std::cref(logs), &next, inflater, &totals);
   }
-  ExtractWorker(source.get(), logs, &next, &totals);
+  ExtractWorker(source.get(), logs, &next, inflater, &totals);
   for (std::thread& worker : workers) worker.join();
   ADXM_RETURN_IF_ERROR(totals.status);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -87,12 +89,14 @@ Status RunFloor(const std::string& root, int threads) {
 int main(int argc, char** argv) {
   std::string source;
   int threads = 1;
+  std::string inflate = "libdeflate";
   CLI::App app{"Ingest floor: list + read + gunzip + parse + extract every log object, write nothing"};
   app.add_option("--source", source, "Bucket root (holds AWSLogs/)")->required();
   app.add_option("--threads", threads, "Extraction threads")->check(CLI::Range(1, 256));
+  app.add_option("--inflate", inflate, "Gunzip with libdeflate or isal")->check(CLI::IsMember({"libdeflate", "isal"}));
   CLI11_PARSE(app, argc, argv);
   try {
-    adxm::Status status = adxm::RunFloor(source, threads);
+    adxm::Status status = adxm::RunFloor(source, threads, *adxm::ParseInflater(inflate));
     if (status.ok()) return 0;
     std::fprintf(stderr, "adxm_bench_floor: %s\n", status.ToString().c_str());
   } catch (const std::exception& e) {

@@ -67,7 +67,7 @@ class Extractor::Impl {
  public:
   explicit Impl(ExtractOptions options)
       : options_(Resolved(std::move(options))),
-        gzip_(simdjson::SIMDJSON_PADDING, options_.max_object_bytes) {}
+        gzip_(simdjson::SIMDJSON_PADDING, options_.max_object_bytes, options_.inflater) {}
 
   Status ExtractObject(std::string_view gz_bytes, std::string_view source_key,
                        std::string_view log_region, RowBatch* out, ExtractStats* stats,
@@ -130,6 +130,14 @@ Status Extractor::Impl::ExtractJson(simdjson::padded_string_view json, std::stri
   if (std::string_view(json.data(), json.size()).starts_with(kBom)) {
     json = simdjson::padded_string_view(json.data() + kBom.size(), json.size() - kBom.size(),
                                         json.capacity() - kBom.size());
+  }
+  if (json.size() > parser_.capacity()) {
+    // Grow by doublings: objects grow a little at a time, and each reallocation of the parser's
+    // index (4 bytes per input byte) would leave a hole of the old size in the heap. Pages past
+    // what a document touches are never faulted in. Should this fail, iterate() tries again
+    // (for the document's size alone) and reports its error.
+    simdjson::error_code grown = parser_.allocate(std::max(json.size(), 2 * parser_.capacity()));
+    static_cast<void>(grown);
   }
   od::document document;
   if (auto error = parser_.iterate(json).get(document)) return InvalidJson(error);

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "cloudtrail/gzip.h"
 #include "schema/row_batch.h"
 
 namespace adxm {
@@ -47,6 +48,7 @@ struct ExtractOptions {
   int64_t earliest_event_time_us = kEarliestEventTimeMicros;
   int64_t latest_event_time_us = 0;
   size_t max_raw_record_bytes = 4096;  // MalformedRecord::raw_json is cut at this many bytes.
+  Inflater inflater = Inflater::kLibdeflate;  // Which library gunzips (gzip.h).
 };
 
 /// Counts for one or more extracted objects.

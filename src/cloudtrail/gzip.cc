@@ -1,10 +1,12 @@
 #include "cloudtrail/gzip.h"
 
+#include <isa-l/igzip_lib.h>
 #include <libdeflate.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 
 namespace adxm {
@@ -56,14 +58,28 @@ Status Damaged() { return Status::Corruption("corrupt gzip data"); }
 
 }  // namespace
 
+std::optional<Inflater> ParseInflater(std::string_view name) {
+  if (name == "isal") return Inflater::kIsal;
+  if (name == "libdeflate") return Inflater::kLibdeflate;
+  return std::nullopt;
+}
+
+std::string_view InflaterName(Inflater inflater) {
+  return inflater == Inflater::kIsal ? "isal" : "libdeflate";
+}
+
 void GzipDecoder::Deleter::operator()(libdeflate_decompressor* decompressor) const {
   libdeflate_free_decompressor(decompressor);
 }
 
-GzipDecoder::GzipDecoder(size_t padding, size_t max_output)
+void GzipDecoder::Deleter::operator()(inflate_state* state) const { delete state; }
+
+GzipDecoder::GzipDecoder(size_t padding, size_t max_output, Inflater inflater)
     : padding_(padding),
       max_output_(std::min(max_output, kMaxOutputSize)),
-      decompressor_(libdeflate_alloc_decompressor()) {}
+      inflater_(inflater),
+      decompressor_(libdeflate_alloc_decompressor()),
+      isal_(inflater == Inflater::kIsal ? new inflate_state : nullptr) {}
 
 GzipDecoder::~GzipDecoder() = default;
 
@@ -83,6 +99,7 @@ Status GzipDecoder::Decode(std::string_view compressed, ByteBuffer* out) {
   // The last member's ISIZE is the whole size for the usual single-member object. It is
   // untrusted, hence the cap; a wrong guess only costs a retry.
   out->Resize(std::min({TrailerSize(compressed), compressed.size() * kMaxExpansion, max_output_}), padding_);
+  if (isal_ != nullptr && DecodeWithIsal(compressed, out)) return Status::OK();
   size_t in_pos = 0;
   size_t out_pos = 0;
   while (in_pos < compressed.size()) {
@@ -91,6 +108,37 @@ Status GzipDecoder::Decode(std::string_view compressed, ByteBuffer* out) {
   out->Resize(out_pos, padding_);
   std::memset(out->data() + out_pos, 0, padding_);  // Defined bytes for readers that run past the end.
   return Status::OK();
+}
+
+bool GzipDecoder::DecodeWithIsal(std::string_view compressed, ByteBuffer* out) {
+  constexpr size_t kMaxChunk = std::numeric_limits<uint32_t>::max();  // ISA-L counts in 32 bits.
+  if (compressed.size() > kMaxChunk) return false;
+  size_t in_pos = 0;
+  size_t out_pos = 0;
+  while (in_pos < compressed.size()) {
+    std::string_view member = compressed.substr(in_pos);
+    if (!HasGzipMagic(member) || member.size() < kMinMemberSize) return false;
+    size_t member_start = out_pos;
+    for (;;) {  // Until the member decodes whole; each pass starts it again with more room.
+      isal_inflate_init(isal_.get());
+      isal_->crc_flag = ISAL_GZIP;  // Parse the header; check the trailer's CRC-32 and size.
+      isal_->next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(member.data()));
+      isal_->avail_in = static_cast<uint32_t>(member.size());
+      isal_->next_out = reinterpret_cast<uint8_t*>(out->data() + member_start);
+      isal_->avail_out = static_cast<uint32_t>(std::min(out->size() - member_start, kMaxChunk));
+      int result = isal_inflate(isal_.get());
+      if (result != ISAL_DECOMP_OK) return false;
+      out_pos = reinterpret_cast<char*>(isal_->next_out) - out->data();
+      if (isal_->block_state == ISAL_BLOCK_FINISH) break;
+      // Out of room (else the input ended mid-stream: libdeflate will name the problem).
+      if (isal_->avail_out != 0 || out->size() >= max_output_) return false;
+      out->Resize(std::min(std::max<size_t>(2 * out->size(), 4096), max_output_), padding_);
+    }
+    in_pos += member.size() - isal_->avail_in;
+  }
+  out->Resize(out_pos, padding_);
+  std::memset(out->data() + out_pos, 0, padding_);  // Defined bytes for readers that run past the end.
+  return true;
 }
 
 Status GzipDecoder::DecodeMember(std::string_view compressed, size_t* in_pos, size_t* out_pos,
@@ -173,8 +221,8 @@ bool GzipDecoder::LooksTruncated(std::string_view member, char* scratch, size_t 
   return announced < high / 2 || announced > high * 2;
 }
 
-Status Gunzip(std::string_view compressed, std::string* out, size_t padding) {
-  GzipDecoder decoder(padding);
+Status Gunzip(std::string_view compressed, std::string* out, size_t padding, Inflater inflater) {
+  GzipDecoder decoder(padding, GzipDecoder::kMaxOutputSize, inflater);
   return decoder.Decode(compressed, out);
 }
 

@@ -1,9 +1,13 @@
-// Gzip decoding of CloudTrail log objects with libdeflate (whole-buffer, no streaming).
+// Gzip decoding of CloudTrail log objects (whole-buffer, no streaming), with ISA-L's inflate
+// (igzip) or libdeflate.
 //
-// A GzipDecoder owns one libdeflate decompressor and is reused for every object a worker
-// thread decodes; the output buffer's capacity is reused too (and never zero-filled), so a
-// warmed-up decoder does not allocate. Multi-member streams (concatenated gzip files) decode to
-// the concatenation.
+// A GzipDecoder owns one inflate state and one libdeflate decompressor and is reused for every
+// object a worker thread decodes; the output buffer's capacity is reused too (and never
+// zero-filled), so a warmed-up decoder does not allocate. Multi-member streams (concatenated gzip
+// files) decode to the concatenation. libdeflate is the default (docs/performance.md measures
+// both: ISA-L was ~15% slower on the machines we have); with Inflater::kIsal, ISA-L decodes (its
+// CRC-32 and size checks included) and any failure is decoded again with libdeflate, whose outcome
+// explains it, so both inflaters give the same errors.
 //
 // Thread-safety: none; one GzipDecoder per thread.
 // Example:
@@ -14,6 +18,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,8 +26,20 @@
 #include "base/status.h"
 
 struct libdeflate_decompressor;
+struct inflate_state;
 
 namespace adxm {
+
+/// Which library inflates.
+enum class Inflater {
+  kLibdeflate,  // libdeflate (the default).
+  kIsal,        // Intel ISA-L's igzip (`--inflate isal`).
+};
+
+/// Return the inflater called `name` ("isal" or "libdeflate"), or nullopt.
+std::optional<Inflater> ParseInflater(std::string_view name);
+/// Return the inflater's name as ParseInflater reads it.
+std::string_view InflaterName(Inflater inflater);
 
 /// Decodes whole gzip streams into a reused string buffer.
 class GzipDecoder {
@@ -33,7 +50,7 @@ class GzipDecoder {
   /// Make a decoder whose output keeps at least `padding` bytes of spare capacity and that
   /// refuses to inflate an object past `max_output` bytes (a gzip bomb costs at most that much
   /// memory).
-  explicit GzipDecoder(size_t padding = 0, size_t max_output = kMaxOutputSize);
+  explicit GzipDecoder(size_t padding = 0, size_t max_output = kMaxOutputSize, Inflater inflater = Inflater::kLibdeflate);
   ~GzipDecoder();
   GzipDecoder(const GzipDecoder&) = delete;
   GzipDecoder& operator=(const GzipDecoder&) = delete;
@@ -50,7 +67,12 @@ class GzipDecoder {
  private:
   struct Deleter {
     void operator()(libdeflate_decompressor* decompressor) const;
+    void operator()(inflate_state* state) const;
   };
+
+  // Decode all of `compressed` with ISA-L into `out` (sized to a first guess); false when it
+  // fails for any reason, to be decoded again by libdeflate.
+  bool DecodeWithIsal(std::string_view compressed, ByteBuffer* out);
 
   // Decode the gzip member at compressed[*in_pos...] to (*out)[*out_pos...], growing `out`.
   Status DecodeMember(std::string_view compressed, size_t* in_pos, size_t* out_pos, ByteBuffer* out);
@@ -62,11 +84,13 @@ class GzipDecoder {
 
   size_t padding_;
   size_t max_output_;
+  Inflater inflater_;
   std::unique_ptr<libdeflate_decompressor, Deleter> decompressor_;
+  std::unique_ptr<inflate_state, Deleter> isal_;  // Only with Inflater::kIsal.
 };
 
 /// Replace `*out` with the decompressed bytes of `compressed`, leaving `padding` spare capacity.
 /// Convenience for one-off use; hot paths keep a GzipDecoder.
-Status Gunzip(std::string_view compressed, std::string* out, size_t padding);
+Status Gunzip(std::string_view compressed, std::string* out, size_t padding, Inflater inflater = Inflater::kLibdeflate);
 
 }  // namespace adxm

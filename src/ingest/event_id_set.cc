@@ -78,6 +78,20 @@ bool EventIdSet::InsertUuid(const Uuid& uuid) {
   }
 }
 
+EventIdSet::Prepared EventIdSet::Prepare(std::string_view id) const {
+  Prepared prepared;
+  prepared.is_uuid = ParseUuid(id, &prepared.uuid);
+  if (prepared.is_uuid && !slots_.empty()) {
+    __builtin_prefetch(&slots_[SlotOf(prepared.uuid.high, prepared.uuid.low, slots_.size() - 1)], /*rw=*/1);
+  }
+  return prepared;
+}
+
+bool EventIdSet::Insert(const Prepared& prepared, std::string_view id) {
+  if (prepared.is_uuid) return InsertUuid(prepared.uuid);
+  return others_.emplace(id).second;
+}
+
 bool EventIdSet::Insert(std::string_view id) {
   Uuid uuid;
   if (ParseUuid(id, &uuid)) return InsertUuid(uuid);

@@ -19,18 +19,31 @@ namespace adxm {
 
 class EventIdSet {
  public:
+  /// A canonical UUID as two 64-bit halves.
+  struct Uuid {
+    uint64_t high;
+    uint64_t low;
+  };
+  /// An id parsed ahead of its insertion (Prepare); valid for any EventIdSet.
+  struct Prepared {
+    Uuid uuid{0, 0};
+    bool is_uuid = false;  // Else the id is kept as a string.
+  };
+
   /// Insert `id`; return true when it was not present.
   bool Insert(std::string_view id);
+
+  /// Parse `id` and start fetching the slot it would take in this set into the cache, so that
+  /// inserting it a few ids later does not wait on memory (a day's table is far larger than the
+  /// cache). Fetching is a hint only: the result may be inserted into any set.
+  Prepared Prepare(std::string_view id) const;
+  /// Insert `id`, prepared as `prepared` by Prepare(id); return true when it was not present.
+  bool Insert(const Prepared& prepared, std::string_view id);
 
   /// Number of distinct ids.
   size_t size() const { return uuid_count_ + (has_nil_ ? 1 : 0) + others_.size(); }
 
  private:
-  struct Uuid {
-    uint64_t high;
-    uint64_t low;
-  };
-
   /// Parse the canonical lowercase 36-char form; false for anything else.
   static bool ParseUuid(std::string_view text, Uuid* uuid);
   bool InsertUuid(const Uuid& uuid);

@@ -36,6 +36,22 @@ TEST(EventIdSetTest, NilUuidAndManyIdsThroughGrowth) {
   EXPECT_EQ(ids.size(), 50001u);
 }
 
+TEST(EventIdSetTest, PreparedIdsInsertIntoAnySet) {
+  EventIdSet empty;
+  EventIdSet ids;
+  const std::string uuid = "6e1b3c9a-4f1d-4e55-9a7b-2f0c1d2e3f40";
+  // Prepared by a set with an empty table (nothing to fetch), inserted into another.
+  EventIdSet::Prepared prepared = empty.Prepare(uuid);
+  EventIdSet::Prepared other = empty.Prepare("not-a-uuid");
+  EXPECT_EQ(empty.size(), 0u);
+  EXPECT_TRUE(ids.Insert(prepared, uuid));
+  EXPECT_TRUE(ids.Insert(other, "not-a-uuid"));
+  EXPECT_FALSE(ids.Insert(ids.Prepare(uuid), uuid));
+  EXPECT_FALSE(ids.Insert("not-a-uuid"));
+  EXPECT_TRUE(ids.Insert(ids.Prepare("6e1b3c9a-4f1d-4e55-9a7b-2f0c1d2e3f41"), "6e1b3c9a-4f1d-4e55-9a7b-2f0c1d2e3f41"));
+  EXPECT_EQ(ids.size(), 3u);
+}
+
 TEST(EventIdSetTest, EveryCharacterOfAUuidCounts) {
   const std::string base = "6e1b3c9a-4f1d-4e55-9a7b-2f0c1d2e3f40";
   EventIdSet ids;

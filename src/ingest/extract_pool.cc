@@ -47,12 +47,17 @@ std::unique_ptr<ExtractedObject> ExtractPool::Extract(size_t index, Worker* work
     return result;
   }
   // Workers end in a Status whatever happens; Ingest fails the run on Internal.
+  // Extract into the worker's batch, whose capacity (reserved for all of an object's records)
+  // is reused, then keep an exact copy: results wait in the window and then in a commit, where
+  // spare capacity would be memory held for nothing and fresh pages for every object.
   result->status = OutOfMemoryAsStatus([&] {
     LogKeyInfo info = ClassifyLogKey(object.key);
-    return worker->extractor.ExtractObject(worker->buffer, object.key, info.region, &result->rows,
-                                           &result->stats, &result->malformed);
+    worker->rows.Clear();
+    Status status = worker->extractor.ExtractObject(worker->buffer, object.key, info.region, &worker->rows,
+                                                    &result->stats, &result->malformed);
+    if (status.ok()) result->rows.AssignCompact(worker->rows);
+    return status;
   });
-  if (!result->status.ok()) result->rows = RowBatch();  // Hand back what a failure held.
   return result;
 }
 

@@ -42,9 +42,11 @@ class ExtractPool {
   static constexpr int kReadAttempts = 3;
   /// Objects workers may run ahead of the consumer.
   static constexpr size_t kMaxWindowObjects = 512;
-  /// Bytes held by extracted rows (RowBatch::CapacityBytes: reserved for every record of an
-  /// object, not only the kept ones) finished but not yet consumed, past which workers wait. Enough for a worker to keep busy while the consumer writes a commit.
-  static constexpr size_t kWindowBytes = 16u << 20;
+  /// Bytes held by extracted rows (RowBatch::CapacityBytes of the compact copies) finished but
+  /// not yet consumed, past which workers wait. Enough for a worker to keep busy while the
+  /// consumer writes a commit (a commit takes ~1/4 of the time its rows took to extract); 16 MB
+  /// cost 10-15 MB more peak RSS at 2 threads for no speed (docs/performance.md).
+  static constexpr size_t kWindowBytes = 8u << 20;
 
   /// Extract `objects` from `source`; `objects` must outlive the pool.
   ExtractPool(LogSource* source, const std::vector<ObjectInfo>& objects, const ExtractOptions& options,
@@ -61,6 +63,7 @@ class ExtractPool {
     explicit Worker(const ExtractOptions& options) : extractor(options) {}
     Extractor extractor;
     std::string buffer;  // Compressed bytes, reused across objects.
+    RowBatch rows;       // Extracted rows, reused across objects; results get compact copies.
   };
   std::unique_ptr<ExtractedObject> Extract(size_t index, Worker* worker);
   // Whether another object may be claimed now.

@@ -114,6 +114,18 @@ class RowBatch {
     arena_.Resize(arena_.size(), string_bytes);
   }
 
+  /// Replace the contents with a copy of `other` in buffers of exactly its size (no spare
+  /// capacity): extraction fills a reused batch, reserved for a whole object's records, and hands
+  /// on such a copy, so that batches held until their commit cost what they hold.
+  void AssignCompact(const RowBatch& other) {
+    cells_ = std::vector<Cell>(other.cells_.begin(), other.cells_.end());
+    int_valid_ = std::vector<uint32_t>(other.int_valid_.begin(), other.int_valid_.end());
+    arena_ = ByteBuffer();
+    arena_.Resize(other.arena_.size());
+    if (other.arena_.size() > 0) std::memcpy(arena_.data(), other.arena_.data(), other.arena_.size());
+    num_rows_ = other.num_rows_;
+  }
+
   /// Remove all rows, keeping capacity.
   void Clear() {
     cells_.clear();

@@ -46,5 +46,37 @@ TEST(RowBatchTest, PopRowForgetsIntegerCells) {
   EXPECT_TRUE(batch.IsNull(kBytesIn, 1));
 }
 
+TEST(RowBatchTest, AssignCompactCopiesEveryCellWithoutSpareCapacity) {
+  RowBatch source;
+  source.Reserve(1000, 1 << 20);  // As extraction does, for a whole object's records.
+  source.AddRow();
+  source.SetString(kEventId, "id-1");
+  source.SetString(kSourceLogFile, "AWSLogs/key.json.gz");
+  source.SetInt(kEventTime, 1683000000000000);
+  source.AddRow();
+  source.SetString(kEventId, "id-2");
+  source.ShareStringFrom(kSourceLogFile, 0);
+  source.SetInt(kBytesIn, 0);
+  RowBatch copy;
+  copy.AddRow();  // Whatever it held before is replaced.
+  copy.SetString(kPrefix, "stale");
+  copy.AssignCompact(source);
+  ASSERT_EQ(copy.num_rows(), 2u);
+  EXPECT_EQ(copy.GetString(kEventId, 0), "id-1");
+  EXPECT_EQ(copy.GetString(kEventId, 1), "id-2");
+  EXPECT_EQ(copy.GetString(kSourceLogFile, 1), "AWSLogs/key.json.gz");
+  EXPECT_EQ(copy.GetInt(kEventTime, 0), 1683000000000000);
+  EXPECT_TRUE(copy.IsNull(kEventTime, 1));
+  EXPECT_FALSE(copy.IsNull(kBytesIn, 1));
+  EXPECT_TRUE(copy.IsNull(kPrefix, 0));
+  EXPECT_EQ(copy.ByteSize(), source.ByteSize());
+  EXPECT_LT(copy.CapacityBytes(), source.CapacityBytes() / 100);
+  // The copy owns its bytes: the source may be cleared and refilled.
+  source.Clear();
+  source.AddRow();
+  source.SetString(kEventId, "id-3");
+  EXPECT_EQ(copy.GetString(kEventId, 0), "id-1");
+}
+
 }  // namespace
 }  // namespace adxm
