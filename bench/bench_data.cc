@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 
@@ -17,8 +18,19 @@ using nlohmann::json;
 constexpr const char* kStampName = "bench_stamp.json";
 
 json OptionsJson(const GenerateOptions& options) {
-  return {{"seed", options.seed}, {"start", options.start}, {"days", options.days},
-          {"events_per_day", options.events_per_day}, {"subscribers", options.subscribers}};
+  json params = {{"seed", options.seed}, {"start", options.start}, {"days", options.days},
+                 {"events_per_day", options.events_per_day}, {"subscribers", options.subscribers}};
+  // Layout options join the stamp only when set, so buckets cached before they existed stay valid.
+  const GenerateOptions defaults;
+  if (options.regions != defaults.regions) params["regions"] = options.regions;
+  if (options.window_seconds != defaults.window_seconds) params["window_seconds"] = options.window_seconds;
+  if (options.objects_per_data_set != defaults.objects_per_data_set) {
+    params["objects_per_data_set"] = options.objects_per_data_set;
+  }
+  if (options.ips_per_subscriber != defaults.ips_per_subscriber) {
+    params["ips_per_subscriber"] = options.ips_per_subscriber;
+  }
+  return params;
 }
 
 json SummaryJson(const GenerateSummary& summary) {
@@ -69,11 +81,37 @@ GenerateOptions SmallFilesBucketOptions() {
   return options;
 }
 
+GenerateOptions MatrixBucketOptions(unsigned long long events, int days, int regions, int records_per_object) {
+  GenerateOptions options;
+  options.days = days;
+  options.regions = regions;
+  options.objects_per_data_set = 2000;  // ~10,000 objects over the 5 data sets.
+  options.ips_per_subscriber = 500;     // ~6,000 source IPs over the 12 subscribers.
+  // Records are ~1.25 per qualifying event (noise); at most one object per region a day.
+  double wanted = std::max(static_cast<double>(events), 0.8 * records_per_object * days * regions);
+  // Qualifying events per requested event a day: ~1.02 a day, a bulk download (+75% of a day,
+  // at most ~36,000 events) and, over longer periods, a burst of failures (+25%) and a second download.
+  int downloads = days >= 12 ? 2 : 1;
+  double per_day = 1.02 * days + (days >= 8 ? 0.25 : 0);
+  double events_per_day = wanted / (per_day + 0.75 * downloads);
+  if (0.75 * events_per_day > 36000) events_per_day = (wanted - 36000.0 * downloads) / per_day;
+  options.events_per_day = static_cast<int>(std::max(events_per_day, 1.0) + 0.5);
+  // The divisor of a day whose window holds records_per_object in each region, on average.
+  double windows = 1.25 * wanted / (static_cast<double>(days) * regions * records_per_object);
+  double ideal = 86400 / std::max(windows, 1.0);
+  int best = 86400;
+  for (int window = 1; window <= 86400; ++window) {
+    if (86400 % window == 0 && std::abs(std::log(window / ideal)) < std::abs(std::log(best / ideal))) best = window;
+  }
+  options.window_seconds = best;
+  return options;
+}
+
 Result<Bucket> EnsureBucket(const fs::path& dir, GenerateOptions options) {
   json params = OptionsJson(options);
   if (auto stamp = MatchingStamp(dir / kStampName, params)) return Bucket{dir, SummaryFromJson((*stamp)["summary"])};
-  std::printf("  generating %s (%d days x %d events/day) ...\n", dir.string().c_str(), options.days,
-              options.events_per_day);
+  std::printf("  generating %s (%d days x %d events/day, %d region(s), %d s windows) ...\n",
+              dir.string().c_str(), options.days, options.events_per_day, options.regions, options.window_seconds);
   std::fflush(stdout);
   ADXM_RETURN_IF_ERROR(RemoveAll(dir));
   options.out = dir;

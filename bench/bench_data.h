@@ -33,6 +33,12 @@ GenerateOptions BulkBucketOptions(unsigned long long events);
 /// per file).
 GenerateOptions SmallFilesBucketOptions();
 
+/// Return generator options for a matrix bucket of about `events` qualifying events over `days`
+/// days in `regions` regions with about `records_per_object` records per log object (the delivery
+/// window chosen to fit), thousands of distinct objects and source IPs. Where a day-long window
+/// per region cannot hold that many records, the events grow until it can.
+GenerateOptions MatrixBucketOptions(unsigned long long events, int days, int regions, int records_per_object);
+
 /// Return the bucket generated at `dir` with `options` (`options.out` is ignored), generating it
 /// first unless `dir` holds one made with the same options.
 Result<Bucket> EnsureBucket(const std::filesystem::path& dir, GenerateOptions options);

@@ -5,7 +5,8 @@
 // nothing here asserts on time. Inputs are generated once and cached in --work.
 //
 // Usage: adxm_bench [--events 200000[,2000000]] [--runs 3] [--query-runs 5] [--work DIR]
-//                   [--only ingest,smallfiles,queries,reports]
+//                   [--matrix-events 100000] [--matrix-runs N]
+//                   [--only ingest,matrix,smallfiles,queries,reports]
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
@@ -30,6 +31,8 @@ struct BenchArgs {
   int runs = 3;                                       // Runs per ingest measurement.
   int query_runs = 5;                                 // Runs per query measurement.
   std::string work;                                   // Work dir; default <build>/bench-work.
+  unsigned long long matrix_events = 100000;          // Qualifying events per matrix cell.
+  int matrix_runs = 0;                                // Runs per matrix measurement; 0 = runs.
   std::vector<std::string> only;                      // Sections to run; empty = all.
 };
 
@@ -68,11 +71,16 @@ Status RunBench(const BenchArgs& args) {
       sizes.push_back(figures);
     }
     PrintIngestScaling(sizes);
+    IngestFigures long_bucket;
+    int long_days = LongBucketDays(args.events.front(), args.events.back());
     if (sizes.size() >= 2) {
-      ADXM_ASSIGN_OR_RETURN(IngestFigures long_bucket,
-                            RunLongBucketBench(context, args.events.front(), args.events.back()));
-      PrintLongBucketScaling(sizes.front(), long_bucket, LongBucketDays(args.events.front(), args.events.back()));
+      ADXM_ASSIGN_OR_RETURN(long_bucket, RunLongBucketBench(context, args.events.front(), args.events.back()));
+      PrintLongBucketScaling(sizes.front(), long_bucket, long_days);
     }
+    PrintRssVerdicts(sizes, long_bucket, long_days);
+  }
+  if (wanted("matrix")) {
+    ADXM_RETURN_IF_ERROR(RunMatrixBench(context, args.matrix_events, args.matrix_runs > 0 ? args.matrix_runs : args.runs));
   }
   if (wanted("smallfiles")) ADXM_RETURN_IF_ERROR(RunSmallFilesBench(context));
   if (wanted("queries")) ADXM_RETURN_IF_ERROR(RunQueryBench(context));
@@ -93,9 +101,13 @@ int main(int argc, char** argv) {
   app.add_option("--runs", args.runs, "Runs per ingest measurement (median reported)")->check(CLI::Range(1, 100));
   app.add_option("--query-runs", args.query_runs, "Runs per query measurement")->check(CLI::Range(1, 1000));
   app.add_option("--work", args.work, "Work directory for cached inputs and outputs (default: <build>/bench-work)");
-  app.add_option("--only", args.only, "Sections to run: ingest, smallfiles, queries, reports")
+  app.add_option("--matrix-events", args.matrix_events, "Qualifying events per cell of the ingest matrix")
+      ->check(CLI::Range(1000ull, 10'000'000ull));
+  app.add_option("--matrix-runs", args.matrix_runs, "Runs per matrix measurement (default: --runs)")
+      ->check(CLI::Range(1, 100));
+  app.add_option("--only", args.only, "Sections to run: ingest, matrix, smallfiles, queries, reports")
       ->delimiter(',')
-      ->check(CLI::IsMember({"ingest", "smallfiles", "queries", "reports"}));
+      ->check(CLI::IsMember({"ingest", "matrix", "smallfiles", "queries", "reports"}));
   CLI11_PARSE(app, argc, argv);
   // Tables appear as each section finishes, even when piped through tee.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);

@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <thread>
 
+#include <simdjson.h>
 
 namespace adxm {
 namespace {
@@ -30,6 +33,17 @@ std::string CommandLine(const std::vector<std::string>& argv) {
   auto run = RunProcess(argv, "/dev/null");
   if (!run.ok() || run->exit_code != 0) return "unknown";
   return run->out.substr(0, run->out.find('\n'));
+}
+
+// Return the widest SIMD level the CPU offers of those the JSON parser uses, from /proc/cpuinfo's flags.
+std::string SimdLevel() {
+  std::istringstream flags(" " + ProcField("/proc/cpuinfo", "flags") + " ");
+  std::set<std::string> have;
+  for (std::string flag; flags >> flag;) have.insert(flag);
+  if (have.count("avx512f") && have.count("avx512bw") && have.count("avx512vl")) return "AVX-512";
+  if (have.count("avx2")) return "AVX2";
+  if (have.count("sse4_2")) return "SSE4.2";
+  return "no SSE4.2";
 }
 
 bool IsNumber(const std::string& cell) {
@@ -122,6 +136,9 @@ void PrintMachine() {
               ProcField("/proc/cpuinfo", "model name").c_str(), std::thread::hardware_concurrency(),
               static_cast<double>(pages) * static_cast<double>(page_size) / 1e9, commit.c_str(),
               dirty.empty() || dirty == "unknown" ? "" : " + uncommitted changes", LoadAverage().c_str());
+  // libsimdjson picks its kernel for the running CPU; ingest and the floor get the same one.
+  std::printf("cpu: %s; SIMD %s; simdjson kernel %s\n", ProcField("/proc/cpuinfo", "model name").c_str(),
+              SimdLevel().c_str(), std::string(simdjson::get_active_implementation()->name()).c_str());
 }
 
 }  // namespace adxm

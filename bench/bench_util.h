@@ -80,7 +80,8 @@ std::string Verdict(double value, double target, bool at_least, std::string_view
 std::string LoadAverage();
 /// Print a section title with the current load average.
 void PrintSection(const std::string& title);
-/// Print the machine and build this run measures: CPU, cores, RAM, commit, load.
+/// Print the machine and build this run measures: CPU, cores, RAM, commit, load; the CPU's SIMD
+/// level and the simdjson kernel in use.
 void PrintMachine();
 
 }  // namespace adxm

@@ -2,89 +2,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/file_util.h"
 #include "bench/bench_data.h"
+#include "bench/contenders.h"
 #include "bench/sections.h"
 
 namespace adxm {
 namespace {
-
-namespace fs = std::filesystem;
-
-enum class Kind { kIngest, kBaseline, kFloor };
-
-/// One measured program configuration.
-struct Contender {
-  Kind kind;
-  int threads;
-  std::vector<std::string> argv;
-  fs::path out;                   // Output removed before each run (empty: writes nothing).
-  Samples samples;
-  unsigned long long rows = 0;    // Rows reported by the last run.
-};
-
-std::string KindName(Kind kind) {
-  switch (kind) {
-    case Kind::kIngest: return "adxmetrics ingest";
-    case Kind::kBaseline: return "DuckDB SQL baseline";
-    case Kind::kFloor: return "floor (extract only)";
-  }
-  return "";
-}
-
-/// Return the rows a run reports: ingest's "N rows written", the others' `rows=N`.
-unsigned long long RowsOf(Kind kind, const std::string& out) {
-  if (kind != Kind::kIngest) return static_cast<unsigned long long>(NumberOf(ParseKeyValues(out), "rows"));
-  size_t pos = out.find("dataset:");
-  unsigned long long rows = 0;
-  if (pos != std::string::npos) std::sscanf(out.c_str() + pos, "dataset: %llu", &rows);
-  return rows;
-}
-
-std::vector<Contender> MakeContenders(const BenchContext& context, const Bucket& bucket) {
-  std::vector<Contender> contenders;
-  fs::path scratch = context.work / "out";
-  for (int threads : {1, 2}) {
-    std::string t = std::to_string(threads);
-    contenders.push_back({Kind::kIngest, threads,
-                          {context.adxmetrics.string(), "ingest", "--source", bucket.root.string(), "--warehouse",
-                           (scratch / "warehouse").string(), "--threads", t},
-                          scratch / "warehouse", {}, 0});
-    contenders.push_back({Kind::kBaseline, threads,
-                          {context.Program("adxm_bench_baseline").string(), "--source", bucket.root.string(),
-                           "--out", (scratch / "baseline").string(), "--threads", t},
-                          scratch / "baseline", {}, 0});
-    contenders.push_back({Kind::kFloor, threads,
-                          {context.Program("adxm_bench_floor").string(), "--source", bucket.root.string(),
-                           "--threads", t},
-                          {}, {}, 0});
-  }
-  return contenders;
-}
-
-/// Run every contender `runs` times, round-robin so machine noise spreads evenly.
-Status MeasureAll(const BenchContext& context, std::vector<Contender>* contenders) {
-  for (int run = 0; run < context.runs; ++run) {
-    for (Contender& contender : *contenders) {
-      if (!contender.out.empty()) ADXM_RETURN_IF_ERROR(RemoveAll(contender.out));
-      ADXM_ASSIGN_OR_RETURN(ProcessResult result, RunChecked(contender.argv, context.stderr_log()));
-      contender.samples.Add(result);
-      contender.rows = RowsOf(contender.kind, result.out);
-    }
-    std::printf("  run %d of %d done\n", run + 1, context.runs);
-    std::fflush(stdout);
-  }
-  return Status::OK();
-}
-
-const Contender& Find(const std::vector<Contender>& contenders, Kind kind, int threads) {
-  for (const Contender& contender : contenders) {
-    if (contender.kind == kind && contender.threads == threads) return contender;
-  }
-  return contenders.front();
-}
 
 void PrintTimes(const std::vector<Contender>& contenders, const Bucket& bucket) {
   double events = static_cast<double>(bucket.summary.qualifying_events);
@@ -173,8 +100,8 @@ Result<IngestFigures> RunIngestBench(const BenchContext& context, unsigned long 
               Thousands(summary.files).c_str(), Thousands(summary.qualifying_events).c_str(),
               Thousands(summary.noise_events + summary.duplicate_deliveries).c_str(), summary.json_bytes / 1e6,
               summary.gz_bytes / 1e6, context.runs);
-  std::vector<Contender> contenders = MakeContenders(context, bucket);
-  ADXM_RETURN_IF_ERROR(MeasureAll(context, &contenders));
+  std::vector<Contender> contenders = MakeContenders(context, bucket, {Kind::kIngest, Kind::kBaseline, Kind::kFloor});
+  ADXM_RETURN_IF_ERROR(MeasureAll(context, context.runs, &contenders));
   PrintTimes(contenders, bucket);
   PrintRatios(contenders);
   PrintRowCheck(contenders, bucket);
@@ -206,11 +133,8 @@ Result<IngestFigures> RunLongBucketBench(const BenchContext& context, unsigned l
   std::printf("  bucket: %s log objects, %s qualifying events, %.1f MB JSON; median of %d runs\n",
               Thousands(summary.files).c_str(), Thousands(summary.qualifying_events).c_str(),
               summary.json_bytes / 1e6, context.runs);
-  std::vector<Contender> contenders;
-  for (const Contender& contender : MakeContenders(context, bucket)) {
-    if (contender.kind == Kind::kIngest) contenders.push_back(contender);
-  }
-  ADXM_RETURN_IF_ERROR(MeasureAll(context, &contenders));
+  std::vector<Contender> contenders = MakeContenders(context, bucket, {Kind::kIngest});
+  ADXM_RETURN_IF_ERROR(MeasureAll(context, context.runs, &contenders));
   IngestFigures figures;
   figures.events = summary.qualifying_events;
   Table table({"program", "threads", "median s", "min s", "CPU s", "events/s", "peak RSS MB", "rows"});
@@ -237,6 +161,18 @@ void PrintLongBucketScaling(const IngestFigures& base, const IngestFigures& long
                 base.rss_mb[threads - 1], long_bucket.rss_mb[threads - 1],
                 long_bucket.rss_mb[threads - 1] / base.rss_mb[threads - 1],
                 static_cast<double>(long_bucket.events) / static_cast<double>(base.events));
+  }
+}
+
+void PrintRssVerdicts(const std::vector<IngestFigures>& sizes, const IngestFigures& long_bucket, int days) {
+  PrintSection("Ingest memory at 2 threads (target: peak RSS <= 128 MB at every size and period)");
+  std::vector<std::pair<std::string, const IngestFigures*>> runs;
+  for (const IngestFigures& size : sizes) runs.push_back({Thousands(size.events) + " events, 3 days", &size});
+  if (long_bucket.events > 0) {
+    runs.push_back({Thousands(long_bucket.events) + " events, " + std::to_string(days) + " days", &long_bucket});
+  }
+  for (const auto& [label, figures] : runs) {
+    std::printf("  %-36s %s\n", (label + ":").c_str(), Verdict(figures->rss_mb[1], 128, false, " MB").c_str());
   }
 }
 

@@ -37,6 +37,15 @@ int LongBucketDays(unsigned long long base_events, unsigned long long events);
 /// Compare the long bucket's peak RSS with the base bucket's.
 void PrintLongBucketScaling(const IngestFigures& base, const IngestFigures& long_bucket, int days);
 
+/// The ingest matrix: ingest vs the floor vs the full and sample-columns DuckDB baselines, 1 and 2
+/// threads, on buckets of ~`events` qualifying events across object sizes, days and regions; `runs`
+/// runs per measurement.
+Status RunMatrixBench(const BenchContext& context, unsigned long long events, int runs);
+
+/// Print whether ingest's peak RSS at 2 threads stays within 128 MB across `sizes` and, when given
+/// (events > 0), the long bucket of `days` days.
+void PrintRssVerdicts(const std::vector<IngestFigures>& sizes, const IngestFigures& long_bucket, int days);
+
 /// Ingest of ~20,000 small objects, a no-op rerun, and manifest lookups at 20k vs 200k objects.
 Status RunSmallFilesBench(const BenchContext& context);
 

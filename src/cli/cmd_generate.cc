@@ -19,6 +19,17 @@ std::function<int()> SetupGenerate(CLI::App* app) {
       ->check(CLI::Range(1, 100000000));
   app->add_option("--subscribers", options->subscribers, "Number of subscriber accounts")
       ->check(CLI::Range(1, 100000));
+  app->add_option("--regions", options->regions, "Regions with data (1-3); with 1 everything is in us-east-1")
+      ->check(CLI::Range(1, 3));
+  app->add_option("--window-seconds", options->window_seconds,
+                  "Seconds of events per log file and region (divides 86400; larger makes bigger objects)")
+      ->check(CLI::Range(1, 86400));
+  app->add_option("--objects-per-data-set", options->objects_per_data_set,
+                  "Extra objects per data set beside its ~100 (thousands of distinct keys)")
+      ->check(CLI::Range(0, 1000000));
+  app->add_option("--ips-per-subscriber", options->ips_per_subscriber,
+                  "Source IPs per subscriber (0: 1-3 stable ones; N: a fleet of N)")
+      ->check(CLI::Range(0, 100000));
   return [options, out]() -> int {
     options->out = *out;
     auto summary = Generate(*options);

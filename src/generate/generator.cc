@@ -37,6 +37,14 @@ Status Validate(const GenerateOptions& options, int64_t* first_day) {
   ADXM_RETURN_IF_ERROR(CheckRange("events per day", options.events_per_day, 1, 10'000'000));
   ADXM_RETURN_IF_ERROR(CheckRange("subscribers", options.subscribers, 1, 100'000));
   ADXM_RETURN_IF_ERROR(CheckRange("threads", options.threads, 1, 64));
+  ADXM_RETURN_IF_ERROR(CheckRange("regions", options.regions, 1, kMaxRegions));
+  ADXM_RETURN_IF_ERROR(CheckRange("window seconds", options.window_seconds, 1, kSecondsPerDay));
+  if (kSecondsPerDay % options.window_seconds != 0) {
+    return Status::InvalidArgument(fmt::format(
+        "generate: window seconds must divide a day (86400 s), got {}", options.window_seconds));
+  }
+  ADXM_RETURN_IF_ERROR(CheckRange("objects per data set", options.objects_per_data_set, 0, 1'000'000));
+  ADXM_RETURN_IF_ERROR(CheckRange("IPs per subscriber", options.ips_per_subscriber, 0, 100'000));
   if (ToCivil((*first_day + options.days) * kSecondsPerDay).year > 9999) {
     return Status::InvalidArgument("generate: the period must end before year 10000");
   }
@@ -74,7 +82,7 @@ struct Run {
 
 /// Generate and deliver days until none are left; each day is independent of the others.
 void Worker(Run* run) {
-  LogWriter logs(run->world, run->options.out, run->options.seed);
+  LogWriter logs(run->world, run->options.out, run->options.seed, run->options.window_seconds);
   std::vector<Event> events;
   for (int day = run->next_day++; day < run->options.days && !run->failed; day = run->next_day++) {
     int64_t day_start = (run->first_day + day) * kSecondsPerDay;
@@ -94,7 +102,7 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
   int64_t first_day = 0;
   ADXM_RETURN_IF_ERROR(Validate(options, &first_day));
   ADXM_RETURN_IF_ERROR(CreateDirs(options.out));
-  World world = BuildWorld(options.seed, options.subscribers, options.days);
+  World world = BuildWorld(options);
   EventModel model(world, options.seed, options.events_per_day);
   GroundTruth truth(world);
   Run run(options, first_day, world, model, &truth);

@@ -29,6 +29,14 @@ struct GenerateOptions {
   int events_per_day = 3000;         // Qualifying (ADX) events per day (±2%), before noise and
                                      // duplicates; a subscriber's bulk-download day adds more.
   int subscribers = 12;              // Subscriber accounts, 1..100000.
+  int regions = 3;                   // Regions with data, 1..3 (us-east-1, us-west-2, eu-west-1):
+                                     // a data set of a region left out lives in the last one kept.
+  int window_seconds = 300;          // Delivery window of a log file per region, 1..86400, dividing
+                                     // a day: larger windows make fewer, larger log objects.
+  int objects_per_data_set = 0;      // Extra objects per ADX data set, 0..1000000, beside its
+                                     // ~100 dated parts and reference files (thousands of keys).
+  int ips_per_subscriber = 0;        // 0: each subscriber calls from 1-3 stable IPs; N (1..100000):
+                                     // from a fleet of N addresses, each call from any of them.
   int threads = 2;  // Days generated in parallel, 1..64; output does not depend on it.
 };
 

@@ -64,6 +64,16 @@ std::string GroundTruth::ToJson(const GenerateOptions& options, const DeliverySt
                      {"days", options.days},
                      {"events_per_day", options.events_per_day},
                      {"subscribers", options.subscribers}};
+  // Layout knobs appear only when set, so a default bucket's ground truth reads as it always has.
+  const GenerateOptions defaults;
+  if (options.regions != defaults.regions) root["options"]["regions"] = options.regions;
+  if (options.window_seconds != defaults.window_seconds) root["options"]["window_seconds"] = options.window_seconds;
+  if (options.objects_per_data_set != defaults.objects_per_data_set) {
+    root["options"]["objects_per_data_set"] = options.objects_per_data_set;
+  }
+  if (options.ips_per_subscriber != defaults.ips_per_subscriber) {
+    root["options"]["ips_per_subscriber"] = options.ips_per_subscriber;
+  }
   root["provider_account"] = world_.provider_account;
   Json months = Json::array();
   for (const auto& [year_month, month] : months_) {

@@ -27,13 +27,15 @@ void DeliveryStats::Add(const DeliveryStats& other) {
   digest_files += other.digest_files;
 }
 
-LogWriter::LogWriter(const World& world, std::filesystem::path out, uint64_t seed)
+LogWriter::LogWriter(const World& world, std::filesystem::path out, uint64_t seed, int window_seconds)
     : world_(world),
       out_(std::move(out)),
       seed_(seed),
+      window_seconds_(window_seconds),
+      windows_per_day_(static_cast<int>(kSecondsPerDay / window_seconds)),
       records_(world),
       gzip_(kGzipLevel),
-      windows_(world.regions.size() * kWindowsPerDay) {}
+      windows_(world.regions.size() * static_cast<size_t>(windows_per_day_)) {}
 
 Status LogWriter::WriteDay(int day_index, int64_t day_start, std::span<const Event> events,
                            DayDelivery* result) {
@@ -42,15 +44,15 @@ Status LogWriter::WriteDay(int day_index, int64_t day_start, std::span<const Eve
   for (std::vector<uint32_t>& window : windows_) window.clear();
   for (uint32_t idx = 0; idx < events.size(); ++idx) {
     const Event& event = events[idx];
-    int64_t window = (event.time - day_start) / kWindowSeconds;
-    windows_[event.region * kWindowsPerDay + window].push_back(idx);
+    int64_t window = (event.time - day_start) / window_seconds_;
+    windows_[event.region * windows_per_day_ + window].push_back(idx);
   }
   PlanDuplicates(rng, day_start, events, result);
   for (size_t region = 0; region < world_.regions.size(); ++region) {
-    for (int window = 0; window < kWindowsPerDay; ++window) {
-      std::vector<uint32_t>& records = windows_[region * kWindowsPerDay + window];
+    for (int window = 0; window < windows_per_day_; ++window) {
+      std::vector<uint32_t>& records = windows_[region * windows_per_day_ + window];
       if (records.empty()) continue;
-      int64_t window_end = day_start + int64_t{window + 1} * kWindowSeconds;
+      int64_t window_end = day_start + int64_t{window + 1} * window_seconds_;
       ADXM_RETURN_IF_ERROR(
           DeliverFile(rng, static_cast<int>(region), window_end, events, &records, result));
     }
@@ -66,10 +68,10 @@ void LogWriter::PlanDuplicates(Rng& rng, int64_t day_start, std::span<const Even
     // Each day's first event is always delivered twice, so that every bucket has duplicates.
     if (!rng.Chance(kDuplicateShare) && idx != 0) continue;
     const Event& event = events[idx];
-    int base = event.region * kWindowsPerDay;
-    int own = static_cast<int>((event.time - day_start) / kWindowSeconds);
+    int base = event.region * windows_per_day_;
+    int own = static_cast<int>((event.time - day_start) / window_seconds_);
     int target = -1;
-    for (int window = own + 1; window < kWindowsPerDay && target < 0; ++window) {
+    for (int window = own + 1; window < windows_per_day_ && target < 0; ++window) {
       if (!windows_[base + window].empty()) target = window;
     }
     for (int window = own - 1; window >= 0 && target < 0; --window) {

@@ -1,11 +1,11 @@
 // LogWriter: delivers a day's events the way CloudTrail does — one gzip'd `{"Records":[...]}`
-// file per region per 5-minute window, named and foldered by delivery time (window end plus a
+// file per region per delivery window (5 minutes unless asked otherwise), named and foldered by delivery time (window end plus a
 // few minutes, so late-evening events land in the next day's folder), records shuffled; a few
 // whole files delivered 1-3 days late; a few records delivered a second time in another file.
 //
 // Thread-safety: not thread-safe; use one LogWriter per thread (days are independent).
 // Example:
-//   LogWriter logs(world, options.out, options.seed);
+//   LogWriter logs(world, options.out, options.seed, options.window_seconds);
 //   DayDelivery delivery;
 //   ADXM_RETURN_IF_ERROR(logs.WriteDay(day_index, day_start, events, &delivery));
 #pragma once
@@ -55,17 +55,15 @@ struct DayDelivery {
 /// Writes log files under `out`; one LogWriter per thread, each day's output independent.
 class LogWriter {
  public:
-  /// Write logs of `world` under `out`; delivery randomness derives from `seed`.
-  LogWriter(const World& world, std::filesystem::path out, uint64_t seed);
+  /// Write logs of `world` under `out`, one file per region per `window_seconds` (which divides a
+  /// day) with events; delivery randomness derives from `seed`.
+  LogWriter(const World& world, std::filesystem::path out, uint64_t seed, int window_seconds);
 
   /// Deliver `events`, all of the day `day_index` starting at `day_start` (Unix seconds).
   Status WriteDay(int day_index, int64_t day_start, std::span<const Event> events,
                   DayDelivery* result);
 
  private:
-  static constexpr int kWindowSeconds = 300;
-  static constexpr int kWindowsPerDay = 86400 / kWindowSeconds;
-
   void PlanDuplicates(Rng& rng, int64_t day_start, std::span<const Event> events,
                       DayDelivery* result);
   Status DeliverFile(Rng& rng, int region, int64_t window_end, std::span<const Event> events,
@@ -75,9 +73,11 @@ class LogWriter {
   const World& world_;
   std::filesystem::path out_;
   uint64_t seed_;
+  int window_seconds_;                          // Delivery window of one file.
+  int windows_per_day_;                         // 86400 / window_seconds_.
   RecordWriter records_;
   GzipFileWriter gzip_;
-  std::vector<std::vector<uint32_t>> windows_;  // [region * kWindowsPerDay + window] → events.
+  std::vector<std::vector<uint32_t>> windows_;  // [region * windows_per_day_ + window] → events.
   std::string json_;                            // Reused file content.
   bool day_zero_ = false;                       // Writing day 0 (which always has a late file).
 };

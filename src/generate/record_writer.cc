@@ -88,7 +88,9 @@ std::string SourceIp(Context& ctx) {
   if (event.anonymous) return RandomPublicIp(ctx.rng);
   if (event.subscriber >= 0) {
     const Subscriber& subscriber = ctx.world.subscribers[event.subscriber];
-    return subscriber.ips[(event.variant / 3) % subscriber.ips.size()];
+    // A few stable IPs follow the event's variant; a fleet spreads calls over every address.
+    uint64_t pick = subscriber.ips.size() <= kMaxStableIps ? event.variant / 3 : event.id_seed >> 32;
+    return subscriber.ips[pick % subscriber.ips.size()];
   }
   return RoleOf(ctx).ip;
 }

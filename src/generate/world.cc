@@ -7,6 +7,7 @@
 #include <span>
 
 #include "generate/random.h"
+#include "generate/time_text.h"
 
 namespace adxm {
 namespace {
@@ -115,18 +116,34 @@ void AddObjects(Rng& rng, std::string_view prefix, bool odd_keys, AccessPoint* a
   }
 }
 
-std::vector<AccessPoint> BuildAccessPoints(Rng& rng, const std::vector<RegionInfo>& regions) {
+/// Add `count` objects of past years under `prefix`/history/, four parts a day going back from the
+/// end of 2022, from their own random stream.
+void AddHistory(uint64_t seed, size_t ap_index, std::string_view prefix, int count, AccessPoint* ap) {
+  Rng rng(DeriveSeed(seed, "history", ap_index));
+  constexpr int kPartsPerDay = 4;
+  constexpr int64_t kLastDay = 19357;  // 2022-12-31, days since the epoch.
+  for (int idx = 0; idx < count; ++idx) {
+    CivilTime date = ToCivil((kLastDay - idx / kPartsPerDay) * kSecondsPerDay);
+    ap->objects.push_back({fmt::format("{}/history/{:04}/{:02}/{:02}/part-{:05}.parquet", prefix, date.year,
+                                       date.month, date.day, idx % kPartsPerDay),
+                           ObjectSize(rng, 20, 27)});
+  }
+}
+
+std::vector<AccessPoint> BuildAccessPoints(Rng& rng, const GenerateOptions& options,
+                                           const std::vector<RegionInfo>& regions) {
   std::vector<AccessPoint> out;
   for (const DataSetSpec& spec : kDataSets) {
     AccessPoint ap;
     ap.adx = !spec.owner.empty();
     ap.account = ap.adx ? std::string(spec.owner) : std::string(kProviderAccount);
     ap.name = ap.adx ? "adx-" + rng.Chars(12, kLowerAlnum) : std::string(spec.ap_name);
-    ap.region = spec.region;
-    ap.bucket = fmt::format("acme-data-{}", regions[spec.region].name);
+    ap.region = std::min(spec.region, static_cast<int>(regions.size()) - 1);
+    ap.bucket = fmt::format("acme-data-{}", regions[ap.region].name);
     ap.dataset = std::string(spec.prefix);
     if (ap.adx) {
       AddObjects(rng, spec.prefix, out.empty(), &ap);
+      AddHistory(options.seed, out.size(), spec.prefix, options.objects_per_data_set, &ap);
     } else {  // The provider's own access point fronts the first data set's objects.
       ap.objects = out.front().objects;
       ap.prefixes = out.front().prefixes;
@@ -181,6 +198,14 @@ Subscriber NewSubscriber(Rng& rng, int rank, const std::vector<int>& adx_aps,
   sub.weight = 1200 / (rank + 1) + static_cast<int>(rng.Uniform(40));  // Zipf-like: heavy few.
   sub.requester_pays = !rng.Chance(0.1);
   return sub;
+}
+
+/// Return a fleet of `count` addresses (private ones behind a VPC endpoint), from its own stream.
+std::vector<std::string> IpFleet(uint64_t seed, int rank, bool private_ips, int count) {
+  Rng rng(DeriveSeed(seed, "fleet", static_cast<uint64_t>(rank)));
+  std::vector<std::string> ips;
+  for (int idx = 0; idx < count; ++idx) ips.push_back(private_ips ? RandomPrivateIp(rng) : RandomPublicIp(rng));
+  return ips;
 }
 
 std::vector<ProviderRole> BuildRoles(Rng& rng) {
@@ -239,8 +264,10 @@ std::string LogRoot(const World& world, int region) {
   return fmt::format("AWSLogs/{}/", world.provider_account);
 }
 
-World BuildWorld(uint64_t seed, int subscribers, int days) {
-  Rng rng(DeriveSeed(seed, "world"));
+World BuildWorld(const GenerateOptions& options) {
+  const int subscribers = options.subscribers;
+  const int days = options.days;
+  Rng rng(DeriveSeed(options.seed, "world"));
   World world;
   world.provider_account = std::string(kProviderAccount);
   world.organization_id = "o-abcdefghij";
@@ -248,7 +275,8 @@ World BuildWorld(uint64_t seed, int subscribers, int days) {
   world.log_bucket = "aws-cloudtrail-logs-111122223333-adx";
   world.vpc_endpoint = "vpce-0" + rng.Chars(16, kLowerHex);
   world.regions = {{"us-east-1", 55, false}, {"us-west-2", 30, false}, {"eu-west-1", 15, true}};
-  world.access_points = BuildAccessPoints(rng, world.regions);
+  world.regions.resize(static_cast<size_t>(std::clamp(options.regions, 1, kMaxRegions)));
+  world.access_points = BuildAccessPoints(rng, options, world.regions);
   world.roles = BuildRoles(rng);
   for (const Agent& agent : kAnonymousAgents) world.anonymous_user_agents.emplace_back(agent.text);
 
@@ -260,6 +288,10 @@ World BuildWorld(uint64_t seed, int subscribers, int days) {
   for (std::string_view account : kAdxServiceAccounts) taken.emplace(account);
   for (int rank = 0; rank < subscribers; ++rank) {
     world.subscribers.push_back(NewSubscriber(rng, rank, adx_aps, &taken));
+    if (options.ips_per_subscriber > 0) {
+      Subscriber& sub = world.subscribers.back();
+      sub.ips = IpFleet(options.seed, rank, !sub.vpc_endpoint.empty(), options.ips_per_subscriber);
+    }
   }
   // A heavy user who stops halfway (churn risk) and a light one who suddenly pulls everything.
   std::vector<Subscriber>& cast = world.subscribers;

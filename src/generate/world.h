@@ -4,7 +4,7 @@
 //
 // Thread-safety: built once, then read-only.
 // Example:
-//   World world = BuildWorld(/*seed=*/42, /*subscribers=*/12, /*days=*/31);
+//   World world = BuildWorld(options);  // GenerateOptions: seed, subscribers, days, regions, ...
 //   const AccessPoint& ap = world.access_points[world.subscribers[0].access_points[0]];
 #pragma once
 
@@ -13,9 +13,16 @@
 #include <string_view>
 #include <vector>
 
+#include "generate/generator.h"
 #include "generate/random.h"
 
 namespace adxm {
+
+/// Regions a world can have data in (us-east-1, us-west-2, eu-west-1).
+inline constexpr int kMaxRegions = 3;
+
+/// Most stable IPs a subscriber has without a fleet (GenerateOptions::ips_per_subscriber).
+inline constexpr size_t kMaxStableIps = 3;
 
 /// The ADX for S3 service accounts that own data set access points (DESIGN.md §2).
 inline constexpr std::string_view kAdxServiceAccounts[] = {
@@ -51,7 +58,7 @@ struct AccessPoint {
 struct Subscriber {
   std::string account;                   // 12-digit AWS account id.
   std::vector<std::string> principals;   // "AROA…:session" as the bucket owner sees them.
-  std::vector<std::string> ips;          // Stable source IPs.
+  std::vector<std::string> ips;          // Source IPs: 1-3 stable ones, or a fleet.
   std::vector<std::string> user_agents;  // Stable clients.
   std::vector<int> access_points;        // Entitled ADX access points (World::access_points).
   std::string vpc_endpoint;              // Requester's VPC endpoint id, "" for internet callers.
@@ -110,11 +117,12 @@ std::string RandomPublicIp(Rng& rng);
 /// Return a random address in 10.0.0.0/8 (callers inside a VPC).
 std::string RandomPrivateIp(Rng& rng);
 
-/// Build the world for `subscribers` subscribers over `days` days, deterministically from `seed`.
-/// Besides heavy and light users it casts, when there are enough subscribers and days: subscribers
+/// Build the world of `options` (seed, subscribers, days, regions, objects per data set, IPs per
+/// subscriber), deterministically from the seed. The knobs beyond seed, subscribers and days take
+/// their own random streams, so a world without them is the same as before they existed. Besides heavy and light users it casts, when there are enough subscribers and days: subscribers
 /// who go quiet (#1 at half the period, #3 at three quarters), bulk downloads (the last subscriber at
 /// two thirds, #4 at five sixths), a subscriber who starts at a third (#5) and a burst of failures (#2
 /// at a quarter).
-World BuildWorld(uint64_t seed, int subscribers, int days);
+World BuildWorld(const GenerateOptions& options);
 
 }  // namespace adxm

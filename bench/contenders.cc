@@ -1,0 +1,88 @@
+#include "bench/contenders.h"
+
+#include <cstdio>
+
+#include "base/file_util.h"
+
+namespace adxm {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Return the rows a run reports: ingest's "N rows written", the others' `rows=N`.
+unsigned long long RowsOf(Kind kind, const std::string& out) {
+  if (kind != Kind::kIngest) return static_cast<unsigned long long>(NumberOf(ParseKeyValues(out), "rows"));
+  size_t pos = out.find("dataset:");
+  unsigned long long rows = 0;
+  if (pos != std::string::npos) std::sscanf(out.c_str() + pos, "dataset: %llu", &rows);
+  return rows;
+}
+
+Contender MakeContender(const BenchContext& context, const Bucket& bucket, Kind kind, int threads) {
+  fs::path scratch = context.work / "out";
+  std::string source = bucket.root.string(), count = std::to_string(threads);
+  switch (kind) {
+    case Kind::kIngest:
+      return {kind, threads,
+              {context.adxmetrics.string(), "ingest", "--source", source, "--warehouse",
+               (scratch / "warehouse").string(), "--threads", count},
+              scratch / "warehouse", {}, 0};
+    case Kind::kBaseline:
+    case Kind::kBaselineSample: {
+      bool sample = kind == Kind::kBaselineSample;
+      fs::path out = scratch / (sample ? "baseline-sample" : "baseline");
+      return {kind, threads,
+              {context.Program("adxm_bench_baseline").string(), "--source", source, "--out", out.string(),
+               "--threads", count, "--columns", sample ? "sample" : "all"},
+              out, {}, 0};
+    }
+    case Kind::kFloor:
+      break;
+  }
+  return {Kind::kFloor, threads,
+          {context.Program("adxm_bench_floor").string(), "--source", source, "--threads", count}, {}, {}, 0};
+}
+
+}  // namespace
+
+std::string KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kIngest: return "adxmetrics ingest";
+    case Kind::kBaseline: return "DuckDB SQL baseline";
+    case Kind::kBaselineSample: return "DuckDB baseline, sample columns";
+    case Kind::kFloor: return "floor (extract only)";
+  }
+  return "";
+}
+
+std::vector<Contender> MakeContenders(const BenchContext& context, const Bucket& bucket,
+                                      const std::vector<Kind>& kinds) {
+  std::vector<Contender> contenders;
+  for (int threads : {1, 2}) {
+    for (Kind kind : kinds) contenders.push_back(MakeContender(context, bucket, kind, threads));
+  }
+  return contenders;
+}
+
+Status MeasureAll(const BenchContext& context, int runs, std::vector<Contender>* contenders) {
+  for (int run = 0; run < runs; ++run) {
+    for (Contender& contender : *contenders) {
+      if (!contender.out.empty()) ADXM_RETURN_IF_ERROR(RemoveAll(contender.out));
+      ADXM_ASSIGN_OR_RETURN(ProcessResult result, RunChecked(contender.argv, context.stderr_log()));
+      contender.samples.Add(result);
+      contender.rows = RowsOf(contender.kind, result.out);
+    }
+    std::printf("  run %d of %d done\n", run + 1, runs);
+    std::fflush(stdout);
+  }
+  return Status::OK();
+}
+
+const Contender& Find(const std::vector<Contender>& contenders, Kind kind, int threads) {
+  for (const Contender& contender : contenders) {
+    if (contender.kind == kind && contender.threads == threads) return contender;
+  }
+  return contenders.front();
+}
+
+}  // namespace adxm
