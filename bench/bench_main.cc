@@ -5,7 +5,7 @@
 // nothing here asserts on time. Inputs are generated once and cached in --work.
 //
 // Usage: adxm_bench [--events 200000[,2000000]] [--runs 3] [--query-runs 5] [--work DIR]
-//                   [--matrix-events 100000] [--matrix-runs N]
+//                   [--matrix-events 50000] [--matrix-runs N]
 //                   [--only ingest,matrix,smallfiles,queries,reports]
 #include <CLI/CLI.hpp>
 
@@ -31,7 +31,7 @@ struct BenchArgs {
   int runs = 3;                                       // Runs per ingest measurement.
   int query_runs = 5;                                 // Runs per query measurement.
   std::string work;                                   // Work dir; default <build>/bench-work.
-  unsigned long long matrix_events = 100000;          // Qualifying events per matrix cell.
+  unsigned long long matrix_events = 50000;           // Qualifying events per matrix cell.
   int matrix_runs = 0;                                // Runs per matrix measurement; 0 = runs.
   std::vector<std::string> only;                      // Sections to run; empty = all.
 };

@@ -172,6 +172,12 @@ Status ParquetFileWriter::CopyRowGroups(const ReadRangeFn& read, std::string_vie
 }
 
 Status ParquetFileWriter::Close() {
+  ADXM_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, Finish());
+  ADXM_RETURN_IF_ERROR(file->Sync().WithContext(path_));
+  return file->Close().WithContext(path_);
+}
+
+Result<std::unique_ptr<WritableFile>> ParquetFileWriter::Finish() {
   if (!file_) return Status::Internal(path_ + ": Close called twice");
   ADXM_RETURN_IF_ERROR(failed_);
   std::string footer = SerializeFileMetaData(row_groups_, options_.created_by);
@@ -182,9 +188,7 @@ Status ParquetFileWriter::Close() {
   footer.append(kMagic);
   ADXM_RETURN_IF_ERROR(Append(footer));
   ADXM_RETURN_IF_ERROR(Flush());
-  std::unique_ptr<WritableFile> file = std::move(file_);
-  ADXM_RETURN_IF_ERROR(file->Sync().WithContext(path_));
-  return file->Close().WithContext(path_);
+  return std::move(file_);
 }
 
 }  // namespace adxm

@@ -74,6 +74,9 @@ class ParquetFileWriter {
 
   /// Write the footer, sync and close the file: it is durable when Close returns.
   Status Close();
+  /// Write the footer and hand back the complete file, not yet synced or closed: callers that
+  /// write several files sync them together (ParallelFor), then close them.
+  Result<std::unique_ptr<WritableFile>> Finish();
 
   /// Rows written so far.
   uint64_t rows_written() const { return rows_written_; }
