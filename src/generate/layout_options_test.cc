@@ -4,13 +4,12 @@
 #include <libdeflate.h>
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "base/file_util.h"
 #include "generate/generator.h"
 #include "test_util.h"
 
@@ -30,11 +29,10 @@ GenerateOptions LayoutOptions(const fs::path& out) {
   return options;
 }
 
+// The file's bytes; empty when it cannot be read (the comparisons then fail).
 std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  Result<std::string> bytes = ReadFile(path);
+  return bytes.ok() ? *std::move(bytes) : std::string();
 }
 
 Json ReadLog(const fs::path& path) {
