@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <system_error>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -24,7 +24,7 @@ Status ParallelFor(size_t count, size_t max_threads, const std::function<Status(
   for (size_t i = 0; i < helpers; ++i) {
     try {
       threads.emplace_back(work);
-    } catch (const std::system_error&) {
+    } catch (const std::exception&) {  // std::system_error, std::bad_alloc.
       break;  // No more threads to be had: the ones running and this one do the rest.
     }
   }

@@ -101,10 +101,9 @@ std::function<int()> SetupIngest(CLI::App* app) {
       ->capture_default_str()
       ->check(CLI::Range(size_t{1} << 20, size_t{1} << 32));
   app->add_option("--inflate", args->options.extract.inflater,
-                  "Gunzip with libdeflate or isal (ISA-L); docs/performance.md compares them")
+                  "Gunzip with libdeflate (default) or isal (Intel ISA-L); docs/performance.md compares them")
       ->transform(CLI::CheckedTransformer(std::map<std::string, Inflater>{{"libdeflate", Inflater::kLibdeflate},
-                                                                          {"isal", Inflater::kIsal}}))
-      ->capture_default_str();
+                                                                          {"isal", Inflater::kIsal}}));
   app->add_option("--commit-objects", args->options.max_objects_per_commit,
                   "Commit after this many objects (default: by buffered size only)");
   app->add_option("--max-files-per-day", args->options.max_files_per_day,

@@ -77,7 +77,6 @@ void GzipDecoder::Deleter::operator()(inflate_state* state) const { delete state
 GzipDecoder::GzipDecoder(size_t padding, size_t max_output, Inflater inflater)
     : padding_(padding),
       max_output_(std::min(max_output, kMaxOutputSize)),
-      inflater_(inflater),
       decompressor_(libdeflate_alloc_decompressor()),
       isal_(inflater == Inflater::kIsal ? new inflate_state : nullptr) {}
 
@@ -99,7 +98,10 @@ Status GzipDecoder::Decode(std::string_view compressed, ByteBuffer* out) {
   // The last member's ISIZE is the whole size for the usual single-member object. It is
   // untrusted, hence the cap; a wrong guess only costs a retry.
   out->Resize(std::min({TrailerSize(compressed), compressed.size() * kMaxExpansion, max_output_}), padding_);
-  if (isal_ != nullptr && DecodeWithIsal(compressed, out)) return Status::OK();
+  if (isal_ != nullptr) {
+    if (DecodeWithIsal(compressed, out)) return Status::OK();
+    ++isal_fallbacks_;
+  }
   size_t in_pos = 0;
   size_t out_pos = 0;
   while (in_pos < compressed.size()) {
@@ -118,6 +120,8 @@ bool GzipDecoder::DecodeWithIsal(std::string_view compressed, ByteBuffer* out) {
   while (in_pos < compressed.size()) {
     std::string_view member = compressed.substr(in_pos);
     if (!HasGzipMagic(member) || member.size() < kMinMemberSize) return false;
+    // Reserved flag bits: libdeflate refuses such a header, ISA-L would skip them.
+    if ((static_cast<uint8_t>(member[3]) & 0xE0) != 0) return false;
     size_t member_start = out_pos;
     for (;;) {  // Until the member decodes whole; each pass starts it again with more room.
       isal_inflate_init(isal_.get());

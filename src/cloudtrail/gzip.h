@@ -5,9 +5,10 @@
 // object a worker thread decodes; the output buffer's capacity is reused too (and never
 // zero-filled), so a warmed-up decoder does not allocate. Multi-member streams (concatenated gzip
 // files) decode to the concatenation. libdeflate is the default (docs/performance.md measures
-// both: ISA-L was ~15% slower on the machines we have); with Inflater::kIsal, ISA-L decodes (its
-// CRC-32 and size checks included) and any failure is decoded again with libdeflate, whose outcome
-// explains it, so both inflaters give the same errors.
+// both: not a clear win either way on the machines we have); with Inflater::kIsal, ISA-L decodes
+// (its CRC-32 and size checks included) and any failure, or a header ISA-L would read more
+// leniently (reserved flag bits), is decoded again with libdeflate, whose outcome explains it, so
+// both inflaters accept the same objects and give the same errors.
 //
 // Thread-safety: none; one GzipDecoder per thread.
 // Example:
@@ -17,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +66,10 @@ class GzipDecoder {
   /// As above, into a string (a copy, for one-off use); its padding is spare capacity only.
   Status Decode(std::string_view compressed, std::string* out);
 
+  /// Objects ISA-L did not decode and libdeflate decoded again (failures, or headers ISA-L would
+  /// read more leniently); 0 with Inflater::kLibdeflate.
+  uint64_t isal_fallbacks() const { return isal_fallbacks_; }
+
  private:
   struct Deleter {
     void operator()(libdeflate_decompressor* decompressor) const;
@@ -84,9 +90,9 @@ class GzipDecoder {
 
   size_t padding_;
   size_t max_output_;
-  Inflater inflater_;
   std::unique_ptr<libdeflate_decompressor, Deleter> decompressor_;
   std::unique_ptr<inflate_state, Deleter> isal_;  // Only with Inflater::kIsal.
+  uint64_t isal_fallbacks_ = 0;
 };
 
 /// Replace `*out` with the decompressed bytes of `compressed`, leaving `padding` spare capacity.

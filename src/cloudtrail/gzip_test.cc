@@ -63,6 +63,7 @@ TEST_P(GzipTest, DecodesConcatenatedMembersToTheirConcatenation) {
   // The trailer's size is the last member's, far below the total: the decoder must grow.
   ASSERT_TRUE(decoder.Decode(Gzip(first) + Gzip(second) + Gzip(""), &out).ok());
   EXPECT_EQ(out, first + second);
+  EXPECT_EQ(decoder.isal_fallbacks(), 0u);  // ISA-L (when chosen) decoded it itself.
   EXPECT_GE(out.capacity(), out.size() + 64);
 }
 
@@ -166,8 +167,10 @@ TEST_P(GzipTest, DecodesWhateverTheSizeGuess) {
     std::string first_only = Gzip(text);
     uint32_t size = static_cast<uint32_t>(static_cast<int64_t>(text.size()) + delta);
     std::string out;
-    ASSERT_TRUE(Gunzip(gz, &out, 0, GetParam()).ok()) << delta;
+    GzipDecoder decoder(0, GzipDecoder::kMaxOutputSize, GetParam());
+    ASSERT_TRUE(decoder.Decode(gz, &out).ok()) << delta;
     EXPECT_EQ(out, text + "x");
+    EXPECT_EQ(decoder.isal_fallbacks(), 0u) << delta;
     // A single member whose ISIZE lies is refused, whatever the lie.
     std::memcpy(first_only.data() + first_only.size() - 4, &size, 4);
     Status status = Gunzip(first_only, &out, 0, GetParam());
@@ -178,6 +181,34 @@ TEST_P(GzipTest, DecodesWhateverTheSizeGuess) {
       EXPECT_EQ(status.message(), "corrupt gzip data: the trailer's size field (ISIZE) disagrees with the data") << delta;
     }
   }
+}
+
+// A header with a reserved flag bit set is refused by both (ISA-L alone would skip the bits).
+TEST_P(GzipTest, RefusesReservedHeaderFlagsWithEitherInflater) {
+  std::string text = LogLikeText(2000);
+  std::string out;
+  for (int bit : {0x20, 0x40, 0x80}) {
+    std::string gz = Gzip(text);
+    gz[3] = static_cast<char>(gz[3] | bit);
+    Status status = Gunzip(gz, &out, 0, GetParam());
+    EXPECT_FALSE(status.ok()) << bit;
+    EXPECT_EQ(status.message(), Gunzip(gz, &out, 0, Inflater::kLibdeflate).message()) << bit;
+  }
+}
+
+TEST(InflaterTest, IsalDecodesWhatItCanAndHandsTheRestToLibdeflate) {
+  GzipDecoder decoder(64, GzipDecoder::kMaxOutputSize, Inflater::kIsal);
+  std::string out;
+  std::string text = LogLikeText(100000);
+  ASSERT_TRUE(decoder.Decode(Gzip(text), &out).ok());
+  EXPECT_EQ(out, text);
+  EXPECT_EQ(decoder.isal_fallbacks(), 0u);
+  std::string cut = Gzip(text).substr(0, 1000);
+  EXPECT_EQ(decoder.Decode(cut, &out).message(), "truncated gzip stream");
+  EXPECT_EQ(decoder.isal_fallbacks(), 1u);
+  GzipDecoder plain(64);
+  ASSERT_TRUE(plain.Decode(Gzip(text), &out).ok());
+  EXPECT_EQ(plain.isal_fallbacks(), 0u);
 }
 
 TEST(InflaterTest, NamesRoundTrip) {

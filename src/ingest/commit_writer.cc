@@ -1,5 +1,7 @@
 #include "ingest/commit_writer.h"
 
+#include <algorithm>
+
 #include "base/out_of_memory.h"
 #include "base/parallel.h"
 #include "parquet/parquet_file_writer.h"
@@ -9,7 +11,7 @@ namespace adxm {
 
 namespace {
 
-// fsyncs of one commit in flight at once.
+// Data files of a commit written, then fsynced together, at a time.
 constexpr size_t kSyncThreads = 16;
 
 }  // namespace
@@ -70,26 +72,32 @@ Status CommitWriter::Run(CommitJob& job) {
   CommitRecord record;
   record.txn = warehouse_->manifest().next_txn();
   std::vector<std::pair<std::string, std::vector<RowGroupInfo>>> written;
-  std::vector<std::unique_ptr<WritableFile>> outputs;
   uint64_t rows_written = 0;
-  for (const auto& [day, rows] : job.days) {
-    std::string relative = WarehouseLayout::DataFileName(PartitionDir(day), record.txn);
-    ADXM_ASSIGN_OR_RETURN(auto file, warehouse_->NewDataFile(relative));
-    ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(std::move(file), relative));
-    ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows));
-    ADXM_ASSIGN_OR_RETURN(auto finished, writer->Finish());
-    outputs.push_back(std::move(finished));
-    written.emplace_back(relative, writer->row_groups());
-    rows_written += rows.size();
-    record.added_files.push_back(relative);
-  }
-  // One file per day: a commit spanning a month of late logs writes 30. Their fsyncs go
-  // together (one journal commit, not 30 in a row); all are durable before the commit point.
-  ADXM_RETURN_IF_ERROR(ParallelFor(outputs.size(), kSyncThreads, [&](size_t index) {
-    return outputs[index]->Sync().WithContext(record.added_files[index]);
-  }));
-  for (size_t index = 0; index < outputs.size(); ++index) {
-    ADXM_RETURN_IF_ERROR(outputs[index]->Close().WithContext(record.added_files[index]));
+  // One file per day: a commit spanning a month of late logs writes 30, a first backfill of a
+  // sparse trail thousands. They are written a group at a time; a group's fsyncs go together (one
+  // journal commit, not one per file), then its files are closed, so open files stay bounded.
+  // All are durable before the commit point.
+  for (size_t begin = 0; begin < job.days.size(); begin += kSyncThreads) {
+    size_t end = std::min(job.days.size(), begin + kSyncThreads);
+    std::vector<std::unique_ptr<WritableFile>> outputs;
+    for (size_t index = begin; index < end; ++index) {
+      const auto& [day, rows] = job.days[index];
+      std::string relative = WarehouseLayout::DataFileName(PartitionDir(day), record.txn);
+      ADXM_ASSIGN_OR_RETURN(auto file, warehouse_->NewDataFile(relative));
+      ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(std::move(file), relative));
+      ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows));
+      ADXM_ASSIGN_OR_RETURN(auto finished, writer->Finish());
+      outputs.push_back(std::move(finished));
+      written.emplace_back(relative, writer->row_groups());
+      rows_written += rows.size();
+      record.added_files.push_back(relative);
+    }
+    ADXM_RETURN_IF_ERROR(ParallelFor(outputs.size(), kSyncThreads, [&](size_t index) {
+      return outputs[index]->Sync().WithContext(record.added_files[begin + index]);
+    }));
+    for (size_t index = 0; index < outputs.size(); ++index) {
+      ADXM_RETURN_IF_ERROR(outputs[index]->Close().WithContext(record.added_files[begin + index]));
+    }
   }
   record.objects = std::move(job.objects);
   record.rejects = std::move(job.rejects);

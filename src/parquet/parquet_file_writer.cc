@@ -178,7 +178,7 @@ Status ParquetFileWriter::Close() {
 }
 
 Result<std::unique_ptr<WritableFile>> ParquetFileWriter::Finish() {
-  if (!file_) return Status::Internal(path_ + ": Close called twice");
+  if (!file_) return Status::Internal(path_ + ": closed or finished twice");
   ADXM_RETURN_IF_ERROR(failed_);
   std::string footer = SerializeFileMetaData(row_groups_, options_.created_by);
   auto length = static_cast<uint32_t>(footer.size());

@@ -13,7 +13,7 @@
 //   - ReadRange/Read, List (recursive, sorted), Delete, SyncDir, Lock, Lease.
 //   - ReaderPath + MakeReadable: where DuckDB reads a data file (object stores: a local cache).
 // Thread-safety: every method may be called from several threads at once; a WritableFile is
-// used by one thread.
+// used by one thread at a time (a commit syncs its files on helper threads, then closes them).
 // Example:
 //   ADXM_ASSIGN_OR_RETURN(auto store, LocalStore::Open("/data/warehouse"));
 //   ADXM_ASSIGN_OR_RETURN(auto file, store->NewWritableFile("_adxmetrics/data/x.parquet"));
