@@ -13,8 +13,11 @@ set(ADXM_DEPS_DIR "${PROJECT_SOURCE_DIR}/.deps" CACHE PATH "Where scripts/bootst
 if(NOT EXISTS "${ADXM_DEPS_DIR}/duckdb/lib/libduckdb.so")
   message(FATAL_ERROR "DuckDB not found in ${ADXM_DEPS_DIR}/duckdb; run scripts/bootstrap")
 endif()
-add_library(duckdb SHARED IMPORTED GLOBAL)
+# Not linked: src/db/duckdb_api.cc opens libduckdb.so with dlopen when a run first uses DuckDB
+# (this path first, then the loader's search, which the RUNPATH below joins).
+add_library(duckdb INTERFACE IMPORTED GLOBAL)
 set_target_properties(duckdb PROPERTIES
-  IMPORTED_LOCATION "${ADXM_DEPS_DIR}/duckdb/lib/libduckdb.so"
-  INTERFACE_INCLUDE_DIRECTORIES "${ADXM_DEPS_DIR}/duckdb/include")
+  INTERFACE_INCLUDE_DIRECTORIES "${ADXM_DEPS_DIR}/duckdb/include"
+  INTERFACE_LINK_LIBRARIES "${CMAKE_DL_LIBS}")
+set(ADXM_DUCKDB_LIBRARY "${ADXM_DEPS_DIR}/duckdb/lib/libduckdb.so")
 set(CMAKE_BUILD_RPATH "${ADXM_DEPS_DIR}/duckdb/lib")

@@ -38,6 +38,31 @@ TEST(CliIntegrationTest, MissingSourceFailsWithOneAndNamesIt) {
   EXPECT_NE(result.err.find((dir.path() / "nope").string()), std::string::npos) << result.err;
 }
 
+TEST(CliIntegrationTest, DuckDbIsLoadedOnlyByWhatReadsParquet) {
+  ScratchDir dir;
+  GenerateBucket(dir.path() / "b", {"--days", "2", "--events-per-day", "200"});
+  const std::string bucket = (dir.path() / "b").string();
+  const std::string wh = (dir.path() / "wh").string();
+  const std::string missing = (dir.path() / "missing" / "libduckdb.so").string();
+  const EnvVars no_duckdb = {{"ADXM_DUCKDB_LIBRARY", missing}};
+  // A first ingest has nothing to dedup against and nothing to compact: it never loads DuckDB.
+  CommandResult ingest = RunCommand({CliPath(), "ingest", "--source", bucket, "--warehouse", wh}, no_duckdb);
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  // A query does: a library that cannot be loaded is an error naming the file, not a crash.
+  CommandResult query = RunCommand({CliPath(), "query", "--warehouse", wh, "SELECT 1"}, no_duckdb);
+  EXPECT_EQ(query.exit_code, 1);
+  EXPECT_NE(query.err.find("cannot load DuckDB"), std::string::npos) << query.err;
+  EXPECT_NE(query.err.find(missing), std::string::npos) << query.err;
+  // A library that loads but is not DuckDB: named, with what it lacks.
+  CommandResult not_duckdb = RunCommand({CliPath(), "query", "--warehouse", wh, "SELECT 1"},
+                                        EnvVars{{"ADXM_DUCKDB_LIBRARY", "libc.so.6"}});
+  EXPECT_EQ(not_duckdb.exit_code, 1);
+  EXPECT_NE(not_duckdb.err.find("DuckDB library libc.so.6 lacks"), std::string::npos) << not_duckdb.err;
+  EXPECT_NE(not_duckdb.err.find("duckdb_"), std::string::npos) << not_duckdb.err;
+  // With the library, the rows that ingest wrote are all there.
+  EXPECT_EQ(CountRows(dir.path() / "wh"), LoadGroundTruth(dir.path() / "b")["qualifying_events"].get<int64_t>());
+}
+
 TEST(CliIntegrationTest, QueryRefusesWritesAndReadsSqlFromStdinOrFile) {
   ScratchDir dir;
   GenerateBucket(dir.path() / "b", {"--days", "1", "--events-per-day", "50"});

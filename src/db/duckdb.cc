@@ -15,6 +15,7 @@ std::string ResultError(duckdb_result* result, std::string_view sql) {
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
+  ADXM_RETURN_IF_ERROR(LoadDuckDb());  // The first database of a run loads the library.
   duckdb_config config = nullptr;
   if (duckdb_create_config(&config) == DuckDBError) return Status::Internal("duckdb: create config failed");
   if (options.threads > 0) {

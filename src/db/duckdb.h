@@ -8,7 +8,7 @@
 //   ADXM_ASSIGN_OR_RETURN(QueryResult result, conn->Query("SELECT 42"));
 #pragma once
 
-#include <duckdb.h>
+#include "db/duckdb_api.h"
 
 #include <memory>
 #include <string>

@@ -11,8 +11,6 @@
 //   ADXM_RETURN_IF_ERROR(CheckReadOnly(conn, sql, statements));
 #pragma once
 
-#include <duckdb.h>
-
 #include <memory>
 #include <string_view>
 #include <vector>

@@ -10,11 +10,10 @@
 //   std::optional<std::string> text = RenderValue(chunk.column(0), type, row);
 #pragma once
 
-#include <duckdb.h>
-
 #include <optional>
 #include <string>
 
+#include "db/duckdb_api.h"
 #include "query/value_type.h"
 
 namespace adxm {

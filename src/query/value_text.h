@@ -10,11 +10,11 @@
 //   FormatTimestampMicros(0, /*with_tz=*/true);  // "1970-01-01 00:00:00+00"
 #pragma once
 
-#include <duckdb.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "db/duckdb_api.h"
 
 namespace adxm {
 

@@ -10,11 +10,11 @@
 //   std::string name = type.Name();  // "DECIMAL(18,3)", "VARCHAR[]", "STRUCT(a INTEGER)"
 #pragma once
 
-#include <duckdb.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "db/duckdb_api.h"
 
 namespace adxm {
 

@@ -1,9 +1,9 @@
 #include "report/report_runner.h"
 
-#include <duckdb.h>
 #include <fmt/format.h>
 
 #include "base/civil_time.h"
+#include "db/duckdb_api.h"
 
 namespace adxm {
 namespace {
