@@ -84,7 +84,9 @@ Status CommitWriter::Run(CommitJob& job) {
       const auto& [day, rows] = job.days[index];
       std::string relative = WarehouseLayout::DataFileName(PartitionDir(day), record.txn);
       ADXM_ASSIGN_OR_RETURN(auto file, warehouse_->NewDataFile(relative));
-      ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(std::move(file), relative));
+      ParquetWriteOptions options;
+      options.encode_threads = job.encode_threads;
+      ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(std::move(file), relative, options));
       ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows));
       ADXM_ASSIGN_OR_RETURN(auto finished, writer->Finish());
       outputs.push_back(std::move(finished));

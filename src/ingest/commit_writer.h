@@ -35,6 +35,9 @@ struct CommitJob {
   std::vector<std::unique_ptr<ExtractedObject>> batches;
   std::vector<RejectRecord> rejects;
   std::vector<QuarantinedRecord> quarantined;
+  // Threads encoding each data file (ParquetWriteOptions::encode_threads): more than one only
+  // when no extraction runs beside the commit (the run's last), so a second core is otherwise idle.
+  int encode_threads = 1;
 };
 
 class CommitWriter {

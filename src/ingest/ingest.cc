@@ -199,9 +199,11 @@ class Batcher {
 
   void AddReject(RejectRecord reject) { job_.rejects.push_back(std::move(reject)); }
 
-  Status Flush() {
+  // Commit what is buffered, its files encoded by `encode_threads` threads.
+  Status Flush(int encode_threads = 1) {
     if (job_.objects.empty() && job_.rejects.empty()) return Status::OK();
     job_.days = days_->TakeRows();
+    job_.encode_threads = encode_threads;
     CommitJob job = std::move(job_);
     job_ = CommitJob();
     pending_bytes_ = 0;
@@ -288,7 +290,8 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
   }
   // Extraction is over: hand its threads' free memory back before compaction allocates its own.
   malloc_trim(0);
-  ADXM_RETURN_IF_ERROR(batcher.Flush());
+  // The last commit has the cores to itself: its files are encoded on all of the run's threads.
+  ADXM_RETURN_IF_ERROR(batcher.Flush(options.threads));
   ADXM_RETURN_IF_ERROR(writer.WaitIdle());
   report.days_reloaded = days.reloads();
   Compactor compactor(warehouse.get(), &reader, options.max_files_per_day, &report);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/file_util.h"
+#include "base/parallel.h"
 #include "parquet/column_chunk_writer.h"
 
 namespace adxm {
@@ -19,16 +20,24 @@ constexpr size_t kFlushBytes = 1u << 20;
 
 }  // namespace
 
-Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Create(std::unique_ptr<WritableFile> file,
-                                                                     std::string name,
-                                                                     const ParquetWriteOptions& options) {
+Result<ParquetFileWriter::Compressors> ParquetFileWriter::MakeCompressors(const ParquetWriteOptions& options) {
   ADXM_ASSIGN_OR_RETURN(auto zstd, ZstdCompressor::Make(options.zstd_level));
   // The literal mode is an experimental zstd parameter: a library without it gets the usual level.
   auto distinct_zstd = ZstdCompressor::Make(options.distinct_zstd_level, /*entropy_code_literals=*/true);
   if (!distinct_zstd.ok()) distinct_zstd = ZstdCompressor::Make(options.zstd_level);
   if (!distinct_zstd.ok()) return distinct_zstd.status();
+  return Compressors{std::move(zstd), std::move(*distinct_zstd)};
+}
+
+Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Create(std::unique_ptr<WritableFile> file,
+                                                                     std::string name,
+                                                                     const ParquetWriteOptions& options) {
+  std::vector<Compressors> compressors(std::clamp(options.encode_threads, 1, static_cast<int>(kNumColumns)));
+  for (Compressors& each : compressors) {
+    ADXM_ASSIGN_OR_RETURN(each, MakeCompressors(options));
+  }
   std::unique_ptr<ParquetFileWriter> writer(
-      new ParquetFileWriter(std::move(name), std::move(file), options, std::move(zstd), std::move(*distinct_zstd)));
+      new ParquetFileWriter(std::move(name), std::move(file), options, std::move(compressors)));
   ADXM_RETURN_IF_ERROR(writer->Append(kMagic));
   return writer;
 }
@@ -40,15 +49,27 @@ Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::CreateLocal(const 
 }
 
 ParquetFileWriter::ParquetFileWriter(std::string name, std::unique_ptr<WritableFile> file, ParquetWriteOptions options,
-                                     std::unique_ptr<ZstdCompressor> zstd,
-                                     std::unique_ptr<ZstdCompressor> distinct_zstd)
+                                     std::vector<Compressors> compressors)
     : path_(std::move(name)),
       file_(std::move(file)),
       options_(std::move(options)),
-      zstd_(std::move(zstd)),
-      distinct_zstd_(std::move(distinct_zstd)) {
+      compressors_(std::move(compressors)),
+      column_groups_(compressors_.size()) {
+  // Columns go to the encoding thread with the least work so far: a string column (dictionary,
+  // hashing, compression of text) costs about four integer ones.
+  std::vector<int> work(column_groups_.size(), 0);
+  std::vector<size_t> group_of(kNumColumns);
+  for (int column = 0; column < kNumColumns; ++column) {
+    size_t group = std::min_element(work.begin(), work.end()) - work.begin();
+    work[group] += kColumns[column].type == ColumnType::kVarchar ? 4 : 1;
+    column_groups_[group].push_back(column);
+    group_of[column] = group;
+  }
   chunk_writers_.reserve(kNumColumns);
-  for (int column = 0; column < kNumColumns; ++column) chunk_writers_.emplace_back(options_, zstd_.get(), distinct_zstd_.get());
+  for (int column = 0; column < kNumColumns; ++column) {
+    const Compressors& own = compressors_[group_of[column]];
+    chunk_writers_.emplace_back(options_, own.zstd.get(), own.distinct_zstd.get());
+  }
 }
 
 ParquetFileWriter::~ParquetFileWriter() = default;
@@ -101,9 +122,16 @@ Status ParquetFileWriter::WriteRowGroup(std::span<const RowRef> rows) {
 
 Status ParquetFileWriter::EncodeRowGroup(std::span<const RowRef> rows) {
   for (int column = 0; column < kNumColumns; ++column) chunk_writers_[column].Begin(static_cast<ColumnId>(column));
+  if (column_groups_.size() == 1) return EncodeColumns(rows, column_groups_[0]);
+  // Each thread touches only its columns' chunk writers, slices and zstd contexts.
+  return ParallelFor(column_groups_.size(), column_groups_.size(),
+                     [&](size_t group) { return EncodeColumns(rows, column_groups_[group]); });
+}
+
+Status ParquetFileWriter::EncodeColumns(std::span<const RowRef> rows, std::span<const int> columns) {
   for (size_t begin = 0; begin < rows.size(); begin += kSliceRows) {
-    GatherSlice(rows.subspan(begin, std::min(kSliceRows, rows.size() - begin)));
-    for (int column = 0; column < kNumColumns; ++column) {
+    GatherSlice(rows.subspan(begin, std::min(kSliceRows, rows.size() - begin)), columns);
+    for (int column : columns) {
       ColumnChunkWriter& writer = chunk_writers_[column];
       ADXM_RETURN_IF_ERROR(kColumns[column].type == ColumnType::kVarchar
                                ? writer.AppendStrings(slice_strings_[column])
@@ -113,8 +141,8 @@ Status ParquetFileWriter::EncodeRowGroup(std::span<const RowRef> rows) {
   return Status::OK();
 }
 
-void ParquetFileWriter::GatherSlice(std::span<const RowRef> slice) {
-  for (int column = 0; column < kNumColumns; ++column) {
+void ParquetFileWriter::GatherSlice(std::span<const RowRef> slice, std::span<const int> columns) {
+  for (int column : columns) {
     if (kColumns[column].type == ColumnType::kVarchar) {
       slice_strings_[column].resize(slice.size());
     } else {
@@ -125,7 +153,7 @@ void ParquetFileWriter::GatherSlice(std::span<const RowRef> slice) {
   for (size_t position = 0; position < slice.size(); ++position) {
     const RowBatch& batch = *slice[position].batch;
     uint32_t row = slice[position].row;
-    for (int column = 0; column < kNumColumns; ++column) {
+    for (int column : columns) {
       auto id = static_cast<ColumnId>(column);
       bool null = batch.IsNull(id, row);
       if (kColumns[column].type == ColumnType::kVarchar) {

@@ -44,6 +44,9 @@ struct ParquetWriteOptions {
   int distinct_zstd_level = -5;
   size_t page_bytes = 1 << 20;              // A data page is cut after ~this many uncompressed value bytes.
   size_t max_dictionary_bytes = 1 << 20;    // Past this, a chunk's remaining pages switch to PLAIN.
+  // Threads encoding a row group, each its share of the columns with zstd contexts of its own.
+  // The file's bytes do not depend on it.
+  int encode_threads = 1;
   std::string created_by = DefaultCreatedBy();  // FileMetaData.created_by.
 };
 
@@ -84,18 +87,26 @@ class ParquetFileWriter {
   uint64_t bytes_written() const { return static_cast<uint64_t>(offset_); }
 
  private:
+  // The zstd contexts of one encoding thread, shared by the chunk writers of its columns.
+  struct Compressors {
+    std::unique_ptr<ZstdCompressor> zstd;
+    std::unique_ptr<ZstdCompressor> distinct_zstd;  // Pages of mostly distinct strings.
+  };
+  static Result<Compressors> MakeCompressors(const ParquetWriteOptions& options);
   ParquetFileWriter(std::string name, std::unique_ptr<WritableFile> file, ParquetWriteOptions options,
-                    std::unique_ptr<ZstdCompressor> zstd, std::unique_ptr<ZstdCompressor> distinct_zstd);
+                    std::vector<Compressors> compressors);
   Status EncodeRowGroup(std::span<const RowRef> rows);
-  void GatherSlice(std::span<const RowRef> slice);
+  // Encode `rows` into the chunk writers of `columns` (one thread's share).
+  Status EncodeColumns(std::span<const RowRef> rows, std::span<const int> columns);
+  void GatherSlice(std::span<const RowRef> slice, std::span<const int> columns);
   Status Append(std::string_view data);
   Status Flush();
 
   std::string path_;                   // The file's name, for messages.
   std::unique_ptr<WritableFile> file_;  // Null once closed.
   ParquetWriteOptions options_;
-  std::unique_ptr<ZstdCompressor> zstd_;           // Shared by the chunk writers.
-  std::unique_ptr<ZstdCompressor> distinct_zstd_;  // Shared: pages of mostly distinct strings.
+  std::vector<Compressors> compressors_;           // One per encoding thread.
+  std::vector<std::vector<int>> column_groups_;    // Each encoding thread's columns.
   std::vector<ColumnChunkWriter> chunk_writers_;  // One per column, in kColumns order.
   // The slice of rows being encoded, gathered column by column.
   std::array<std::vector<std::string_view>, kNumColumns> slice_strings_;  // VARCHAR columns.

@@ -205,6 +205,29 @@ TEST_F(ParquetFileWriterTest, RoundTripsRandomRowsInSeveralRowGroupsAndPages) {
 }
 
 
+TEST_F(ParquetFileWriterTest, EncodingThreadsWriteTheSameBytes) {
+  // Columns split over threads, each with its own zstd contexts: the file must not change, in
+  // any encoding (dictionary, the switch to PLAIN, distinct strings), nor with more threads than
+  // columns. Its rows read back through DuckDB as well.
+  Fixture fixture;
+  ParquetWriteOptions options;
+  options.page_bytes = 4096;
+  options.max_dictionary_bytes = 2048;
+  WriteFile(dir_.path() / "one.parquet", fixture.groups, options);
+  Result<std::string> one = ReadFile(dir_.path() / "one.parquet");
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  for (int threads : {2, 3, kNumColumns + 5}) {
+    options.encode_threads = threads;
+    fs::path path = dir_.path() / ("threads-" + std::to_string(threads) + ".parquet");
+    WriteFile(path, fixture.groups, options);
+    Result<std::string> bytes = ReadFile(path);
+    ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+    EXPECT_EQ(bytes->size(), one->size()) << threads << " threads";
+    EXPECT_TRUE(*bytes == *one) << threads << " threads: the bytes differ";
+    ExpectSameRows(ReadBack(path), Expected(fixture.groups));
+  }
+}
+
 // What the test expects in parquet_metadata for one column chunk, computed from the input rows.
 struct ExpectedStats {
   int64_t null_count = 0;
