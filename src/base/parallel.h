@@ -2,8 +2,8 @@
 //
 // The calls of a commit that wait on the disk (one fsync per data file and per folder) are
 // independent; issued together, the filesystem serves them in one journal commit instead of one
-// each. Shares of CPU work (a row group's columns, encoded by the run's last commit) run the same
-// way; for those, `max_threads` is the cores the caller may use, as every call up to it may get a
+// each. Shares of CPU work (a row group's columns, encoded by the commits at the end of a run)
+// run the same way; for those, `max_threads` is the cores the caller may use, as every call up to it may get a
 // thread of its own (started for the call, not pooled).
 //
 // Thread-safety: `fn` is called concurrently with distinct indexes.

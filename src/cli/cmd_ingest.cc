@@ -89,7 +89,8 @@ std::function<int()> SetupIngest(CLI::App* app) {
       ->capture_default_str();
   AddWarehouseOptions(app, &args->warehouse, /*required=*/true);
   app->add_option("--threads", args->options.threads,
-                  "Threads to use: extraction workers plus the ingest thread (default: number of cores)")
+                  "Threads to use: extraction workers plus the ingest thread; at the end of a run, the threads "
+                  "encoding the last commits (default: number of cores)")
       ->check(CLI::Range(1, 256));
   app->add_option("--adx-accounts", args->adx_accounts,
                   "Comma-separated access-point owner accounts that count as ADX (replaces the built-in list)");

@@ -3,8 +3,10 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -16,15 +18,16 @@ struct Loaded {
   Status status;
 };
 
-// Open the library and resolve every function, once. The library stays loaded for the life of
-// the process (DuckDB's threads and static state are not meant to be unloaded).
+// Open the library and resolve every function. A loaded library stays loaded for the life of the
+// process (DuckDB's threads and static state are not meant to be unloaded).
 Loaded Load() {
   Loaded loaded;
   // ADXM_DUCKDB_LIBRARY in the environment names the only file to try. Otherwise the library
   // scripts/bootstrap installed for this build (its header is the one compiled against), then the
   // loader's search (LD_LIBRARY_PATH, the binary's RUNPATH, system paths).
   std::vector<const char*> paths = {ADXM_DUCKDB_LIBRARY, "libduckdb.so"};
-  if (const char* chosen = std::getenv("ADXM_DUCKDB_LIBRARY"); chosen != nullptr && *chosen != '\0') paths = {chosen};
+  const char* chosen = std::getenv("ADXM_DUCKDB_LIBRARY");
+  if (chosen != nullptr && *chosen != '\0') paths = {chosen};
   std::string tried;
   void* handle = nullptr;
   const char* opened = nullptr;
@@ -38,7 +41,9 @@ Loaded Load() {
     tried += std::string(tried.empty() ? "" : "; ") + (why != nullptr ? why : path);
   }
   if (handle == nullptr) {
-    loaded.status = Status::IoError("cannot load DuckDB (" + tried + "); scripts/bootstrap installs it");
+    loaded.status = Status::IoError(
+        "cannot load DuckDB (" + tried + ")" +
+        (paths.size() == 1 ? "; ADXM_DUCKDB_LIBRARY names it" : "; scripts/bootstrap installs it"));
     return loaded;
   }
   std::vector<const char*> missing;
@@ -52,28 +57,38 @@ Loaded Load() {
                                     std::to_string(missing.size()) +
                                     " C API functions this build calls (not DuckDB, or another version?), e.g. " +
                                     missing.front());
+    dlclose(handle);
   }
   return loaded;
 }
 
-const Loaded& Instance() {
-  static const Loaded loaded = Load();
-  return loaded;
-}
+// The loaded library: set once, by the first successful load. A failed load is not kept (a
+// long-running `serve` retries on its next query: the failure may be passing, such as no file
+// descriptors left).
+std::mutex load_mu;
+std::atomic<const DuckDbFunctions*> loaded_functions{nullptr};
 
 }  // namespace
 
-Status LoadDuckDb() { return Instance().status; }
+Status LoadDuckDb() {
+  if (loaded_functions.load(std::memory_order_acquire) != nullptr) return Status::OK();
+  std::lock_guard<std::mutex> lock(load_mu);
+  if (loaded_functions.load(std::memory_order_relaxed) != nullptr) return Status::OK();
+  Loaded loaded = Load();
+  if (!loaded.status.ok()) return loaded.status;
+  loaded_functions.store(new DuckDbFunctions(loaded.functions), std::memory_order_release);  // Never freed.
+  return Status::OK();
+}
 
 namespace internal {
 
 const DuckDbFunctions& LoadDuckDbOrDie() {
-  const Loaded& loaded = Instance();
-  if (!loaded.status.ok()) {
-    std::fprintf(stderr, "adxmetrics: %s\n", loaded.status.ToString().c_str());
+  Status status = LoadDuckDb();
+  if (!status.ok()) {
+    std::fprintf(stderr, "adxmetrics: %s\n", status.ToString().c_str());
     std::abort();
   }
-  return loaded.functions;
+  return *loaded_functions.load(std::memory_order_acquire);
 }
 
 }  // namespace internal

@@ -1,7 +1,7 @@
 // The DuckDB C API, loaded when first needed: libduckdb.so (~65 MB) is opened with dlopen the
-// first time a run uses DuckDB, not at program start. Loading it costs ~20-50 ms of relocations and
-// ~20 MB of resident memory, which an ingest that reads no Parquet (no dedup reload, no
-// compaction) and commands such as `schema` or `generate` never need to pay.
+// first time a run uses DuckDB, not at program start. Loading it costs ~10 ms of relocations and
+// static initialisers and ~10 MB of resident memory, which an ingest that reads no Parquet (no
+// dedup reload, no compaction) and commands such as `schema` or `generate` never need to pay.
 //
 // Include this header (db/duckdb.h does) instead of <duckdb.h>: after it, a call written as
 // `duckdb_query(...)` goes through the table of functions resolved from the loaded library, so
@@ -10,7 +10,8 @@
 // time until its name is added here. The environment variable ADXM_DUCKDB_LIBRARY names another
 // libduckdb.so to load instead of the one scripts/bootstrap installed.
 //
-// Thread-safety: loading happens once (a function-local static); the table is immutable after.
+// Thread-safety: a successful load happens once (under a mutex; a failed one is retried by the
+// next caller); the table is immutable after.
 #pragma once
 
 #include <duckdb.h>
@@ -126,7 +127,8 @@ struct DuckDbFunctions {
 };
 
 /// Load libduckdb.so if not yet loaded: OK, or why it cannot be loaded (the paths tried and
-/// dlerror's reason). Database::Open calls it, so its failure is an ordinary error.
+/// dlerror's reason). Database::Open calls it, so its failure is an ordinary error, and a later
+/// call tries again.
 Status LoadDuckDb();
 
 namespace internal {

@@ -13,6 +13,9 @@ namespace {
 
 // Data files of a commit written, then fsynced together, at a time.
 constexpr size_t kSyncThreads = 16;
+// A file of fewer rows is encoded on one thread whatever the job says: one slice of rows, split
+// between threads, gains less than starting them costs.
+constexpr size_t kMinRowsToSplit = 1024;
 
 }  // namespace
 
@@ -85,7 +88,7 @@ Status CommitWriter::Run(CommitJob& job) {
       std::string relative = WarehouseLayout::DataFileName(PartitionDir(day), record.txn);
       ADXM_ASSIGN_OR_RETURN(auto file, warehouse_->NewDataFile(relative));
       ParquetWriteOptions options;
-      options.encode_threads = job.encode_threads;
+      options.encode_threads = rows.size() >= kMinRowsToSplit ? job.encode_threads : 1;
       ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(std::move(file), relative, options));
       ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows));
       ADXM_ASSIGN_OR_RETURN(auto finished, writer->Finish());

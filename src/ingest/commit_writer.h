@@ -36,7 +36,8 @@ struct CommitJob {
   std::vector<RejectRecord> rejects;
   std::vector<QuarantinedRecord> quarantined;
   // Threads encoding each data file (ParquetWriteOptions::encode_threads): more than one only
-  // when no extraction runs beside the commit (the run's last), so a second core is otherwise idle.
+  // once extraction has no object left to start (the commits at the end of a run), when the
+  // other cores would otherwise be idle.
   int encode_threads = 1;
 };
 

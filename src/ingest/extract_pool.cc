@@ -85,6 +85,12 @@ void ExtractPool::WorkerLoop(Worker* worker) {
   }
 }
 
+bool ExtractPool::AllClaimed() {
+  if (threads_.empty()) return next_consume_ >= objects_.size();
+  MutexLock lock(&mu_);
+  return next_claim_ >= objects_.size();
+}
+
 std::unique_ptr<ExtractedObject> ExtractPool::Next() {
   if (threads_.empty()) return Extract(next_consume_++, workers_[0].get());
   std::unique_ptr<ExtractedObject> result;

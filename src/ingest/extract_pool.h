@@ -58,6 +58,10 @@ class ExtractPool {
   /// Return the result for the next object in input order (blocks until it is ready).
   std::unique_ptr<ExtractedObject> Next();
 
+  /// Whether every object has been claimed for extraction: no extraction starts any more, so
+  /// a core is free for other work (the workers finish at most the objects they hold).
+  bool AllClaimed();
+
  private:
   struct Worker {
     explicit Worker(const ExtractOptions& options) : extractor(options) {}

@@ -173,13 +173,20 @@ std::string QuarantineExcerpt(std::string_view json) {
   return std::string(json.substr(0, cut));
 }
 
+// Threads encoding a commit's files when `free_threads` are otherwise idle: past 8, thread starts
+// and zstd contexts per file cost more than the columns' split gains.
+int EncodeThreads(int free_threads) { return std::clamp(free_threads, 1, 8); }
+
 // Buffers routed rows and the objects they came from; hands full buffers to the commit writer.
 class Batcher {
  public:
   Batcher(DayIndex* days, CommitWriter* writer, const IngestOptions& options)
       : days_(days), writer_(writer), options_(options) {}
 
-  Status Add(const ObjectInfo& object, std::unique_ptr<ExtractedObject> extracted, int64_t now, IngestReport* report) {
+  // Route `extracted`'s rows and buffer them; a full buffer is committed, its files encoded by
+  // `encode_threads` threads.
+  Status Add(const ObjectInfo& object, std::unique_ptr<ExtractedObject> extracted, int64_t now, IngestReport* report,
+             int encode_threads) {
     ADXM_ASSIGN_OR_RETURN(DayIndex::Counts counts, days_->Route(extracted->rows));
     // Malformed records go to the quarantine in the same commit as the object's rows.
     for (const MalformedRecord& record : extracted->malformed) {
@@ -194,7 +201,7 @@ class Batcher {
     job_.batches.push_back(std::move(extracted));
     bool full = pending_bytes_ >= options_.commit_bytes ||
                 (options_.max_objects_per_commit > 0 && job_.objects.size() >= options_.max_objects_per_commit);
-    return full ? Flush() : Status::OK();
+    return full ? Flush(encode_threads) : Status::OK();
   }
 
   void AddReject(RejectRecord reject) { job_.rejects.push_back(std::move(reject)); }
@@ -283,15 +290,19 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
         batcher.AddReject(std::move(reject));
       } else {
         for (const MalformedRecord& record : extracted->malformed) report.rejected_records.push_back({todo[index].key, record});
-        ADXM_RETURN_IF_ERROR(batcher.Add(todo[index], std::move(extracted), now, &report));
+        // Once every object is claimed, extraction no longer keeps the other cores busy: commits
+        // from here on encode on the run's threads (but the ingest thread's, routing beside a
+        // background writer).
+        int encode_threads = pool.AllClaimed() ? EncodeThreads(options.threads - (options.threads > 2 ? 1 : 0)) : 1;
+        ADXM_RETURN_IF_ERROR(batcher.Add(todo[index], std::move(extracted), now, &report, encode_threads));
       }
       progress.Update(index + 1, report.events_read, report.bytes_read);
     }
   }
   // Extraction is over: hand its threads' free memory back before compaction allocates its own.
   malloc_trim(0);
-  // The last commit has the cores to itself: its files are encoded on all of the run's threads.
-  ADXM_RETURN_IF_ERROR(batcher.Flush(options.threads));
+  // The last commit has the cores to itself.
+  ADXM_RETURN_IF_ERROR(batcher.Flush(EncodeThreads(options.threads)));
   ADXM_RETURN_IF_ERROR(writer.WaitIdle());
   report.days_reloaded = days.reloads();
   Compactor compactor(warehouse.get(), &reader, options.max_files_per_day, &report);

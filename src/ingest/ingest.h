@@ -31,7 +31,8 @@
 namespace adxm {
 
 struct IngestOptions {
-  int threads = 1;                      // Busy threads: extraction workers plus the ingest thread.
+  int threads = 1;                      // Busy threads: extraction workers plus the ingest thread
+                                        // (at the end of a run, the threads encoding a commit).
   ExtractOptions extract;               // Which records qualify.
   size_t commit_bytes = 16u << 20;      // Commit when buffered rows exceed this many bytes.
   size_t max_objects_per_commit = 0;    // Also commit after this many objects; 0 = no limit.

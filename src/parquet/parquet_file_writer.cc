@@ -93,23 +93,21 @@ Status ParquetFileWriter::WriteRowGroup(std::span<const RowRef> rows) {
   if (!file_) return Status::Internal(path_ + ": write row group after Close");
   ADXM_RETURN_IF_ERROR(failed_);
   if (rows.empty()) return Status::OK();
-  Status status = EncodeRowGroup(rows);
-  if (!status.ok()) {
-    failed_ = status.WithContext(path_ + ": encode");
-    return failed_;
-  }
   RowGroupInfo group;
   group.num_rows = static_cast<int64_t>(rows.size());
   group.file_offset = offset_;
   group.columns.resize(kNumColumns);
+  Status status = EncodeRowGroup(rows, &group.columns);
+  if (!status.ok()) {
+    failed_ = status.WithContext(path_ + ": encode");
+    return failed_;
+  }
   for (int column = 0; column < kNumColumns; ++column) {
-    ColumnChunkWriter& writer = chunk_writers_[column];
+    const ColumnChunkWriter& writer = chunk_writers_[column];
     ColumnChunkInfo& chunk = group.columns[column];
-    status = writer.Finish(offset_, &chunk);
-    if (!status.ok()) {
-      failed_ = status.WithContext(path_ + ": encode");
-      return failed_;
-    }
+    // The chunk's page offsets were relative to its start; it starts here.
+    if (chunk.dictionary_page_offset) *chunk.dictionary_page_offset += offset_;
+    chunk.data_page_offset += offset_;
     ADXM_RETURN_IF_ERROR(Append(writer.dictionary_page()));
     ADXM_RETURN_IF_ERROR(Append(writer.data_pages()));
     group.total_byte_size += chunk.total_uncompressed_size;
@@ -120,15 +118,16 @@ Status ParquetFileWriter::WriteRowGroup(std::span<const RowRef> rows) {
   return Status::OK();
 }
 
-Status ParquetFileWriter::EncodeRowGroup(std::span<const RowRef> rows) {
+Status ParquetFileWriter::EncodeRowGroup(std::span<const RowRef> rows, std::vector<ColumnChunkInfo>* chunks) {
   for (int column = 0; column < kNumColumns; ++column) chunk_writers_[column].Begin(static_cast<ColumnId>(column));
-  if (column_groups_.size() == 1) return EncodeColumns(rows, column_groups_[0]);
-  // Each thread touches only its columns' chunk writers, slices and zstd contexts.
+  if (column_groups_.size() == 1) return EncodeColumns(rows, column_groups_[0], chunks);
+  // Each thread touches only its columns' chunk writers, slices, infos and zstd contexts.
   return ParallelFor(column_groups_.size(), column_groups_.size(),
-                     [&](size_t group) { return EncodeColumns(rows, column_groups_[group]); });
+                     [&](size_t group) { return EncodeColumns(rows, column_groups_[group], chunks); });
 }
 
-Status ParquetFileWriter::EncodeColumns(std::span<const RowRef> rows, std::span<const int> columns) {
+Status ParquetFileWriter::EncodeColumns(std::span<const RowRef> rows, std::span<const int> columns,
+                                        std::vector<ColumnChunkInfo>* chunks) {
   for (size_t begin = 0; begin < rows.size(); begin += kSliceRows) {
     GatherSlice(rows.subspan(begin, std::min(kSliceRows, rows.size() - begin)), columns);
     for (int column : columns) {
@@ -138,6 +137,8 @@ Status ParquetFileWriter::EncodeColumns(std::span<const RowRef> rows, std::span<
                                : writer.AppendIntegers(slice_ints_[column], slice_valid_[column]));
     }
   }
+  // The last pages and the dictionary page are compressed here too, on this thread.
+  for (int column : columns) ADXM_RETURN_IF_ERROR(chunk_writers_[column].Finish(/*file_offset=*/0, &(*chunks)[column]));
   return Status::OK();
 }
 

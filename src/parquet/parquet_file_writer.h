@@ -95,9 +95,11 @@ class ParquetFileWriter {
   static Result<Compressors> MakeCompressors(const ParquetWriteOptions& options);
   ParquetFileWriter(std::string name, std::unique_ptr<WritableFile> file, ParquetWriteOptions options,
                     std::vector<Compressors> compressors);
-  Status EncodeRowGroup(std::span<const RowRef> rows);
-  // Encode `rows` into the chunk writers of `columns` (one thread's share).
-  Status EncodeColumns(std::span<const RowRef> rows, std::span<const int> columns);
+  // Encode and finish every column chunk of `rows`; chunks[c] gets column c's metadata, its
+  // offsets relative to the chunk's start.
+  Status EncodeRowGroup(std::span<const RowRef> rows, std::vector<ColumnChunkInfo>* chunks);
+  // The same for `columns` (one thread's share).
+  Status EncodeColumns(std::span<const RowRef> rows, std::span<const int> columns, std::vector<ColumnChunkInfo>* chunks);
   void GatherSlice(std::span<const RowRef> slice, std::span<const int> columns);
   Status Append(std::string_view data);
   Status Flush();

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <nlohmann/json.hpp>
 
+#include "base/parallel.h"
 #include "warehouse/layout.h"
 #include "warehouse/legacy_manifest.h"
 
@@ -15,6 +16,9 @@ namespace adxm {
 namespace {
 
 using nlohmann::json;
+
+// Object index parts of a checkpoint written (and synced) at a time.
+constexpr size_t kPartWriteThreads = 16;
 
 uint32_t Crc32(std::string_view text) { return libdeflate_crc32(0, text.data(), text.size()); }
 
@@ -393,13 +397,22 @@ std::string Manifest::NewestLogDay() const {
 Status Manifest::WriteParts(std::map<std::string, Part>* parts) {
   std::map<std::string, std::vector<IndexedObject>> changed;
   for (auto& [key, object] : tail_) changed[ObjectIndexPart(key)].push_back(object);
-  std::string data;
-  for (auto& [part, objects] : changed) {
-    auto old = parts->find(part);
+  std::vector<std::pair<const std::string*, std::vector<IndexedObject>*>> work;
+  for (auto& [part, objects] : changed) work.emplace_back(&part, &objects);
+  // Parts are independent files (a first ingest of a month writes 30): written and synced
+  // together, the filesystem serves their fsyncs in a few journal commits, not one each. All are
+  // durable before the checkpoint that names them is written.
+  std::vector<std::string> keys(work.size());
+  ADXM_RETURN_IF_ERROR(ParallelFor(work.size(), kPartWriteThreads, [&](size_t index) -> Status {
+    const std::string& part = *work[index].first;
+    std::vector<IndexedObject>& objects = *work[index].second;
+    auto old = parts->find(part);  // Only read while the parts are written.
     if (old != parts->end()) {
+      std::string data;
       ADXM_RETURN_IF_ERROR(store_->Read(old->second.key, &data));
       ADXM_ASSIGN_OR_RETURN(std::vector<IndexedObject> entries, DecodeObjectIndex(data, old->second.key));
       // Objects of the tail replace older entries of the same key (a changed object reprocessed).
+      objects.reserve(objects.size() + entries.size());  // The views below must stay valid.
       std::set<std::string_view> replaced;
       for (const IndexedObject& object : objects) replaced.insert(object.key);
       for (IndexedObject& entry : entries) {
@@ -407,11 +420,14 @@ Status Manifest::WriteParts(std::map<std::string, Part>* parts) {
       }
     }
     std::sort(objects.begin(), objects.end(), [](const IndexedObject& a, const IndexedObject& b) { return a.key < b.key; });
-    std::string key = WarehouseLayout::ObjectIndexKey(part, state_.txn);
-    Status put = store_->PutIfAbsent(key, EncodeObjectIndex(objects));
+    keys[index] = WarehouseLayout::ObjectIndexKey(part, state_.txn);
+    Status put = store_->PutIfAbsent(keys[index], EncodeObjectIndex(objects));
     // Written by an interrupted checkpoint of this same state: the same content.
     if (!put.ok() && put.code() != StatusCode::kAlreadyExists) return put;
-    (*parts)[part] = Part{key, objects.size()};
+    return Status::OK();
+  }));
+  for (size_t index = 0; index < work.size(); ++index) {
+    (*parts)[*work[index].first] = Part{keys[index], work[index].second->size()};
   }
   return Status::OK();
 }
