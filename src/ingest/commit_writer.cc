@@ -13,9 +13,16 @@ namespace {
 
 // Data files of a commit written, then fsynced together, at a time.
 constexpr size_t kSyncThreads = 16;
-// A file of fewer rows is encoded on one thread whatever the job says: one slice of rows, split
-// between threads, gains less than starting them costs.
-constexpr size_t kMinRowsToSplit = 1024;
+
+// Threads encoding a data file of `rows` rows when `idle_threads` cores are free
+// (ParquetWriteOptions::encode_threads). Under 1,024 rows (one slice), splitting the columns gains
+// less than starting threads costs; past 8 threads, thread starts and zstd contexts per file cost
+// more than the split gains.
+int FileEncodeThreads(int idle_threads, size_t rows) {
+  constexpr size_t kMinRowsToSplit = 1024;
+  constexpr int kMaxThreads = 8;
+  return rows < kMinRowsToSplit ? 1 : std::clamp(idle_threads, 1, kMaxThreads);
+}
 
 }  // namespace
 
@@ -88,7 +95,7 @@ Status CommitWriter::Run(CommitJob& job) {
       std::string relative = WarehouseLayout::DataFileName(PartitionDir(day), record.txn);
       ADXM_ASSIGN_OR_RETURN(auto file, warehouse_->NewDataFile(relative));
       ParquetWriteOptions options;
-      options.encode_threads = rows.size() >= kMinRowsToSplit ? job.encode_threads : 1;
+      options.encode_threads = FileEncodeThreads(job.idle_threads, rows.size());
       ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(std::move(file), relative, options));
       ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows));
       ADXM_ASSIGN_OR_RETURN(auto finished, writer->Finish());

@@ -35,10 +35,10 @@ struct CommitJob {
   std::vector<std::unique_ptr<ExtractedObject>> batches;
   std::vector<RejectRecord> rejects;
   std::vector<QuarantinedRecord> quarantined;
-  // Threads encoding each data file (ParquetWriteOptions::encode_threads): more than one only
-  // once extraction has no object left to start (the commits at the end of a run), when the
-  // other cores would otherwise be idle.
-  int encode_threads = 1;
+  // Cores free to encode its data files (see FileEncodeThreads): more than one only once
+  // extraction has no object left to start (the commits at the end of a run), when the other
+  // cores would otherwise be idle.
+  int idle_threads = 1;
 };
 
 class CommitWriter {

@@ -173,20 +173,16 @@ std::string QuarantineExcerpt(std::string_view json) {
   return std::string(json.substr(0, cut));
 }
 
-// Threads encoding a commit's files when `free_threads` are otherwise idle: past 8, thread starts
-// and zstd contexts per file cost more than the columns' split gains.
-int EncodeThreads(int free_threads) { return std::clamp(free_threads, 1, 8); }
-
 // Buffers routed rows and the objects they came from; hands full buffers to the commit writer.
 class Batcher {
  public:
   Batcher(DayIndex* days, CommitWriter* writer, const IngestOptions& options)
       : days_(days), writer_(writer), options_(options) {}
 
-  // Route `extracted`'s rows and buffer them; a full buffer is committed, its files encoded by
-  // `encode_threads` threads.
+  // Route `extracted`'s rows and buffer them; a full buffer is committed, with `idle_threads`
+  // cores free to encode its files.
   Status Add(const ObjectInfo& object, std::unique_ptr<ExtractedObject> extracted, int64_t now, IngestReport* report,
-             int encode_threads) {
+             int idle_threads) {
     ADXM_ASSIGN_OR_RETURN(DayIndex::Counts counts, days_->Route(extracted->rows));
     // Malformed records go to the quarantine in the same commit as the object's rows.
     for (const MalformedRecord& record : extracted->malformed) {
@@ -201,16 +197,16 @@ class Batcher {
     job_.batches.push_back(std::move(extracted));
     bool full = pending_bytes_ >= options_.commit_bytes ||
                 (options_.max_objects_per_commit > 0 && job_.objects.size() >= options_.max_objects_per_commit);
-    return full ? Flush(encode_threads) : Status::OK();
+    return full ? Flush(idle_threads) : Status::OK();
   }
 
   void AddReject(RejectRecord reject) { job_.rejects.push_back(std::move(reject)); }
 
-  // Commit what is buffered, its files encoded by `encode_threads` threads.
-  Status Flush(int encode_threads = 1) {
+  // Commit what is buffered, with `idle_threads` cores free to encode its files.
+  Status Flush(int idle_threads = 1) {
     if (job_.objects.empty() && job_.rejects.empty()) return Status::OK();
     job_.days = days_->TakeRows();
-    job_.encode_threads = encode_threads;
+    job_.idle_threads = idle_threads;
     CommitJob job = std::move(job_);
     job_ = CommitJob();
     pending_bytes_ = 0;
@@ -274,6 +270,7 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
   const int64_t now = warehouse->Now();
   {
     ExtractPool pool(source, todo, options.extract, options.threads);
+    bool all_claimed = false;  // Once true, stays true.
     for (size_t index = 0; index < todo.size(); ++index) {
       std::unique_ptr<ExtractedObject> extracted = pool.Next();
       report.bytes_read += todo[index].size;
@@ -293,8 +290,9 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
         // Once every object is claimed, extraction no longer keeps the other cores busy: commits
         // from here on encode on the run's threads (but the ingest thread's, routing beside a
         // background writer).
-        int encode_threads = pool.AllClaimed() ? EncodeThreads(options.threads - (options.threads > 2 ? 1 : 0)) : 1;
-        ADXM_RETURN_IF_ERROR(batcher.Add(todo[index], std::move(extracted), now, &report, encode_threads));
+        all_claimed = all_claimed || pool.AllClaimed();
+        int idle_threads = all_claimed ? options.threads - (options.threads > 2 ? 1 : 0) : 1;
+        ADXM_RETURN_IF_ERROR(batcher.Add(todo[index], std::move(extracted), now, &report, idle_threads));
       }
       progress.Update(index + 1, report.events_read, report.bytes_read);
     }
@@ -302,7 +300,7 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
   // Extraction is over: hand its threads' free memory back before compaction allocates its own.
   malloc_trim(0);
   // The last commit has the cores to itself.
-  ADXM_RETURN_IF_ERROR(batcher.Flush(EncodeThreads(options.threads)));
+  ADXM_RETURN_IF_ERROR(batcher.Flush(options.threads));
   ADXM_RETURN_IF_ERROR(writer.WaitIdle());
   report.days_reloaded = days.reloads();
   Compactor compactor(warehouse.get(), &reader, options.max_files_per_day, &report);

@@ -67,6 +67,13 @@ struct ColumnChunkInfo {
   std::vector<PageEncodingCount> encoding_stats;  // Pages per (type, encoding).
 };
 
+/// Move `chunk`'s page offsets `shift` bytes later in the file (its bytes were written, or
+/// copied, at a position other than the one they were numbered from).
+inline void ShiftPageOffsets(ColumnChunkInfo* chunk, int64_t shift) {
+  chunk->data_page_offset += shift;
+  if (chunk->dictionary_page_offset) *chunk->dictionary_page_offset += shift;
+}
+
 /// Metadata of one row group: one chunk per curated column, in kColumns order.
 struct RowGroupInfo {
   std::vector<ColumnChunkInfo> columns;  // kNumColumns entries.

@@ -105,9 +105,7 @@ Status ParquetFileWriter::WriteRowGroup(std::span<const RowRef> rows) {
   for (int column = 0; column < kNumColumns; ++column) {
     const ColumnChunkWriter& writer = chunk_writers_[column];
     ColumnChunkInfo& chunk = group.columns[column];
-    // The chunk's page offsets were relative to its start; it starts here.
-    if (chunk.dictionary_page_offset) *chunk.dictionary_page_offset += offset_;
-    chunk.data_page_offset += offset_;
+    ShiftPageOffsets(&chunk, offset_);  // They were relative to the chunk's start; it starts here.
     ADXM_RETURN_IF_ERROR(Append(writer.dictionary_page()));
     ADXM_RETURN_IF_ERROR(Append(writer.data_pages()));
     group.total_byte_size += chunk.total_uncompressed_size;
@@ -151,21 +149,29 @@ void ParquetFileWriter::GatherSlice(std::span<const RowRef> slice, std::span<con
       slice_valid_[column].resize(slice.size());
     }
   }
+  auto gather_cell = [this](const RowBatch& batch, uint32_t row, int column, size_t position) {
+    auto id = static_cast<ColumnId>(column);
+    bool null = batch.IsNull(id, row);
+    if (kColumns[column].type == ColumnType::kVarchar) {
+      // A default string_view (nullptr data) stands for NULL; GetString's data() is never nullptr.
+      std::string_view value = null ? std::string_view() : batch.GetString(id, row);
+      __builtin_prefetch(value.data());  // The column loops compare and hash these bytes.
+      slice_strings_[column][position] = value;
+    } else {
+      slice_ints_[column][position] = null ? 0 : batch.GetInt(id, row);
+      slice_valid_[column][position] = null ? 0 : 1;
+    }
+  };
+  // One thread encoding every column (the common case) loops over a constant range, which the
+  // compiler unrolls; a share of the columns loops over its list.
+  const bool all_columns = columns.size() == static_cast<size_t>(kNumColumns);
   for (size_t position = 0; position < slice.size(); ++position) {
     const RowBatch& batch = *slice[position].batch;
     uint32_t row = slice[position].row;
-    for (int column : columns) {
-      auto id = static_cast<ColumnId>(column);
-      bool null = batch.IsNull(id, row);
-      if (kColumns[column].type == ColumnType::kVarchar) {
-        // A default string_view (nullptr data) stands for NULL; GetString's data() is never nullptr.
-        std::string_view value = null ? std::string_view() : batch.GetString(id, row);
-        __builtin_prefetch(value.data());  // The column loops compare and hash these bytes.
-        slice_strings_[column][position] = value;
-      } else {
-        slice_ints_[column][position] = null ? 0 : batch.GetInt(id, row);
-        slice_valid_[column][position] = null ? 0 : 1;
-      }
+    if (all_columns) {
+      for (int column = 0; column < kNumColumns; ++column) gather_cell(batch, row, column, position);
+    } else {
+      for (int column : columns) gather_cell(batch, row, column, position);
     }
   }
 }
@@ -190,10 +196,7 @@ Status ParquetFileWriter::CopyRowGroups(const ReadRangeFn& read, std::string_vie
     if (!status.ok()) break;
     RowGroupInfo moved = group;
     moved.file_offset += shift;
-    for (ColumnChunkInfo& chunk : moved.columns) {
-      chunk.data_page_offset += shift;
-      if (chunk.dictionary_page_offset) *chunk.dictionary_page_offset += shift;
-    }
+    for (ColumnChunkInfo& chunk : moved.columns) ShiftPageOffsets(&chunk, shift);
     rows_written_ += static_cast<uint64_t>(moved.num_rows);
     row_groups_.push_back(std::move(moved));
   }

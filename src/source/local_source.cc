@@ -40,8 +40,11 @@ class LocalSource final : public LogSource {
       std::error_code ec;
       std::vector<std::pair<std::string, bool>> names;  // (name, is a directory itself, not a link).
       for (fs::directory_iterator it(root_ / dir, ec), end; !ec && it != end; it.increment(ec)) {
-        std::error_code type_ec;  // The type readdir reported: no stat, so it works past PATH_MAX.
-        names.emplace_back(it->path().filename().string(), it->symlink_status(type_ec).type() == fs::file_type::directory);
+        // The type readdir reported (is_symlink first: is_directory alone follows links); an
+        // lstat only where the file system reports none. No stat per entry, so it works past PATH_MAX.
+        std::error_code type_ec;
+        bool is_directory = !it->is_symlink(type_ec) && it->is_directory(type_ec);
+        names.emplace_back(it->path().filename().string(), is_directory);
       }
       if (ec && dir.empty()) {
         return Status::IoError(root_.string() + ": cannot list the source: " + ec.message());
