@@ -63,6 +63,27 @@ TEST(CliIntegrationTest, DuckDbIsLoadedOnlyByWhatReadsParquet) {
   EXPECT_EQ(CountRows(dir.path() / "wh"), LoadGroundTruth(dir.path() / "b")["qualifying_events"].get<int64_t>());
 }
 
+TEST(CliIntegrationTest, LibcurlIsLoadedOnlyByWhatUsesHttp) {
+  ScratchDir dir;
+  GenerateBucket(dir.path() / "b", {"--days", "1", "--events-per-day", "50"});
+  // The dynamic loader names every library it opens on stderr (LD_DEBUG=files).
+  CommandResult ingest = RunCommand({CliPath(), "ingest", "--source", (dir.path() / "b").string(), "--warehouse",
+                                     (dir.path() / "wh").string()},
+                                    EnvVars{{"LD_DEBUG", "files"}});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_NE(ingest.err.find("file=libsimdjson"), std::string::npos) << "no loader trace: " << ingest.err;
+  EXPECT_EQ(ingest.err.find("libcurl"), std::string::npos) << ingest.err;
+  // An S3 location does load it (the request fails: nothing listens on port 9 here).
+  CommandResult s3 = RunCommand({CliPath(), "ingest", "--source", "s3://bucket/AWSLogs/", "--warehouse",
+                                 (dir.path() / "wh").string(), "--s3-endpoint", "http://127.0.0.1:9",
+                                 "--s3-attempts", "1"},
+                                EnvVars{{"LD_DEBUG", "files"}, {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
+                                        {"AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
+                                        {"AWS_EC2_METADATA_DISABLED", "true"}});
+  EXPECT_NE(s3.exit_code, 0);
+  EXPECT_NE(s3.err.find("file=libcurl.so.4"), std::string::npos) << s3.err;
+}
+
 TEST(CliIntegrationTest, QueryRefusesWritesAndReadsSqlFromStdinOrFile) {
   ScratchDir dir;
   GenerateBucket(dir.path() / "b", {"--days", "1", "--events-per-day", "50"});

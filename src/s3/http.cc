@@ -1,18 +1,18 @@
 #include "s3/http.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cstdint>
-#include <mutex>
+
+#include "s3/curl_api.h"
 
 namespace adxm {
 namespace {
 
 // RAII for the request's header list.
 struct HeaderList {
+  const CurlFunctions* curl;
   curl_slist* list = nullptr;
-  ~HeaderList() { curl_slist_free_all(list); }
+  ~HeaderList() { curl->slist_free_all(list); }
 };
 
 size_t AppendBody(char* data, size_t size, size_t count, void* out) {
@@ -50,57 +50,55 @@ std::string HttpResponse::Header(std::string_view lowercase_name) const {
 }
 
 Result<std::unique_ptr<HttpClient>> HttpClient::Make() {
-  static std::once_flag once;
-  static CURLcode init_code = CURLE_OK;
-  std::call_once(once, [] { init_code = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (init_code != CURLE_OK) {
-    return Status::Internal(std::string("libcurl initialisation failed: ") + curl_easy_strerror(init_code));
-  }
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return Status::Internal("libcurl: cannot create a handle");
-  return std::unique_ptr<HttpClient>(new HttpClient(curl));
+  ADXM_ASSIGN_OR_RETURN(const CurlFunctions* curl, LoadCurl());
+  CURL* handle = curl->easy_init();
+  if (handle == nullptr) return Status::Internal("libcurl: cannot create a handle");
+  return std::unique_ptr<HttpClient>(new HttpClient(curl, handle));
 }
 
-HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+HttpClient::~HttpClient() { curl_->easy_cleanup(static_cast<CURL*>(handle_)); }
 
 Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
-  CURL* curl = static_cast<CURL*>(curl_);
-  curl_easy_reset(curl);  // Keeps the connection cache; clears every option of the last request.
+  const CurlFunctions& curl = *curl_;
+  CURL* handle = static_cast<CURL*>(handle_);
+  curl.easy_reset(handle);  // Keeps the connection cache; clears every option of the last request.
   HttpResponse response;
-  HeaderList headers;
+  HeaderList headers{&curl};
   for (const auto& [name, value] : request.headers) {
-    headers.list = curl_slist_append(headers.list, (name + ": " + value).c_str());
+    headers.list = curl.slist_append(headers.list, (name + ": " + value).c_str());
   }
   // curl would otherwise send "Expect: 100-continue" for larger bodies and "Accept: */*".
-  headers.list = curl_slist_append(headers.list, "Expect:");
-  headers.list = curl_slist_append(headers.list, "Accept:");
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
+  headers.list = curl.slist_append(headers.list, "Expect:");
+  headers.list = curl.slist_append(headers.list, "Accept:");
+  curl.easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+  curl.easy_setopt(handle, CURLOPT_HTTPHEADER, headers.list);
+  curl.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+  curl.easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl_write_callback append_body = AppendBody;  // Variadic: pass exactly the types curl reads.
+  curl.easy_setopt(handle, CURLOPT_WRITEFUNCTION, append_body);
   if (request.body_out != nullptr) request.body_out->clear();
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, request.body_out != nullptr ? request.body_out : &response.body);
+  curl.easy_setopt(handle, CURLOPT_WRITEDATA, request.body_out != nullptr ? request.body_out : &response.body);
   if (request.stall_timeout.count() > 0) {
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+    curl.easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl.easy_setopt(handle, CURLOPT_LOW_SPEED_TIME,
                      static_cast<long>(std::max<int64_t>(1, request.stall_timeout.count() / 1000)));
   }
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+  curl_write_callback collect_header = CollectHeader;
+  curl.easy_setopt(handle, CURLOPT_HEADERFUNCTION, collect_header);
+  curl.easy_setopt(handle, CURLOPT_HEADERDATA, &response);
   if (request.method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    curl.easy_setopt(handle, CURLOPT_NOBODY, 1L);
   } else if (request.method != "GET" || !request.body.empty()) {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl.easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+    curl.easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
-  const CURLcode code = curl_easy_perform(curl);
+  const CURLcode code = curl.easy_perform(handle);
   if (code != CURLE_OK) {
-    return Status::Unavailable(request.method + " " + request.url + ": " + curl_easy_strerror(code));
+    return Status::Unavailable(request.method + " " + request.url + ": " + curl.easy_strerror(code));
   }
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  curl.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
 }
 

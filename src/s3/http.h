@@ -18,6 +18,8 @@
 
 namespace adxm {
 
+struct CurlFunctions;
+
 /// One HTTP request.
 struct HttpRequest {
   std::string method = "GET";
@@ -49,7 +51,7 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  /// Make a client (initialises libcurl once per process).
+  /// Make a client (loads and initialises libcurl once per process: s3/curl_api.h).
   static Result<std::unique_ptr<HttpClient>> Make();
 
   /// Send `request` and wait for the whole response. A response with any status is OK; only a
@@ -57,8 +59,9 @@ class HttpClient {
   Result<HttpResponse> Send(const HttpRequest& request);
 
  private:
-  explicit HttpClient(void* curl) : curl_(curl) {}
-  void* curl_;  // CURL*
+  HttpClient(const CurlFunctions* curl, void* handle) : curl_(curl), handle_(handle) {}
+  const CurlFunctions* curl_;
+  void* handle_;  // CURL*
 };
 
 }  // namespace adxm
