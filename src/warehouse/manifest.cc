@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <type_traits>
 #include <nlohmann/json.hpp>
@@ -24,13 +25,150 @@ uint32_t Crc32(std::string_view text) { return libdeflate_crc32(0, text.data(), 
 
 bool Utf8(std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); }
 
+// Commit records are written as JSON text directly, not through a nlohmann document: one is written
+// per commit and names every object it processed (5,000 for a bucket of small logs), and building
+// and dumping a tree of std::maps cost ~30,000 instructions an object. The text is byte for byte
+// what nlohmann's dump() writes for the same document (compact, keys sorted as its std::map holds
+// them, its escapes), which ManifestTest.CommitRecordsAreWhatNlohmannWrites checks.
+
+// Append `text` as a JSON string, escaped as nlohmann's dump() escapes it (ensure_ascii off).
+void AppendJsonString(std::string_view text, std::string* out) {
+  if (!Utf8(text)) {  // Commit refuses these; should one get here, nlohmann's replacement rule.
+    out->append(json(text).dump(-1, ' ', false, json::error_handler_t::replace));
+    return;
+  }
+  out->push_back('"');
+  size_t plain = 0;  // Start of the run of bytes that need no escape.
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    auto c = static_cast<unsigned char>(text[pos]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(text.substr(plain, pos - plain));
+    plain = pos + 1;
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default: {
+        char escaped[8];
+        std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
+        out->append(escaped);
+      }
+    }
+  }
+  out->append(text.substr(plain));
+  out->push_back('"');
+}
+
+template <typename Integer>
+void AppendJsonNumber(Integer value, std::string* out) {
+  char digits[24];
+  auto [end, error] = std::to_chars(digits, digits + sizeof(digits), value);
+  out->append(digits, end);
+}
+
+// Append `"name":` (`name` needs no escape), after a comma unless it is the object's first member.
+void AppendJsonKey(std::string_view name, std::string* out) {
+  if (out->back() != '{') out->push_back(',');
+  out->push_back('"');
+  out->append(name);
+  out->append("\":");
+}
+
+// Append `items` as a JSON array, each written by `append(item, out)`.
+template <typename Range, typename Append>
+void AppendJsonArray(const Range& items, Append append, std::string* out) {
+  out->push_back('[');
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out->push_back(',');
+    first = false;
+    append(item, out);
+  }
+  out->push_back(']');
+}
+
+template <typename Range>
+void AppendJsonStrings(const Range& strings, std::string* out) {
+  AppendJsonArray(strings, [](std::string_view text, std::string* to) { AppendJsonString(text, to); }, out);
+}
+
+// The members of each object below are written in sorted order.
+void AppendObjectRecord(const ObjectRecord& object, std::string* out) {
+  out->push_back('{');
+  AppendJsonKey("duplicates", out);
+  AppendJsonNumber(object.duplicates, out);
+  AppendJsonKey("events", out);
+  AppendJsonNumber(object.events, out);
+  AppendJsonKey("key", out);
+  AppendJsonString(object.key, out);
+  AppendJsonKey("rows", out);
+  AppendJsonNumber(object.rows, out);
+  AppendJsonKey("size", out);
+  AppendJsonNumber(object.size, out);
+  AppendJsonKey("version", out);
+  AppendJsonString(object.version, out);
+  out->push_back('}');
+}
+
+void AppendRejectRecord(const RejectRecord& reject, std::string* out) {
+  out->push_back('{');
+  AppendJsonKey("attempts", out);
+  AppendJsonNumber(reject.attempts, out);
+  AppendJsonKey("first_seen", out);
+  AppendJsonNumber(reject.first_seen, out);
+  AppendJsonKey("key", out);
+  AppendJsonString(reject.key, out);
+  AppendJsonKey("last_seen", out);
+  AppendJsonNumber(reject.last_seen, out);
+  AppendJsonKey("reason", out);
+  AppendJsonString(reject.reason, out);
+  AppendJsonKey("size", out);
+  AppendJsonNumber(reject.size, out);
+  AppendJsonKey("version", out);
+  AppendJsonString(reject.version, out);
+  out->push_back('}');
+}
+
+void AppendQuarantinedRecord(const QuarantinedRecord& record, std::string* out) {
+  out->push_back('{');
+  AppendJsonKey("key", out);
+  AppendJsonString(record.key, out);
+  AppendJsonKey("raw", out);
+  AppendJsonString(record.raw_json, out);
+  AppendJsonKey("reason", out);
+  AppendJsonString(record.reason, out);
+  AppendJsonKey("record", out);
+  AppendJsonNumber(record.record_index, out);
+  AppendJsonKey("time", out);
+  AppendJsonNumber(record.time, out);
+  out->push_back('}');
+}
+
+void AppendRetainedFile(const RetainedFile& file, std::string* out) {
+  out->push_back('{');
+  AppendJsonKey("path", out);
+  AppendJsonString(file.path, out);
+  AppendJsonKey("time", out);
+  AppendJsonNumber(file.removed_time, out);
+  AppendJsonKey("txn", out);
+  AppendJsonNumber(file.removed_txn, out);
+  out->push_back('}');
+}
+
 // Frame a JSON body as "<crc32 hex8> <json>\n".
-std::string Frame(const json& doc) {
-  // Commit rejects strings that are not UTF-8; should one get here, replace rather than throw.
-  std::string body = doc.dump(-1, ' ', false, json::error_handler_t::replace);
+std::string Frame(std::string_view body) {
   char crc[10];
   std::snprintf(crc, sizeof(crc), "%08x ", Crc32(body));
-  return std::string(crc) + body + "\n";
+  std::string framed;
+  framed.reserve(9 + body.size() + 1);
+  framed.append(crc, 9);
+  framed.append(body);
+  framed.push_back('\n');
+  return framed;
 }
 
 // The JSON body of "<crc8> <json>[\n]"; false when the frame or its checksum is damaged.
@@ -84,21 +222,10 @@ bool ReadArray(const json& doc, const char* name, std::vector<T>* out, Decode de
   return true;
 }
 
-json EncodeObject(const ObjectRecord& object) {
-  return json{{"key", object.key},       {"size", object.size}, {"version", object.version},
-              {"events", object.events}, {"rows", object.rows}, {"duplicates", object.duplicates}};
-}
-
 bool DecodeObject(const json& object, ObjectRecord* out) {
   return object.contains("key") && ReadField(object, "key", &out->key) && ReadField(object, "size", &out->size) &&
          ReadField(object, "version", &out->version) && ReadField(object, "events", &out->events) &&
          ReadField(object, "rows", &out->rows) && ReadField(object, "duplicates", &out->duplicates);
-}
-
-json EncodeReject(const RejectRecord& reject) {
-  return json{{"key", reject.key},           {"size", reject.size},         {"version", reject.version},
-              {"reason", reject.reason},     {"attempts", reject.attempts}, {"first_seen", reject.first_seen},
-              {"last_seen", reject.last_seen}};
 }
 
 bool DecodeReject(const json& object, RejectRecord* out) {
@@ -108,19 +235,10 @@ bool DecodeReject(const json& object, RejectRecord* out) {
          ReadField(object, "last_seen", &out->last_seen);
 }
 
-json EncodeQuarantined(const QuarantinedRecord& record) {
-  return json{{"key", record.key}, {"record", record.record_index}, {"reason", record.reason},
-              {"raw", record.raw_json}, {"time", record.time}};
-}
-
 bool DecodeQuarantined(const json& object, QuarantinedRecord* out) {
   return object.contains("key") && ReadField(object, "key", &out->key) &&
          ReadField(object, "record", &out->record_index) && ReadField(object, "reason", &out->reason) &&
          ReadField(object, "raw", &out->raw_json) && ReadField(object, "time", &out->time);
-}
-
-json EncodeRetained(const RetainedFile& file) {
-  return json{{"path", file.path}, {"txn", file.removed_txn}, {"time", file.removed_time}};
 }
 
 bool DecodeRetained(const json& object, RetainedFile* out) {
@@ -190,21 +308,36 @@ bool Manifest::IsEncodable(const CommitRecord& record) {
 }
 
 std::string Manifest::EncodeRecord(const CommitRecord& record) {
-  json doc = {{"txn", record.txn}, {"objects", json::array()}};
-  if (record.time > 0) doc["time"] = record.time;
-  for (const ObjectRecord& object : record.objects) doc["objects"].push_back(EncodeObject(object));
-  doc["added"] = record.added_files;
-  doc["removed"] = record.removed_files;
-  if (!record.rejects.empty()) {
-    doc["rejects"] = json::array();
-    for (const RejectRecord& reject : record.rejects) doc["rejects"].push_back(EncodeReject(reject));
-  }
-  if (!record.vacuumed.empty()) doc["vacuumed"] = record.vacuumed;
+  std::string body;
+  body.reserve(128 + record.objects.size() * 160);
+  // Members in sorted order; rejects, quarantined, vacuumed and time only when present.
+  body.push_back('{');
+  AppendJsonKey("added", &body);
+  AppendJsonStrings(record.added_files, &body);
+  AppendJsonKey("objects", &body);
+  AppendJsonArray(record.objects, AppendObjectRecord, &body);
   if (!record.quarantined.empty()) {
-    doc["quarantined"] = json::array();
-    for (const QuarantinedRecord& quarantined : record.quarantined) doc["quarantined"].push_back(EncodeQuarantined(quarantined));
+    AppendJsonKey("quarantined", &body);
+    AppendJsonArray(record.quarantined, AppendQuarantinedRecord, &body);
   }
-  return Frame(doc);
+  if (!record.rejects.empty()) {
+    AppendJsonKey("rejects", &body);
+    AppendJsonArray(record.rejects, AppendRejectRecord, &body);
+  }
+  AppendJsonKey("removed", &body);
+  AppendJsonStrings(record.removed_files, &body);
+  if (record.time > 0) {
+    AppendJsonKey("time", &body);
+    AppendJsonNumber(record.time, &body);
+  }
+  AppendJsonKey("txn", &body);
+  AppendJsonNumber(record.txn, &body);
+  if (!record.vacuumed.empty()) {
+    AppendJsonKey("vacuumed", &body);
+    AppendJsonStrings(record.vacuumed, &body);
+  }
+  body.push_back('}');
+  return Frame(body);
 }
 
 bool Manifest::DecodeRecord(std::string_view entry, CommitRecord* record) {
@@ -436,19 +569,36 @@ Status Manifest::Checkpoint() {
   if (state_.txn == 0 || (state_.txn == checkpoint_txn_ && !state_.legacy)) return Status::OK();
   std::map<std::string, Part> parts = parts_;
   ADXM_RETURN_IF_ERROR(WriteParts(&parts));
-  json doc = {{"txn", state_.txn}, {"live", state_.live_files}, {"retained", json::array()},
-              {"rejects", json::array()}, {"parts", json::array()}};
-  for (const auto& [path, file] : state_.retained) doc["retained"].push_back(EncodeRetained(file));
-  for (const auto& [key, reject] : state_.rejects) doc["rejects"].push_back(EncodeReject(reject));
-  doc["quarantined"] = json::array();
-  for (const QuarantinedRecord& quarantined : state_.quarantined) doc["quarantined"].push_back(EncodeQuarantined(quarantined));
-  doc["quarantined_total"] = state_.quarantined_total;
+  // Members in sorted order, as for commit records.
+  std::string body;
+  body.push_back('{');
+  AppendJsonKey("live", &body);
+  AppendJsonStrings(state_.live_files, &body);
+  AppendJsonKey("parts", &body);
+  AppendJsonArray(parts, [](const auto& entry, std::string* out) {
+    out->push_back('{');
+    AppendJsonKey("count", out);
+    AppendJsonNumber(entry.second.count, out);
+    AppendJsonKey("key", out);
+    AppendJsonString(entry.second.key, out);
+    AppendJsonKey("part", out);
+    AppendJsonString(entry.first, out);
+    out->push_back('}');
+  }, &body);
+  AppendJsonKey("quarantined", &body);
+  AppendJsonArray(state_.quarantined, AppendQuarantinedRecord, &body);
+  AppendJsonKey("quarantined_total", &body);
+  AppendJsonNumber(state_.quarantined_total, &body);
+  AppendJsonKey("rejects", &body);
+  AppendJsonArray(state_.rejects, [](const auto& entry, std::string* out) { AppendRejectRecord(entry.second, out); }, &body);
+  AppendJsonKey("retained", &body);
+  AppendJsonArray(state_.retained, [](const auto& entry, std::string* out) { AppendRetainedFile(entry.second, out); }, &body);
+  AppendJsonKey("txn", &body);
+  AppendJsonNumber(state_.txn, &body);
+  body.push_back('}');
   uint64_t objects = 0;
-  for (const auto& [part, entry] : parts) {
-    doc["parts"].push_back(json{{"part", part}, {"key", entry.key}, {"count", entry.count}});
-    objects += entry.count;
-  }
-  Status put = store_->PutIfAbsent(WarehouseLayout::CheckpointKey(state_.txn), Frame(doc));
+  for (const auto& [part, entry] : parts) objects += entry.count;
+  Status put = store_->PutIfAbsent(WarehouseLayout::CheckpointKey(state_.txn), Frame(body));
   if (!put.ok() && put.code() != StatusCode::kAlreadyExists) return put;
   previous_parts_ = std::move(parts_);
   parts_ = std::move(parts);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
 
 #include "base/file_util.h"
 #include "test_util.h"
@@ -61,6 +63,113 @@ class ManifestTest : public ::testing::Test {
   testing::ScratchDir dir_;
   std::unique_ptr<LocalStore> store_;
 };
+
+// The commit record as a nlohmann document, member by member as docs/manifest_format.md names
+// them: the reference the hand-written encoder is checked against.
+nlohmann::json ReferenceRecord(const CommitRecord& record) {
+  using nlohmann::json;
+  json doc = {{"txn", record.txn}, {"objects", json::array()}, {"added", record.added_files},
+              {"removed", record.removed_files}};
+  if (record.time > 0) doc["time"] = record.time;
+  for (const ObjectRecord& o : record.objects) {
+    doc["objects"].push_back({{"key", o.key}, {"size", o.size}, {"version", o.version}, {"events", o.events},
+                              {"rows", o.rows}, {"duplicates", o.duplicates}});
+  }
+  for (const RejectRecord& r : record.rejects) {
+    doc["rejects"].push_back({{"key", r.key}, {"size", r.size}, {"version", r.version}, {"reason", r.reason},
+                              {"attempts", r.attempts}, {"first_seen", r.first_seen}, {"last_seen", r.last_seen}});
+  }
+  if (!record.vacuumed.empty()) doc["vacuumed"] = record.vacuumed;
+  for (const QuarantinedRecord& q : record.quarantined) {
+    doc["quarantined"].push_back(
+        {{"key", q.key}, {"record", q.record_index}, {"reason", q.reason}, {"raw", q.raw_json}, {"time", q.time}});
+  }
+  return doc;
+}
+
+// A string of `length` characters drawn from every class JSON escapes differently: control
+// bytes, quotes, backslashes, slashes, DEL, 2-, 3- and 4-byte UTF-8.
+std::string RandomText(std::mt19937* random, size_t length) {
+  static const std::vector<std::string> kPieces = {"a", "Z", "0", " ", "/", "\"", "\\", "\b", "\f", "\n", "\r", "\t",
+                                                   std::string(1, '\0'), "\x01", "\x1f", "\x7f", "\xC3\xA9",
+                                                   "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "=", "%3D", "{}[],:"};
+  std::string text;
+  for (size_t index = 0; index < length; ++index) text += kPieces[(*random)() % kPieces.size()];
+  return text;
+}
+
+// The JSON body of a framed entry "<crc8> <json>\n".
+std::string Body(const std::string& entry) { return entry.substr(9, entry.size() - 10); }
+
+TEST(ManifestEncodingTest, CommitRecordsAreWhatNlohmannWrites) {
+  std::mt19937 random(20261202);
+  for (int trial = 0; trial < 300; ++trial) {
+    auto text = [&] { return RandomText(&random, random() % 12); };
+    auto number = [&] { return random() % 4 == 0 ? UINT64_MAX - random() % 3 : random() % 100000; };
+    CommitRecord record;
+    record.txn = number() + 1;
+    record.time = random() % 3 == 0 ? 0 : static_cast<int64_t>(random());
+    for (size_t n = random() % 5; n > 0; --n) {
+      record.objects.push_back({text(), number(), text(), number(), number(), number()});
+    }
+    for (size_t n = random() % 3; n > 0; --n) record.added_files.push_back(text());
+    for (size_t n = random() % 3; n > 0; --n) record.removed_files.push_back(text());
+    for (size_t n = random() % 3; n > 0; --n) record.vacuumed.push_back(text());
+    for (size_t n = random() % 3; n > 0; --n) {
+      record.rejects.push_back({text(), number(), text(), text(), number(), static_cast<int64_t>(random() % 5),
+                                static_cast<int64_t>(random())});
+    }
+    for (size_t n = random() % 3; n > 0; --n) {
+      record.quarantined.push_back({text(), number(), text(), text(), static_cast<int64_t>(random())});
+    }
+    std::string entry = Manifest::EncodeRecord(record);
+    ASSERT_EQ(Body(entry), ReferenceRecord(record).dump()) << "trial " << trial;
+    CommitRecord decoded;
+    ASSERT_TRUE(Manifest::DecodeRecord(entry, &decoded)) << entry;
+    ASSERT_EQ(decoded.objects.size(), record.objects.size());
+    for (size_t index = 0; index < record.objects.size(); ++index) {
+      EXPECT_EQ(decoded.objects[index].key, record.objects[index].key);
+      EXPECT_EQ(decoded.objects[index].duplicates, record.objects[index].duplicates);
+    }
+    EXPECT_EQ(decoded.quarantined.size(), record.quarantined.size());
+  }
+  // Text that is not UTF-8 (Commit refuses it) is written as nlohmann replaces it.
+  CommitRecord bad;
+  bad.txn = 1;
+  bad.added_files = {"ok", std::string("bad\xFF\xC3") + "end"};
+  nlohmann::json reference = ReferenceRecord(bad);
+  EXPECT_EQ(Body(Manifest::EncodeRecord(bad)), reference.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+TEST_F(ManifestTest, CheckpointsAreCanonicalJsonThatReadsBack) {
+  ManifestOptions options;
+  options.checkpoint_commits = 4;
+  auto manifest = *Manifest::Open(store_.get(), options);
+  CommitMany(manifest.get(), 3);
+  CommitRecord record;
+  record.txn = manifest->next_txn();
+  record.time = 77;
+  record.objects.push_back({Key(9, 1), 5, "v\"1\\", 2, 1, 1});
+  record.rejects.push_back({Key(9, 2), 10, "e\ttag", "not gzip: \"x\"\n", 2, 50, 60});
+  record.quarantined.push_back({Key(9, 1), 3, "no eventTime", "{\"eventID\":\"\xC3\xA9\x01\"}", 77});
+  record.removed_files.push_back("year=2023/month=05/day=02/part-1");  // Added by the first commit.
+  ASSERT_TRUE(manifest->Commit(record).ok());  // The 4th: checkpointed.
+  std::vector<std::string> checkpoints = Keys("_adxmetrics/checkpoint");
+  ASSERT_EQ(checkpoints.size(), 1u);
+  std::string entry = *ReadFile(dir_.path() / "_adxmetrics" / "checkpoint" / checkpoints[0]);
+  nlohmann::json doc = nlohmann::json::parse(Body(entry));
+  EXPECT_EQ(doc.dump(), Body(entry));  // Written exactly as nlohmann would write it.
+  EXPECT_EQ(doc["txn"], 4);
+  EXPECT_EQ(doc["rejects"][0]["reason"], "not gzip: \"x\"\n");
+  EXPECT_EQ(doc["quarantined"][0]["raw"], "{\"eventID\":\"\xC3\xA9\x01\"}");
+  EXPECT_EQ(doc["quarantined_total"], 1);
+  ASSERT_EQ(doc["retained"].size(), 1u);
+  EXPECT_EQ(doc["retained"][0]["path"], "year=2023/month=05/day=02/part-1");
+  EXPECT_EQ(doc["retained"][0]["txn"], 4);
+  auto reopened = *Manifest::Open(store_.get(), options);
+  ExpectSameState(manifest->state(), reopened->state());
+  EXPECT_EQ(reopened->state().quarantined.at(0).raw_json, "{\"eventID\":\"\xC3\xA9\x01\"}");
+}
 
 TEST_F(ManifestTest, MissingManifestIsEmpty) {
   auto manifest = Manifest::Open(store_.get());
