@@ -2,10 +2,11 @@
 // dictionary page, then data pages (v1: RLE definition levels, then RLE_DICTIONARY indices or
 // PLAIN values), each zstd-compressed — and computes the chunk's metadata and statistics.
 //
-// String chunks start dictionary-encoded and sample the first kSampleValues values: mostly
-// distinct values (eventID, request_id) switch to PLAIN before paying for much hashing (the
-// sample is re-encoded from the dictionary), and their pages get the faster zstd level. A dictionary outgrowing max_dictionary_bytes ends
-// it: the chunk's later pages are PLAIN. Integer chunks are PLAIN.
+// eventID and request_id, unique per row, are PLAIN with the faster zstd level of distinct
+// values. Other string chunks start dictionary-encoded and sample the first kSampleValues values:
+// mostly distinct values switch to PLAIN before paying for much hashing (the sample is re-encoded
+// from the dictionary), and their pages get the faster level too. A dictionary outgrowing
+// max_dictionary_bytes ends it: the chunk's later pages are PLAIN. Integer chunks are PLAIN.
 //
 // Cells arrive in slices, already gathered out of the RowBatches by the file writer; string
 // values are views into the batches, which must outlive the chunk. Buffers are reused from chunk
