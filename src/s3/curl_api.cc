@@ -33,6 +33,7 @@ Result<const CurlFunctions*> Load() {
   }
   CURLcode code = functions->global_init(CURL_GLOBAL_DEFAULT);
   if (code != CURLE_OK) {
+    // The library stays open (it may be half initialised); the next caller tries again.
     return Status::Internal(std::string("libcurl initialisation failed: ") + functions->easy_strerror(code));
   }
   return functions.release();  // Never freed: libcurl stays loaded for the life of the process.

@@ -4,18 +4,22 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <type_traits>
 #include <nlohmann/json.hpp>
 
 #include "base/parallel.h"
+#include "warehouse/json_text.h"
 #include "warehouse/layout.h"
 #include "warehouse/legacy_manifest.h"
 
 namespace adxm {
 namespace {
 
+using json_text::AppendArray;
+using json_text::AppendKey;
+using json_text::AppendMember;
+using json_text::AppendStrings;
 using nlohmann::json;
 
 // Object index parts of a checkpoint written (and synced) at a time.
@@ -25,137 +29,50 @@ uint32_t Crc32(std::string_view text) { return libdeflate_crc32(0, text.data(), 
 
 bool Utf8(std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); }
 
-// Commit records are written as JSON text directly, not through a nlohmann document: one is written
-// per commit and names every object it processed (5,000 for a bucket of small logs), and building
-// and dumping a tree of std::maps cost ~30,000 instructions an object. The text is byte for byte
-// what nlohmann's dump() writes for the same document (compact, keys sorted as its std::map holds
-// them, its escapes), which ManifestTest.CommitRecordsAreWhatNlohmannWrites checks.
+// Commit records and checkpoints are written as JSON text directly (json_text.h), not
+// through a nlohmann document: a record names every object its commit processed (5,000 for a
+// bucket of small logs), and building and dumping a tree of std::maps cost ~30,000 instructions an
+// object. The text is what nlohmann's dump() wrote before: members below go in sorted order, as
+// its std::map held them (ManifestEncodingTest.CommitRecordsAreWhatNlohmannWrites).
 
-// Append `text` as a JSON string, escaped as nlohmann's dump() escapes it (ensure_ascii off).
-void AppendJsonString(std::string_view text, std::string* out) {
-  if (!Utf8(text)) {  // Commit refuses these; should one get here, nlohmann's replacement rule.
-    out->append(json(text).dump(-1, ' ', false, json::error_handler_t::replace));
-    return;
-  }
-  out->push_back('"');
-  size_t plain = 0;  // Start of the run of bytes that need no escape.
-  for (size_t pos = 0; pos < text.size(); ++pos) {
-    auto c = static_cast<unsigned char>(text[pos]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(text.substr(plain, pos - plain));
-    plain = pos + 1;
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default: {
-        char escaped[8];
-        std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
-        out->append(escaped);
-      }
-    }
-  }
-  out->append(text.substr(plain));
-  out->push_back('"');
-}
-
-template <typename Integer>
-void AppendJsonNumber(Integer value, std::string* out) {
-  char digits[24];
-  auto [end, error] = std::to_chars(digits, digits + sizeof(digits), value);
-  out->append(digits, end);
-}
-
-// Append `"name":` (`name` needs no escape), after a comma unless it is the object's first member.
-void AppendJsonKey(std::string_view name, std::string* out) {
-  if (out->back() != '{') out->push_back(',');
-  out->push_back('"');
-  out->append(name);
-  out->append("\":");
-}
-
-// Append `items` as a JSON array, each written by `append(item, out)`.
-template <typename Range, typename Append>
-void AppendJsonArray(const Range& items, Append append, std::string* out) {
-  out->push_back('[');
-  bool first = true;
-  for (const auto& item : items) {
-    if (!first) out->push_back(',');
-    first = false;
-    append(item, out);
-  }
-  out->push_back(']');
-}
-
-template <typename Range>
-void AppendJsonStrings(const Range& strings, std::string* out) {
-  AppendJsonArray(strings, [](std::string_view text, std::string* to) { AppendJsonString(text, to); }, out);
-}
-
-// The members of each object below are written in sorted order.
 void AppendObjectRecord(const ObjectRecord& object, std::string* out) {
   out->push_back('{');
-  AppendJsonKey("duplicates", out);
-  AppendJsonNumber(object.duplicates, out);
-  AppendJsonKey("events", out);
-  AppendJsonNumber(object.events, out);
-  AppendJsonKey("key", out);
-  AppendJsonString(object.key, out);
-  AppendJsonKey("rows", out);
-  AppendJsonNumber(object.rows, out);
-  AppendJsonKey("size", out);
-  AppendJsonNumber(object.size, out);
-  AppendJsonKey("version", out);
-  AppendJsonString(object.version, out);
+  AppendMember("duplicates", object.duplicates, out);
+  AppendMember("events", object.events, out);
+  AppendMember("key", object.key, out);
+  AppendMember("rows", object.rows, out);
+  AppendMember("size", object.size, out);
+  AppendMember("version", object.version, out);
   out->push_back('}');
 }
 
 void AppendRejectRecord(const RejectRecord& reject, std::string* out) {
   out->push_back('{');
-  AppendJsonKey("attempts", out);
-  AppendJsonNumber(reject.attempts, out);
-  AppendJsonKey("first_seen", out);
-  AppendJsonNumber(reject.first_seen, out);
-  AppendJsonKey("key", out);
-  AppendJsonString(reject.key, out);
-  AppendJsonKey("last_seen", out);
-  AppendJsonNumber(reject.last_seen, out);
-  AppendJsonKey("reason", out);
-  AppendJsonString(reject.reason, out);
-  AppendJsonKey("size", out);
-  AppendJsonNumber(reject.size, out);
-  AppendJsonKey("version", out);
-  AppendJsonString(reject.version, out);
+  AppendMember("attempts", reject.attempts, out);
+  AppendMember("first_seen", reject.first_seen, out);
+  AppendMember("key", reject.key, out);
+  AppendMember("last_seen", reject.last_seen, out);
+  AppendMember("reason", reject.reason, out);
+  AppendMember("size", reject.size, out);
+  AppendMember("version", reject.version, out);
   out->push_back('}');
 }
 
 void AppendQuarantinedRecord(const QuarantinedRecord& record, std::string* out) {
   out->push_back('{');
-  AppendJsonKey("key", out);
-  AppendJsonString(record.key, out);
-  AppendJsonKey("raw", out);
-  AppendJsonString(record.raw_json, out);
-  AppendJsonKey("reason", out);
-  AppendJsonString(record.reason, out);
-  AppendJsonKey("record", out);
-  AppendJsonNumber(record.record_index, out);
-  AppendJsonKey("time", out);
-  AppendJsonNumber(record.time, out);
+  AppendMember("key", record.key, out);
+  AppendMember("raw", record.raw_json, out);
+  AppendMember("reason", record.reason, out);
+  AppendMember("record", record.record_index, out);
+  AppendMember("time", record.time, out);
   out->push_back('}');
 }
 
 void AppendRetainedFile(const RetainedFile& file, std::string* out) {
   out->push_back('{');
-  AppendJsonKey("path", out);
-  AppendJsonString(file.path, out);
-  AppendJsonKey("time", out);
-  AppendJsonNumber(file.removed_time, out);
-  AppendJsonKey("txn", out);
-  AppendJsonNumber(file.removed_txn, out);
+  AppendMember("path", file.path, out);
+  AppendMember("time", file.removed_time, out);
+  AppendMember("txn", file.removed_txn, out);
   out->push_back('}');
 }
 
@@ -312,29 +229,27 @@ std::string Manifest::EncodeRecord(const CommitRecord& record) {
   body.reserve(128 + record.objects.size() * 160);
   // Members in sorted order; rejects, quarantined, vacuumed and time only when present.
   body.push_back('{');
-  AppendJsonKey("added", &body);
-  AppendJsonStrings(record.added_files, &body);
-  AppendJsonKey("objects", &body);
-  AppendJsonArray(record.objects, AppendObjectRecord, &body);
+  AppendKey("added", &body);
+  AppendStrings(record.added_files, &body);
+  AppendKey("objects", &body);
+  AppendArray(record.objects, AppendObjectRecord, &body);
   if (!record.quarantined.empty()) {
-    AppendJsonKey("quarantined", &body);
-    AppendJsonArray(record.quarantined, AppendQuarantinedRecord, &body);
+    AppendKey("quarantined", &body);
+    AppendArray(record.quarantined, AppendQuarantinedRecord, &body);
   }
   if (!record.rejects.empty()) {
-    AppendJsonKey("rejects", &body);
-    AppendJsonArray(record.rejects, AppendRejectRecord, &body);
+    AppendKey("rejects", &body);
+    AppendArray(record.rejects, AppendRejectRecord, &body);
   }
-  AppendJsonKey("removed", &body);
-  AppendJsonStrings(record.removed_files, &body);
+  AppendKey("removed", &body);
+  AppendStrings(record.removed_files, &body);
   if (record.time > 0) {
-    AppendJsonKey("time", &body);
-    AppendJsonNumber(record.time, &body);
+    AppendMember("time", record.time, &body);
   }
-  AppendJsonKey("txn", &body);
-  AppendJsonNumber(record.txn, &body);
+  AppendMember("txn", record.txn, &body);
   if (!record.vacuumed.empty()) {
-    AppendJsonKey("vacuumed", &body);
-    AppendJsonStrings(record.vacuumed, &body);
+    AppendKey("vacuumed", &body);
+    AppendStrings(record.vacuumed, &body);
   }
   body.push_back('}');
   return Frame(body);
@@ -572,29 +487,24 @@ Status Manifest::Checkpoint() {
   // Members in sorted order, as for commit records.
   std::string body;
   body.push_back('{');
-  AppendJsonKey("live", &body);
-  AppendJsonStrings(state_.live_files, &body);
-  AppendJsonKey("parts", &body);
-  AppendJsonArray(parts, [](const auto& entry, std::string* out) {
+  AppendKey("live", &body);
+  AppendStrings(state_.live_files, &body);
+  AppendKey("parts", &body);
+  AppendArray(parts, [](const auto& entry, std::string* out) {
     out->push_back('{');
-    AppendJsonKey("count", out);
-    AppendJsonNumber(entry.second.count, out);
-    AppendJsonKey("key", out);
-    AppendJsonString(entry.second.key, out);
-    AppendJsonKey("part", out);
-    AppendJsonString(entry.first, out);
+    AppendMember("count", entry.second.count, out);
+    AppendMember("key", entry.second.key, out);
+    AppendMember("part", entry.first, out);
     out->push_back('}');
   }, &body);
-  AppendJsonKey("quarantined", &body);
-  AppendJsonArray(state_.quarantined, AppendQuarantinedRecord, &body);
-  AppendJsonKey("quarantined_total", &body);
-  AppendJsonNumber(state_.quarantined_total, &body);
-  AppendJsonKey("rejects", &body);
-  AppendJsonArray(state_.rejects, [](const auto& entry, std::string* out) { AppendRejectRecord(entry.second, out); }, &body);
-  AppendJsonKey("retained", &body);
-  AppendJsonArray(state_.retained, [](const auto& entry, std::string* out) { AppendRetainedFile(entry.second, out); }, &body);
-  AppendJsonKey("txn", &body);
-  AppendJsonNumber(state_.txn, &body);
+  AppendKey("quarantined", &body);
+  AppendArray(state_.quarantined, AppendQuarantinedRecord, &body);
+  AppendMember("quarantined_total", state_.quarantined_total, &body);
+  AppendKey("rejects", &body);
+  AppendArray(state_.rejects, [](const auto& entry, std::string* out) { AppendRejectRecord(entry.second, out); }, &body);
+  AppendKey("retained", &body);
+  AppendArray(state_.retained, [](const auto& entry, std::string* out) { AppendRetainedFile(entry.second, out); }, &body);
+  AppendMember("txn", state_.txn, &body);
   body.push_back('}');
   uint64_t objects = 0;
   for (const auto& [part, entry] : parts) objects += entry.count;
