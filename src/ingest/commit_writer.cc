@@ -14,14 +14,32 @@ namespace {
 // Data files of a commit written, then fsynced together, at a time.
 constexpr size_t kSyncThreads = 16;
 
+// Past 8 threads encoding a commit's files, thread starts and zstd contexts per file cost more
+// than the split gains.
+constexpr int kMaxEncodeThreads = 8;
+
 // Threads encoding a data file of `rows` rows when `idle_threads` cores are free
 // (ParquetWriteOptions::encode_threads). Under 1,024 rows (one slice), splitting the columns gains
-// less than starting threads costs; past 8 threads, thread starts and zstd contexts per file cost
-// more than the split gains.
+// less than starting threads costs.
 int FileEncodeThreads(int idle_threads, size_t rows) {
   constexpr size_t kMinRowsToSplit = 1024;
-  constexpr int kMaxThreads = 8;
-  return rows < kMinRowsToSplit ? 1 : std::clamp(idle_threads, 1, kMaxThreads);
+  return rows < kMinRowsToSplit ? 1 : std::clamp(idle_threads, 1, kMaxEncodeThreads);
+}
+
+// Threads encoding the files `days[begin, end)` side by side, each file on one of them, when
+// `idle_threads` cores are free; 1: one file after another, each split by columns
+// (FileEncodeThreads). Side by side unless one file holds most of the rows: a month of days
+// splits evenly, one large day with a few stragglers is better split by columns.
+int SideBySideThreads(const std::vector<std::pair<int64_t, std::vector<RowRef>>>& days, size_t begin, size_t end,
+                      int idle_threads) {
+  if (end - begin < 2 || idle_threads < 2) return 1;
+  size_t total = 0, largest = 0;
+  for (size_t index = begin; index < end; ++index) {
+    total += days[index].second.size();
+    largest = std::max(largest, days[index].second.size());
+  }
+  if (largest * 2 > total) return 1;
+  return std::clamp(idle_threads, 1, kMaxEncodeThreads);
 }
 
 }  // namespace
@@ -86,23 +104,31 @@ Status CommitWriter::Run(CommitJob& job) {
   // One file per day: a commit spanning a month of late logs writes 30, a first backfill of a
   // sparse trail thousands. They are written a group at a time; a group's fsyncs go together (one
   // journal commit, not one per file), then its files are closed, so open files stay bounded.
-  // All are durable before the commit point.
+  // All are durable before the commit point. With idle cores, a group's files are encoded side by
+  // side (SideBySideThreads) or each split by columns (FileEncodeThreads).
   for (size_t begin = 0; begin < job.days.size(); begin += kSyncThreads) {
     size_t end = std::min(job.days.size(), begin + kSyncThreads);
-    std::vector<std::unique_ptr<WritableFile>> outputs;
     for (size_t index = begin; index < end; ++index) {
-      const auto& [day, rows] = job.days[index];
-      std::string relative = WarehouseLayout::DataFileName(PartitionDir(day), record.txn);
+      record.added_files.push_back(WarehouseLayout::DataFileName(PartitionDir(job.days[index].first), record.txn));
+      rows_written += job.days[index].second.size();
+    }
+    std::vector<std::unique_ptr<WritableFile>> outputs(end - begin);
+    std::vector<std::vector<RowGroupInfo>> groups(end - begin);
+    const int side_by_side = SideBySideThreads(job.days, begin, end, job.idle_threads);
+    ADXM_RETURN_IF_ERROR(ParallelFor(end - begin, side_by_side, [&](size_t offset) -> Status {
+      const std::vector<RowRef>& rows = job.days[begin + offset].second;
+      const std::string& relative = record.added_files[begin + offset];
       ADXM_ASSIGN_OR_RETURN(auto file, warehouse_->NewDataFile(relative));
       ParquetWriteOptions options;
-      options.encode_threads = FileEncodeThreads(job.idle_threads, rows.size());
+      options.encode_threads = side_by_side > 1 ? 1 : FileEncodeThreads(job.idle_threads, rows.size());
       ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(std::move(file), relative, options));
       ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows));
-      ADXM_ASSIGN_OR_RETURN(auto finished, writer->Finish());
-      outputs.push_back(std::move(finished));
-      written.emplace_back(relative, writer->row_groups());
-      rows_written += rows.size();
-      record.added_files.push_back(relative);
+      ADXM_ASSIGN_OR_RETURN(outputs[offset], writer->Finish());
+      groups[offset] = writer->row_groups();
+      return Status::OK();
+    }));
+    for (size_t offset = 0; offset < groups.size(); ++offset) {
+      written.emplace_back(record.added_files[begin + offset], std::move(groups[offset]));
     }
     ADXM_RETURN_IF_ERROR(ParallelFor(outputs.size(), kSyncThreads, [&](size_t index) {
       return outputs[index]->Sync().WithContext(record.added_files[begin + index]);
