@@ -1,3 +1,6 @@
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -22,10 +25,13 @@ ObjectInfo Problem(std::string key, std::string problem) {
 
 class LocalSource final : public LogSource {
  public:
-  explicit LocalSource(fs::path root) : root_(std::move(root)) {}
+  explicit LocalSource(fs::path root) : root_(std::move(root)), root_prefix_((root_ / "").string()) {}
 
   std::string Describe() const override { return root_.string(); }
 
+  // Walked with readdir and fstatat relative to each open folder (no std::filesystem::path per
+  // entry, no path walk in the kernel per stat): for a bucket of small logs the listing is ~10%
+  // of a 2-thread run, and it runs before anything else can.
   Status List(std::vector<ObjectInfo>* objects) override {
     std::set<std::pair<dev_t, ino_t>> visited;  // Directories listed: links may lead back.
     struct stat root_stat;
@@ -37,22 +43,34 @@ class LocalSource final : public LogSource {
     while (!pending.empty()) {
       std::string dir = std::move(pending.back());
       pending.pop_back();
-      std::error_code ec;
+      DIR* folder = ::opendir((root_prefix_ + dir).c_str());
+      if (folder == nullptr) {
+        int error = errno;
+        if (dir.empty()) return Status::IoError(root_.string() + ": cannot list the source: " + std::strerror(error));
+        objects->push_back(Problem(dir, std::string("cannot list directory: ") + std::strerror(error)));
+        continue;
+      }
       std::vector<std::pair<std::string, bool>> names;  // (name, is a directory itself, not a link).
-      for (fs::directory_iterator it(root_ / dir, ec), end; !ec && it != end; it.increment(ec)) {
-        // The type readdir reported (is_symlink first: is_directory alone follows links); an
-        // lstat only where the file system reports none. No stat per entry, so it works past PATH_MAX.
-        std::error_code type_ec;
-        bool is_directory = !it->is_symlink(type_ec) && it->is_directory(type_ec);
-        names.emplace_back(it->path().filename().string(), is_directory);
+      errno = 0;
+      while (const dirent* entry = ::readdir(folder)) {
+        std::string_view name = entry->d_name;
+        if (name == "." || name == "..") continue;
+        // The type readdir reported; an lstat only where the file system reports none.
+        bool is_directory = entry->d_type == DT_DIR;
+        struct stat st;
+        if (entry->d_type == DT_UNKNOWN && ::fstatat(::dirfd(folder), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+          is_directory = S_ISDIR(st.st_mode);
+        }
+        names.emplace_back(name, is_directory);
+        errno = 0;
       }
-      if (ec && dir.empty()) {
-        return Status::IoError(root_.string() + ": cannot list the source: " + ec.message());
-      }
-      if (ec) objects->push_back(Problem(dir, "cannot list directory: " + ec.message()));
+      if (errno != 0) objects->push_back(Problem(dir, std::string("cannot list directory: ") + std::strerror(errno)));
       // Sorted, so that which of two links to one directory is followed does not vary.
       std::sort(names.begin(), names.end(), std::greater<>());
-      for (const auto& [name, is_directory] : names) AddEntry(dir + name, is_directory, &visited, &pending, objects);
+      for (const auto& [name, is_directory] : names) {
+        AddEntry(::dirfd(folder), dir, name, is_directory, &visited, &pending, objects);
+      }
+      ::closedir(folder);
     }
     std::sort(objects->begin(), objects->end(),
               [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
@@ -64,15 +82,21 @@ class LocalSource final : public LogSource {
   }
 
  private:
-  // Add the entry `key` (a file, or a directory to list later); one stat, following links.
-  void AddEntry(const std::string& key, bool is_directory, std::set<std::pair<dev_t, ino_t>>* visited,
-                std::vector<std::string>* pending, std::vector<ObjectInfo>* objects) {
-    fs::path path = root_ / key;
+  // Add the entry `name` of the folder `dir` (open as `folder_fd`): a file, or a directory to list
+  // later; one stat, following links.
+  void AddEntry(int folder_fd, const std::string& dir, const std::string& name, bool is_directory,
+                std::set<std::pair<dev_t, ino_t>>* visited, std::vector<std::string>* pending,
+                std::vector<ObjectInfo>* objects) {
+    std::string key = dir + name;
     struct stat st;
-    if (::stat(path.c_str(), &st) != 0) {
-      int error = errno;
+    // Past PATH_MAX the file could be stat'ed here but not opened by its path later: named now,
+    // as the kernel would refuse the whole path.
+    int error = root_prefix_.size() + key.size() >= PATH_MAX ? ENAMETOOLONG : 0;
+    if (error == 0 && ::fstatat(folder_fd, name.c_str(), &st, 0) != 0) error = errno;
+    if (error != 0) {
       struct stat link;
-      bool dangling = error == ENOENT && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
+      bool dangling =
+          error == ENOENT && ::fstatat(folder_fd, name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(link.st_mode);
       // ENOENT without a link: it vanished while listing, which is not a problem.
       if (dangling) {
         objects->push_back(Problem(key, "dangling symlink (its target does not exist)"));
@@ -100,6 +124,7 @@ class LocalSource final : public LogSource {
   }
 
   fs::path root_;
+  std::string root_prefix_;  // root_ with a trailing '/': a key appended is the entry's path.
 };
 
 }  // namespace
