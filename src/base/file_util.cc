@@ -39,11 +39,16 @@ Status WriteAll(int fd, const fs::path& path, std::string_view data) {
 }  // namespace
 
 Status ReadFileInto(const fs::path& path, std::string* out, size_t padding) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(path, "open");
+  return ReadFileInto(path.string(), out, padding);
+}
+
+Status ReadFileInto(const std::string& path_text, std::string* out, size_t padding) {
+  auto path = [&] { return fs::path(path_text); };  // For messages only.
+  int fd = ::open(path_text.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(path(), "open");
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
-    Status s = ErrnoStatus(path, "stat");
+    Status s = ErrnoStatus(path(), "stat");
     ::close(fd);
     return s;
   }
@@ -55,7 +60,7 @@ Status ReadFileInto(const fs::path& path, std::string* out, size_t padding) {
     ssize_t n = ::read(fd, out->data() + done, size - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      Status s = ErrnoStatus(path, "read");
+      Status s = ErrnoStatus(path(), "read");
       ::close(fd);
       return s;
     }

@@ -27,6 +27,8 @@ Result<std::string> ReadFile(const fs::path& path);
 
 /// Read a whole file into `out`, reusing its capacity; reserve `padding` spare bytes past the end.
 Status ReadFileInto(const fs::path& path, std::string* out, size_t padding = 0);
+/// The same for a path kept as a string (no std::filesystem::path is parsed unless it fails).
+Status ReadFileInto(const std::string& path, std::string* out, size_t padding = 0);
 
 /// Create or truncate `path` and write `data`; fsync it when `sync` is true.
 Status WriteFile(const fs::path& path, std::string_view data, bool sync);

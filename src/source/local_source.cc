@@ -78,7 +78,7 @@ class LocalSource final : public LogSource {
   }
 
   Status Read(const ObjectInfo& object, std::string* out, size_t padding) override {
-    return ReadFileInto(root_ / object.key, out, padding);
+    return ReadFileInto(root_prefix_ + object.key, out, padding);
   }
 
  private:
