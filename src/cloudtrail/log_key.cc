@@ -69,7 +69,11 @@ bool DeliveredBefore(std::string_view a, std::string_view b) {
 LogKeyInfo ClassifyLogKey(std::string_view key) {
   LogKeyInfo info;
   if (!key.ends_with(kLogSuffix)) return info;
-  if (HasFolder(key, "CloudTrail-Digest") || HasFolder(key, "CloudTrail-Insight")) return info;
+  // One search first: "CloudTrail-" names no folder or file of a log but those two.
+  if (key.find("CloudTrail-") != std::string_view::npos &&
+      (HasFolder(key, "CloudTrail-Digest") || HasFolder(key, "CloudTrail-Insight"))) {
+    return info;
+  }
   info.is_log = true;
   info.region = RegionFromPath(key);
   if (info.region.empty()) info.region = RegionFromFileName(FileName(key));
