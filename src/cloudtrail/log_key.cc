@@ -69,7 +69,7 @@ bool DeliveredBefore(std::string_view a, std::string_view b) {
 LogKeyInfo ClassifyLogKey(std::string_view key) {
   LogKeyInfo info;
   if (!key.ends_with(kLogSuffix)) return info;
-  // One search first: "CloudTrail-" names no folder or file of a log but those two.
+  // A quick pre-check: a digest or insight folder's name contains "CloudTrail-".
   if (key.find("CloudTrail-") != std::string_view::npos &&
       (HasFolder(key, "CloudTrail-Digest") || HasFolder(key, "CloudTrail-Insight"))) {
     return info;

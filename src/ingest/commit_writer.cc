@@ -1,6 +1,7 @@
 #include "ingest/commit_writer.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "base/out_of_memory.h"
 #include "base/parallel.h"
@@ -96,6 +97,19 @@ void CommitWriter::Loop() {
   }
 }
 
+Status CommitWriter::WriteDayFile(const CommitJob& job, size_t day, int side_by_side, const std::string& relative,
+                                  std::unique_ptr<WritableFile>* output, std::vector<RowGroupInfo>* groups) {
+  const std::vector<RowRef>& rows = job.days[day].second;
+  ADXM_ASSIGN_OR_RETURN(auto file, warehouse_->NewDataFile(relative));
+  ParquetWriteOptions options;
+  options.encode_threads = side_by_side > 1 ? 1 : FileEncodeThreads(job.idle_threads, rows.size());
+  ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(std::move(file), relative, options));
+  ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows));
+  ADXM_ASSIGN_OR_RETURN(*output, writer->Finish());
+  *groups = writer->row_groups();
+  return Status::OK();
+}
+
 Status CommitWriter::Run(CommitJob& job) {
   CommitRecord record;
   record.txn = warehouse_->manifest().next_txn();
@@ -115,17 +129,13 @@ Status CommitWriter::Run(CommitJob& job) {
     std::vector<std::unique_ptr<WritableFile>> outputs(end - begin);
     std::vector<std::vector<RowGroupInfo>> groups(end - begin);
     const int side_by_side = SideBySideThreads(job.days, begin, end, job.idle_threads);
+    std::atomic<bool> failed{false};  // After a failure, the files not started are not written.
     ADXM_RETURN_IF_ERROR(ParallelFor(end - begin, side_by_side, [&](size_t offset) -> Status {
-      const std::vector<RowRef>& rows = job.days[begin + offset].second;
-      const std::string& relative = record.added_files[begin + offset];
-      ADXM_ASSIGN_OR_RETURN(auto file, warehouse_->NewDataFile(relative));
-      ParquetWriteOptions options;
-      options.encode_threads = side_by_side > 1 ? 1 : FileEncodeThreads(job.idle_threads, rows.size());
-      ADXM_ASSIGN_OR_RETURN(auto writer, ParquetFileWriter::Create(std::move(file), relative, options));
-      ADXM_RETURN_IF_ERROR(writer->WriteRowGroup(rows));
-      ADXM_ASSIGN_OR_RETURN(outputs[offset], writer->Finish());
-      groups[offset] = writer->row_groups();
-      return Status::OK();
+      if (failed.load(std::memory_order_relaxed)) return Status::OK();
+      Status status = WriteDayFile(job, begin + offset, side_by_side, record.added_files[begin + offset],
+                                   &outputs[offset], &groups[offset]);
+      if (!status.ok()) failed.store(true, std::memory_order_relaxed);
+      return status;
     }));
     for (size_t offset = 0; offset < groups.size(); ++offset) {
       written.emplace_back(record.added_files[begin + offset], std::move(groups[offset]));

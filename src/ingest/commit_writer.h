@@ -57,6 +57,11 @@ class CommitWriter {
 
  private:
   Status Run(CommitJob& job);
+  // Write the data file `relative` of the job's day `day`, encoded by FileEncodeThreads threads
+  // unless `side_by_side` threads are writing a group's files one each; its file, finished but
+  // not synced, goes to `output`.
+  Status WriteDayFile(const CommitJob& job, size_t day, int side_by_side, const std::string& relative,
+                      std::unique_ptr<WritableFile>* output, std::vector<RowGroupInfo>* groups);
   void Loop();
 
   Warehouse* warehouse_;

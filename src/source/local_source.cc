@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <set>
 #include <system_error>
 #include <utility>
@@ -43,34 +44,38 @@ class LocalSource final : public LogSource {
     while (!pending.empty()) {
       std::string dir = std::move(pending.back());
       pending.pop_back();
-      DIR* folder = ::opendir((root_prefix_ + dir).c_str());
-      if (folder == nullptr) {
-        int error = errno;
-        if (dir.empty()) return Status::IoError(root_.string() + ": cannot list the source: " + std::strerror(error));
-        objects->push_back(Problem(dir, std::string("cannot list directory: ") + std::strerror(error)));
-        continue;
-      }
+      std::unique_ptr<DIR, int (*)(DIR*)> folder(::opendir((root_prefix_ + dir).c_str()), ::closedir);
+      int error = folder == nullptr ? errno : 0;
       std::vector<std::pair<std::string, bool>> names;  // (name, is a directory itself, not a link).
       errno = 0;
-      while (const dirent* entry = ::readdir(folder)) {
+      while (error == 0) {
+        const dirent* entry = ::readdir(folder.get());
+        if (entry == nullptr) {
+          error = errno;  // 0 at the end of the folder.
+          break;
+        }
         std::string_view name = entry->d_name;
         if (name == "." || name == "..") continue;
         // The type readdir reported; an lstat only where the file system reports none.
         bool is_directory = entry->d_type == DT_DIR;
         struct stat st;
-        if (entry->d_type == DT_UNKNOWN && ::fstatat(::dirfd(folder), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (entry->d_type == DT_UNKNOWN &&
+            ::fstatat(::dirfd(folder.get()), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
           is_directory = S_ISDIR(st.st_mode);
         }
         names.emplace_back(name, is_directory);
         errno = 0;
       }
-      if (errno != 0) objects->push_back(Problem(dir, std::string("cannot list directory: ") + std::strerror(errno)));
+      if (error != 0 && dir.empty()) {
+        return Status::IoError(root_.string() + ": cannot list the source: " + std::strerror(error));
+      }
+      if (error != 0) objects->push_back(Problem(dir, std::string("cannot list directory: ") + std::strerror(error)));
+      if (folder == nullptr) continue;
       // Sorted, so that which of two links to one directory is followed does not vary.
       std::sort(names.begin(), names.end(), std::greater<>());
       for (const auto& [name, is_directory] : names) {
-        AddEntry(::dirfd(folder), dir, name, is_directory, &visited, &pending, objects);
+        AddEntry(::dirfd(folder.get()), dir, name, is_directory, &visited, &pending, objects);
       }
-      ::closedir(folder);
     }
     std::sort(objects->begin(), objects->end(),
               [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
@@ -90,7 +95,8 @@ class LocalSource final : public LogSource {
     std::string key = dir + name;
     struct stat st;
     // Past PATH_MAX the file could be stat'ed here but not opened by its path later: named now,
-    // as the kernel would refuse the whole path.
+    // as the kernel would refuse the whole path. (Likewise a path through more than 40 linked
+    // folders stats here but fails ELOOP when read; that read error names it.)
     int error = root_prefix_.size() + key.size() >= PATH_MAX ? ENAMETOOLONG : 0;
     if (error == 0 && ::fstatat(folder_fd, name.c_str(), &st, 0) != 0) error = errno;
     if (error != 0) {
