@@ -5,7 +5,8 @@
 // nothing here asserts on time. Inputs are generated once and cached in --work.
 //
 // Usage: adxm_bench [--events 200000[,2000000]] [--runs 3] [--query-runs 5] [--work DIR]
-//                   [--matrix-events 50000] [--matrix-runs N]
+//                   [--matrix-events 50000] [--matrix-runs N] [--matrix-cells 100r-1d-1g,...]
+//                   [--compare OTHER_BUILD/adxmetrics]
 //                   [--only ingest,matrix,smallfiles,queries,reports]
 #include <CLI/CLI.hpp>
 
@@ -33,6 +34,8 @@ struct BenchArgs {
   std::string work;                                   // Work dir; default <build>/bench-work.
   unsigned long long matrix_events = 50000;           // Qualifying events per matrix cell.
   int matrix_runs = 0;                                // Runs per matrix measurement; 0 = runs.
+  std::vector<std::string> matrix_cells;              // Only these matrix cells; empty: all.
+  std::string compare;                                // Another build's adxmetrics to race (matrix).
   std::vector<std::string> only;                      // Sections to run; empty = all.
 };
 
@@ -53,6 +56,10 @@ Result<BenchContext> MakeContext(const BenchArgs& args) {
   context.query_runs = args.query_runs;
   if (!fs::exists(context.adxmetrics)) {
     return Status::NotFound(context.adxmetrics.string() + ": not built (run `make build`)");
+  }
+  if (!args.compare.empty()) {
+    context.compare = fs::absolute(args.compare);
+    if (!fs::exists(context.compare)) return Status::NotFound("--compare " + context.compare.string() + ": no such file");
   }
   ADXM_RETURN_IF_ERROR(CreateDirs(context.work));
   return context;
@@ -80,7 +87,8 @@ Status RunBench(const BenchArgs& args) {
     PrintRssVerdicts(sizes, long_bucket, long_days);
   }
   if (wanted("matrix")) {
-    ADXM_RETURN_IF_ERROR(RunMatrixBench(context, args.matrix_events, args.matrix_runs > 0 ? args.matrix_runs : args.runs));
+    MatrixOptions matrix{args.matrix_events, args.matrix_runs > 0 ? args.matrix_runs : args.runs, args.matrix_cells};
+    ADXM_RETURN_IF_ERROR(RunMatrixBench(context, matrix));
   }
   if (wanted("smallfiles")) ADXM_RETURN_IF_ERROR(RunSmallFilesBench(context));
   if (wanted("queries")) ADXM_RETURN_IF_ERROR(RunQueryBench(context));
@@ -105,6 +113,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1000ull, 10'000'000ull));
   app.add_option("--matrix-runs", args.matrix_runs, "Runs per matrix measurement (default: --runs)")
       ->check(CLI::Range(1, 100));
+  app.add_option("--matrix-cells", args.matrix_cells, "Only these matrix cells, e.g. 100r-1d-1g,5000r-30d-3g")
+      ->delimiter(',');
+  app.add_option("--compare", args.compare,
+                 "Another build's adxmetrics: its ingest joins each matrix cell's round-robin (a/b of two builds)");
   app.add_option("--only", args.only, "Sections to run: ingest, matrix, smallfiles, queries, reports")
       ->delimiter(',')
       ->check(CLI::IsMember({"ingest", "matrix", "smallfiles", "queries", "reports"}));

@@ -21,6 +21,7 @@ namespace adxm {
 struct BenchContext {
   std::filesystem::path work;        // Cached buckets and datasets, scratch outputs.
   std::filesystem::path adxmetrics;  // The CLI under test.
+  std::filesystem::path compare;     // Another build's CLI raced against it (--compare); empty: none.
   std::filesystem::path bench_bin;   // Directory of the adxm_bench_* programs.
   int runs = 3;                      // Runs per ingest measurement (median reported).
   int query_runs = 5;                // Runs per query measurement.

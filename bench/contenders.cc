@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 
 /// Return the rows a run reports: ingest's "N rows written", the others' `rows=N`.
 unsigned long long RowsOf(Kind kind, const std::string& out) {
-  if (kind != Kind::kIngest) return static_cast<unsigned long long>(NumberOf(ParseKeyValues(out), "rows"));
+  if (kind != Kind::kIngest && kind != Kind::kIngestCompare) return static_cast<unsigned long long>(NumberOf(ParseKeyValues(out), "rows"));
   size_t pos = out.find("dataset:");
   unsigned long long rows = 0;
   if (pos != std::string::npos) std::sscanf(out.c_str() + pos, "dataset: %llu", &rows);
@@ -23,10 +23,14 @@ Contender MakeContender(const BenchContext& context, const Bucket& bucket, Kind 
   std::string source = bucket.root.string(), count = std::to_string(threads);
   switch (kind) {
     case Kind::kIngest:
+    case Kind::kIngestCompare: {
+      bool compare = kind == Kind::kIngestCompare;
+      fs::path warehouse = scratch / (compare ? "warehouse-compare" : "warehouse");
       return {kind, threads,
-              {context.adxmetrics.string(), "ingest", "--source", source, "--warehouse",
-               (scratch / "warehouse").string(), "--threads", count},
-              scratch / "warehouse", {}, 0};
+              {(compare ? context.compare : context.adxmetrics).string(), "ingest", "--source", source, "--warehouse",
+               warehouse.string(), "--threads", count},
+              warehouse, {}, 0};
+    }
     case Kind::kBaseline:
     case Kind::kBaselineSample: {
       bool sample = kind == Kind::kBaselineSample;
@@ -48,6 +52,7 @@ Contender MakeContender(const BenchContext& context, const Bucket& bucket, Kind 
 std::string KindName(Kind kind) {
   switch (kind) {
     case Kind::kIngest: return "adxmetrics ingest";
+    case Kind::kIngestCompare: return "ingest, --compare build";
     case Kind::kBaseline: return "DuckDB SQL baseline";
     case Kind::kBaselineSample: return "DuckDB baseline, sample columns";
     case Kind::kFloor: return "floor (extract only)";

@@ -23,7 +23,7 @@
 namespace adxm {
 
 /// What a contender runs.
-enum class Kind { kIngest, kBaseline, kBaselineSample, kFloor };
+enum class Kind { kIngest, kBaseline, kBaselineSample, kFloor, kIngestCompare };
 
 /// One measured program configuration.
 struct Contender {
@@ -38,7 +38,8 @@ struct Contender {
 /// Return the name a table shows for `kind`.
 std::string KindName(Kind kind);
 
-/// Return `kinds` at 1 and 2 threads on `bucket`, writing under <work>/out.
+/// Return `kinds` at 1 and 2 threads on `bucket`, writing under <work>/out. kIngestCompare runs
+/// context.compare in place of context.adxmetrics.
 std::vector<Contender> MakeContenders(const BenchContext& context, const Bucket& bucket,
                                       const std::vector<Kind>& kinds);
 

@@ -39,15 +39,22 @@ struct Cell {
 struct CellFigures {
   Cell cell;
   GenerateSummary summary;
-  double floor_ratio[2];     // ingest / floor at 1 and 2 threads.
-  double full_ratio[2];      // full baseline / ingest.
-  double sample_ratio[2];    // sample baseline / ingest.
-  double speed_up;           // ingest 1 -> 2 threads.
-  double floor_speed_up;     // floor 1 -> 2 threads (machine check).
-  double rss_mb;             // ingest peak RSS at 2 threads.
+  double compare_ratio[2] = {0, 0};  // --compare build's ingest / this build's, at 1 and 2 threads.
+  double floor_ratio[2] = {0, 0};  // ingest / floor at 1 and 2 threads.
+  double full_ratio[2] = {0, 0};   // full baseline / ingest.
+  double sample_ratio[2] = {0, 0}; // sample baseline / ingest.
+  double speed_up = 0;             // ingest 1 -> 2 threads.
+  double floor_speed_up = 0;       // floor 1 -> 2 threads (machine check).
+  double rss_mb = 0;               // ingest peak RSS at 2 threads.
   int misses = 0;
   bool rows_agree = true;
 };
+
+/// The cell's name: "<records>r-<days>d-<regions>g", as --matrix-cells takes it.
+std::string CellName(const Cell& cell) {
+  return std::to_string(cell.records_per_object) + "r-" + std::to_string(cell.days) + "d-" +
+         std::to_string(cell.regions) + "g";
+}
 
 std::string Plural(int count, const char* noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
@@ -67,9 +74,9 @@ unsigned long long Records(const GenerateSummary& summary) {
   return summary.qualifying_events + summary.noise_events + summary.duplicate_deliveries;
 }
 
-void PrintTimes(const std::vector<Contender>& contenders) {
+void PrintTimes(const std::vector<Contender>& contenders, const std::vector<Kind>& kinds) {
   Table table({"program", "threads", "median s", "min s", "CPU s", "peak RSS MB", "rows"});
-  for (Kind kind : {Kind::kIngest, Kind::kFloor, Kind::kBaseline, Kind::kBaselineSample}) {
+  for (Kind kind : kinds) {
     for (int threads : {1, 2}) {
       const Contender& contender = Find(contenders, kind, threads);
       table.AddRow({KindName(kind), std::to_string(threads), Fixed(contender.samples.MedianSeconds(), 3),
@@ -81,9 +88,9 @@ void PrintTimes(const std::vector<Contender>& contenders) {
 }
 
 /// Judge one cell's contenders against the targets, printing each verdict.
-CellFigures Judge(const Cell& cell, const Bucket& bucket, const std::vector<Contender>& contenders) {
+CellFigures Judge(const Cell& cell, const Bucket& bucket, const std::vector<Contender>& contenders, bool compare) {
   auto get = [&](Kind kind, int threads) -> const Contender& { return Find(contenders, kind, threads); };
-  CellFigures figures{cell, bucket.summary, {}, {}, {}, 0, 0, 0};
+  CellFigures figures{cell, bucket.summary};
   auto judge = [&](const char* label, double value, double target, bool at_least) {
     bool met = at_least ? value >= target : value <= target;
     figures.misses += met ? 0 : 1;
@@ -98,6 +105,14 @@ CellFigures Judge(const Cell& cell, const Bucket& bucket, const std::vector<Cont
     judge(("ingest time / floor time" + suffix).c_str(), figures.floor_ratio[idx], kMaxFloorRatio, false);
     judge(("full baseline / ingest" + suffix).c_str(), figures.full_ratio[idx], kMinFullBaseline, true);
     judge(("sample-columns baseline / ingest" + suffix).c_str(), figures.sample_ratio[idx], kMinSampleBaseline, true);
+  }
+  for (int threads : {1, 2}) {
+    if (!compare) break;
+    // Not a target: how the other build's ingest did beside this one's, in the same rounds.
+    figures.compare_ratio[threads - 1] = Ratio(get(Kind::kIngestCompare, threads), get(Kind::kIngest, threads));
+    std::printf("  %-44s %.3fx\n", (std::string("--compare build / this build, ") + std::to_string(threads) +
+                                    (threads == 1 ? " thread:" : " threads:")).c_str(),
+                figures.compare_ratio[threads - 1]);
   }
   figures.speed_up = Ratio(get(Kind::kIngest, 1), get(Kind::kIngest, 2));
   figures.floor_speed_up = Ratio(get(Kind::kFloor, 1), get(Kind::kFloor, 2));
@@ -134,8 +149,7 @@ Result<CellFigures> RunCell(const BenchContext& context, const Cell& cell, unsig
                Thousands(cell.records_per_object) + " records/object, " + Plural(cell.days, "day") + ", " +
                Plural(cell.regions, "region"));
   GenerateOptions options = MatrixBucketOptions(events, cell.days, cell.regions, cell.records_per_object);
-  std::string name = "matrix-" + std::to_string(cell.records_per_object) + "r-" + std::to_string(cell.days) + "d-" +
-                     std::to_string(cell.regions) + "g-" + std::to_string(events);
+  std::string name = "matrix-" + CellName(cell) + "-" + std::to_string(events);
   ADXM_ASSIGN_OR_RETURN(Bucket bucket, EnsureBucket(context.work / name, options));
   const GenerateSummary& summary = bucket.summary;
   std::printf("  bucket: %s records/object, %s objects, %s, %s, %s qualifying events (%s records), %.1f MB JSON; "
@@ -144,11 +158,13 @@ Result<CellFigures> RunCell(const BenchContext& context, const Cell& cell, unsig
               Thousands(summary.files).c_str(), Plural(cell.days, "day").c_str(), Plural(cell.regions, "region").c_str(),
               Thousands(summary.qualifying_events).c_str(), Thousands(Records(summary)).c_str(),
               summary.json_bytes / 1e6, runs);
-  std::vector<Contender> contenders =
-      MakeContenders(context, bucket, {Kind::kIngest, Kind::kFloor, Kind::kBaseline, Kind::kBaselineSample});
+  const bool compare = !context.compare.empty();
+  std::vector<Kind> kinds = {Kind::kIngest, Kind::kFloor, Kind::kBaseline, Kind::kBaselineSample};
+  if (compare) kinds.insert(kinds.begin() + 1, Kind::kIngestCompare);
+  std::vector<Contender> contenders = MakeContenders(context, bucket, kinds);
   ADXM_RETURN_IF_ERROR(MeasureAll(context, runs, &contenders));
-  PrintTimes(contenders);
-  CellFigures figures = Judge(cell, bucket, contenders);
+  PrintTimes(contenders, kinds);
+  CellFigures figures = Judge(cell, bucket, contenders, compare);
   figures.rows_agree = CheckRows(contenders, bucket);
   return figures;
 }
@@ -156,13 +172,16 @@ Result<CellFigures> RunCell(const BenchContext& context, const Cell& cell, unsig
 /// Return `value` with a "!" when it misses its target.
 std::string Marked(double value, bool met, int decimals = 2) { return Fixed(value, decimals) + (met ? "" : "!"); }
 
-void PrintSummary(const std::vector<CellFigures>& cells) {
+void PrintSummary(const std::vector<CellFigures>& cells, bool compare) {
   PrintSection("Matrix summary (ratios of medians; ! marks a miss)");
   std::printf("  targets: ingest/floor <= %.1fx, full baseline/ingest >= %.0fx, sample baseline/ingest >= %.0fx,\n"
               "           ingest 1->2 threads %.1fx-%.1fx, ingest peak RSS at 2 threads <= %.0f MB\n",
               kMaxFloorRatio, kMinFullBaseline, kMinSampleBaseline, kMinSpeedUp, kMaxSpeedUp, kMaxRssMb);
   Table table({"rec/obj", "objects", "days", "regions", "events", "ing/floor 1t", "2t", "full/ing 1t", "2t",
                "sample/ing 1t", "2t", "1->2 ing", "1->2 floor", "RSS MB 2t", "misses", "rows"});
+  if (compare) table = Table({"rec/obj", "objects", "days", "regions", "events", "ing/floor 1t", "2t", "full/ing 1t",
+                              "2t", "sample/ing 1t", "2t", "1->2 ing", "1->2 floor", "RSS MB 2t", "misses", "rows",
+                              "compare/ing 1t", "2t"});
   int misses = 0, disagree = 0;
   for (const CellFigures& figures : cells) {
     std::vector<std::string> row = {Thousands(Records(figures.summary) / std::max<uint64_t>(figures.summary.files, 1)),
@@ -178,6 +197,9 @@ void PrintSummary(const std::vector<CellFigures>& cells) {
     row.push_back(Marked(figures.rss_mb, figures.rss_mb <= kMaxRssMb, 0));
     row.push_back(std::to_string(figures.misses));
     row.push_back(figures.rows_agree ? "agree" : "DIFFER");
+    for (int idx : {0, 1}) {
+      if (compare) row.push_back(Fixed(figures.compare_ratio[idx], 3));
+    }
     table.AddRow(row);
     misses += figures.misses;
     disagree += figures.rows_agree ? 0 : 1;
@@ -185,19 +207,38 @@ void PrintSummary(const std::vector<CellFigures>& cells) {
   table.Print();
   std::printf("  matrix: %d of %zu targets missed over %zu cells\n", misses, cells.size() * 8, cells.size());
   if (disagree > 0) std::printf("  !!!!! WARNING: row counts differ in %d cell(s) !!!!!\n", disagree);
+  if (compare) std::printf("  compare/ing: the --compare build's ingest time / this build's (below 1: it was faster)\n");
 }
 
 }  // namespace
 
-Status RunMatrixBench(const BenchContext& context, unsigned long long events, int runs) {
-  std::vector<Cell> cells;
+Status RunMatrixBench(const BenchContext& context, const MatrixOptions& options) {
+  const unsigned long long events = options.events;
+  const int runs = options.runs;
+  std::vector<Cell> cells, all;
   for (int records : kRecordsPerObject) {
     for (int days : kDays) {
-      for (int regions : kRegions) cells.push_back({records, days, regions});
+      for (int regions : kRegions) all.push_back({records, days, regions});
     }
   }
-  PrintSection("Ingest matrix: " + std::to_string(cells.size()) +
+  for (const Cell& cell : all) {
+    if (options.cells.empty() || std::count(options.cells.begin(), options.cells.end(), CellName(cell)) > 0) {
+      cells.push_back(cell);
+    }
+  }
+  for (const std::string& name : options.cells) {
+    if (std::none_of(all.begin(), all.end(), [&](const Cell& cell) { return CellName(cell) == name; })) {
+      std::string known;
+      for (const Cell& cell : all) known += (known.empty() ? "" : ", ") + CellName(cell);
+      return Status::InvalidArgument("--matrix-cells: no cell " + name + " (the cells: " + known + ")");
+    }
+  }
+  PrintSection("Ingest matrix: " + std::to_string(cells.size()) + " of " + std::to_string(all.size()) +
                " cells, ~10/100/1,000/5,000 records per object x 1/30 days x 1/3 regions");
+  if (!context.compare.empty()) {
+    std::printf("  --compare: %s's ingest runs in the same rounds as %s's\n", context.compare.string().c_str(),
+                context.adxmetrics.string().c_str());
+  }
   std::printf("  ~%s qualifying events per cell (more where one object per region a day cannot hold the\n"
               "  records/object otherwise); ~10,000 objects, ~6,000 subscriber IPs; median of %d runs\n",
               Thousands(events).c_str(), runs);
@@ -208,7 +249,7 @@ Status RunMatrixBench(const BenchContext& context, unsigned long long events, in
                           RunCell(context, cell, events, runs, ++index, static_cast<int>(cells.size())));
     figures.push_back(cell_figures);
   }
-  PrintSummary(figures);
+  PrintSummary(figures, !context.compare.empty());
   return Status::OK();
 }
 

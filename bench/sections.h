@@ -37,10 +37,17 @@ int LongBucketDays(unsigned long long base_events, unsigned long long events);
 /// Compare the long bucket's peak RSS with the base bucket's.
 void PrintLongBucketScaling(const IngestFigures& base, const IngestFigures& long_bucket, int days);
 
+/// What the matrix runs.
+struct MatrixOptions {
+  unsigned long long events = 50000;  // Qualifying events per cell (about).
+  int runs = 3;                       // Runs per measurement (median reported).
+  std::vector<std::string> cells;     // Only these cells, named like "100r-30d-3g"; empty: all 16.
+};
+
 /// The ingest matrix: ingest vs the floor vs the full and sample-columns DuckDB baselines, 1 and 2
-/// threads, on buckets of ~`events` qualifying events across object sizes, days and regions; `runs`
-/// runs per measurement.
-Status RunMatrixBench(const BenchContext& context, unsigned long long events, int runs);
+/// threads, on buckets of ~options.events qualifying events across object sizes, days and regions
+/// (and, with context.compare, another build's ingest in the same round-robin).
+Status RunMatrixBench(const BenchContext& context, const MatrixOptions& options);
 
 /// Print whether ingest's peak RSS at 2 threads stays within 128 MB across `sizes` and, when given
 /// (events > 0), the long bucket of `days` days.
