@@ -49,6 +49,12 @@ class ColumnChunkWriter {
   /// with `distinct_zstd` the PLAIN pages of a string chunk whose sample was mostly distinct.
   ColumnChunkWriter(const ParquetWriteOptions& options, ZstdCompressor* zstd, ZstdCompressor* distinct_zstd);
 
+  /// Compress with these from now on (a chunk moved to another encoding thread's contexts).
+  void SetCompressors(ZstdCompressor* zstd, ZstdCompressor* distinct_zstd) {
+    zstd_ = zstd;
+    distinct_zstd_ = distinct_zstd;
+  }
+
   /// Start a chunk of `column`.
   void Begin(ColumnId column);
   /// Append the chunk's next VARCHAR cells; a value whose data() is nullptr is NULL.

@@ -98,6 +98,8 @@ class ParquetFileWriter {
   // Encode and finish every column chunk of `rows`; chunks[c] gets column c's metadata, its
   // offsets relative to the chunk's start.
   Status EncodeRowGroup(std::span<const RowRef> rows, std::vector<ColumnChunkInfo>* chunks);
+  // Deal the columns to the encoding threads by the estimated cost of encoding `rows`.
+  void SplitColumns(std::span<const RowRef> rows);
   // The same for `columns` (one thread's share).
   Status EncodeColumns(std::span<const RowRef> rows, std::span<const int> columns, std::vector<ColumnChunkInfo>* chunks);
   void GatherSlice(std::span<const RowRef> slice, std::span<const int> columns);
