@@ -59,7 +59,9 @@ Result<BenchContext> MakeContext(const BenchArgs& args) {
   }
   if (!args.compare.empty()) {
     context.compare = fs::absolute(args.compare);
-    if (!fs::exists(context.compare)) return Status::NotFound("--compare " + context.compare.string() + ": no such file");
+    if (!fs::is_regular_file(context.compare)) {
+      return Status::NotFound("--compare " + context.compare.string() + ": not a file");
+    }
   }
   ADXM_RETURN_IF_ERROR(CreateDirs(context.work));
   return context;
@@ -85,6 +87,9 @@ Status RunBench(const BenchArgs& args) {
       PrintLongBucketScaling(sizes.front(), long_bucket, long_days);
     }
     PrintRssVerdicts(sizes, long_bucket, long_days);
+  }
+  if (!context.compare.empty() && !wanted("matrix")) {
+    std::printf("note: --compare applies to the matrix only (--only matrix)\n");
   }
   if (wanted("matrix")) {
     MatrixOptions matrix{args.matrix_events, args.matrix_runs > 0 ? args.matrix_runs : args.runs, args.matrix_cells};

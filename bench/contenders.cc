@@ -11,7 +11,9 @@ namespace fs = std::filesystem;
 
 /// Return the rows a run reports: ingest's "N rows written", the others' `rows=N`.
 unsigned long long RowsOf(Kind kind, const std::string& out) {
-  if (kind != Kind::kIngest && kind != Kind::kIngestCompare) return static_cast<unsigned long long>(NumberOf(ParseKeyValues(out), "rows"));
+  if (kind != Kind::kIngest && kind != Kind::kIngestCompare) {
+    return static_cast<unsigned long long>(NumberOf(ParseKeyValues(out), "rows"));
+  }
   size_t pos = out.find("dataset:");
   unsigned long long rows = 0;
   if (pos != std::string::npos) std::sscanf(out.c_str() + pos, "dataset: %llu", &rows);
@@ -70,8 +72,24 @@ std::vector<Contender> MakeContenders(const BenchContext& context, const Bucket&
 }
 
 Status MeasureAll(const BenchContext& context, int runs, std::vector<Contender>* contenders) {
+  // Each build's ingest takes the other's place in the order every second run: a program runs
+  // faster or slower after another one's memory churn, and neither build should always follow
+  // the same program.
+  std::vector<size_t> order(contenders->size());
+  for (size_t index = 0; index < order.size(); ++index) order[index] = index;
+  std::vector<size_t> swapped = order;
+  for (size_t a = 0; a < contenders->size(); ++a) {
+    for (size_t b = 0; b < contenders->size(); ++b) {
+      const Contender& one = (*contenders)[a];
+      const Contender& other = (*contenders)[b];
+      if (one.kind == Kind::kIngest && other.kind == Kind::kIngestCompare && one.threads == other.threads) {
+        std::swap(swapped[a], swapped[b]);
+      }
+    }
+  }
   for (int run = 0; run < runs; ++run) {
-    for (Contender& contender : *contenders) {
+    for (size_t index : run % 2 == 0 ? order : swapped) {
+      Contender& contender = (*contenders)[index];
       if (!contender.out.empty()) ADXM_RETURN_IF_ERROR(RemoveAll(contender.out));
       ADXM_ASSIGN_OR_RETURN(ProcessResult result, RunChecked(contender.argv, context.stderr_log()));
       contender.samples.Add(result);

@@ -43,7 +43,8 @@ std::string KindName(Kind kind);
 std::vector<Contender> MakeContenders(const BenchContext& context, const Bucket& bucket,
                                       const std::vector<Kind>& kinds);
 
-/// Run every contender `runs` times, round-robin so machine noise spreads evenly.
+/// Run every contender `runs` times, round-robin so machine noise spreads evenly (an ingest and a
+/// kIngestCompare at the same thread count trade places every second run).
 Status MeasureAll(const BenchContext& context, int runs, std::vector<Contender>* contenders);
 
 /// Return the contender of `kind` at `threads` (the first one if there is none).

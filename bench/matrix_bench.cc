@@ -39,13 +39,13 @@ struct Cell {
 struct CellFigures {
   Cell cell;
   GenerateSummary summary;
-  double compare_ratio[2] = {0, 0};  // --compare build's ingest / this build's, at 1 and 2 threads.
-  double floor_ratio[2] = {0, 0};  // ingest / floor at 1 and 2 threads.
-  double full_ratio[2] = {0, 0};   // full baseline / ingest.
-  double sample_ratio[2] = {0, 0}; // sample baseline / ingest.
-  double speed_up = 0;             // ingest 1 -> 2 threads.
-  double floor_speed_up = 0;       // floor 1 -> 2 threads (machine check).
-  double rss_mb = 0;               // ingest peak RSS at 2 threads.
+  double floor_ratio[2] = {0, 0};    // ingest / floor at 1 and 2 threads.
+  double full_ratio[2] = {0, 0};     // full baseline / ingest.
+  double sample_ratio[2] = {0, 0};   // sample baseline / ingest.
+  double compare_ratio[2] = {0, 0};  // --compare build's ingest / this build's.
+  double speed_up = 0;               // ingest 1 -> 2 threads.
+  double floor_speed_up = 0;         // floor 1 -> 2 threads (machine check).
+  double rss_mb = 0;                 // ingest peak RSS at 2 threads.
   int misses = 0;
   bool rows_agree = true;
 };
@@ -106,13 +106,12 @@ CellFigures Judge(const Cell& cell, const Bucket& bucket, const std::vector<Cont
     judge(("full baseline / ingest" + suffix).c_str(), figures.full_ratio[idx], kMinFullBaseline, true);
     judge(("sample-columns baseline / ingest" + suffix).c_str(), figures.sample_ratio[idx], kMinSampleBaseline, true);
   }
+  // Not a target: how the other build's ingest did beside this one's, in the same rounds.
   for (int threads : {1, 2}) {
-    if (!compare) break;
-    // Not a target: how the other build's ingest did beside this one's, in the same rounds.
+    if (!compare) continue;
     figures.compare_ratio[threads - 1] = Ratio(get(Kind::kIngestCompare, threads), get(Kind::kIngest, threads));
-    std::printf("  %-44s %.3fx\n", (std::string("--compare build / this build, ") + std::to_string(threads) +
-                                    (threads == 1 ? " thread:" : " threads:")).c_str(),
-                figures.compare_ratio[threads - 1]);
+    std::string label = std::string("--compare build / this build, ") + (threads == 1 ? "1 thread:" : "2 threads:");
+    std::printf("  %-44s %.3fx\n", label.c_str(), figures.compare_ratio[threads - 1]);
   }
   figures.speed_up = Ratio(get(Kind::kIngest, 1), get(Kind::kIngest, 2));
   figures.floor_speed_up = Ratio(get(Kind::kFloor, 1), get(Kind::kFloor, 2));
@@ -177,11 +176,12 @@ void PrintSummary(const std::vector<CellFigures>& cells, bool compare) {
   std::printf("  targets: ingest/floor <= %.1fx, full baseline/ingest >= %.0fx, sample baseline/ingest >= %.0fx,\n"
               "           ingest 1->2 threads %.1fx-%.1fx, ingest peak RSS at 2 threads <= %.0f MB\n",
               kMaxFloorRatio, kMinFullBaseline, kMinSampleBaseline, kMinSpeedUp, kMaxSpeedUp, kMaxRssMb);
-  Table table({"rec/obj", "objects", "days", "regions", "events", "ing/floor 1t", "2t", "full/ing 1t", "2t",
-               "sample/ing 1t", "2t", "1->2 ing", "1->2 floor", "RSS MB 2t", "misses", "rows"});
-  if (compare) table = Table({"rec/obj", "objects", "days", "regions", "events", "ing/floor 1t", "2t", "full/ing 1t",
-                              "2t", "sample/ing 1t", "2t", "1->2 ing", "1->2 floor", "RSS MB 2t", "misses", "rows",
-                              "compare/ing 1t", "2t"});
+  std::vector<std::string> header = {"rec/obj",       "objects", "days",     "regions",    "events",
+                                     "ing/floor 1t",  "2t",      "full/ing 1t", "2t",        "sample/ing 1t",
+                                     "2t",            "1->2 ing", "1->2 floor", "RSS MB 2t", "misses",
+                                     "rows"};
+  if (compare) header.insert(header.end(), {"compare/ing 1t", "2t"});
+  Table table(header);
   int misses = 0, disagree = 0;
   for (const CellFigures& figures : cells) {
     std::vector<std::string> row = {Thousands(Records(figures.summary) / std::max<uint64_t>(figures.summary.files, 1)),
@@ -197,8 +197,8 @@ void PrintSummary(const std::vector<CellFigures>& cells, bool compare) {
     row.push_back(Marked(figures.rss_mb, figures.rss_mb <= kMaxRssMb, 0));
     row.push_back(std::to_string(figures.misses));
     row.push_back(figures.rows_agree ? "agree" : "DIFFER");
-    for (int idx : {0, 1}) {
-      if (compare) row.push_back(Fixed(figures.compare_ratio[idx], 3));
+    if (compare) {
+      for (int idx : {0, 1}) row.push_back(Fixed(figures.compare_ratio[idx], 3));
     }
     table.AddRow(row);
     misses += figures.misses;
@@ -207,7 +207,28 @@ void PrintSummary(const std::vector<CellFigures>& cells, bool compare) {
   table.Print();
   std::printf("  matrix: %d of %zu targets missed over %zu cells\n", misses, cells.size() * 8, cells.size());
   if (disagree > 0) std::printf("  !!!!! WARNING: row counts differ in %d cell(s) !!!!!\n", disagree);
-  if (compare) std::printf("  compare/ing: the --compare build's ingest time / this build's (below 1: it was faster)\n");
+  if (compare) std::printf("  compare/ing: the --compare build's ingest time / this build's (below 1: faster)\n");
+}
+
+/// Return every cell, in matrix order, or only those `names` names (e.g. "100r-30d-3g").
+Result<std::vector<Cell>> SelectCells(const std::vector<std::string>& names) {
+  std::vector<Cell> all, cells;
+  for (int records : kRecordsPerObject) {
+    for (int days : kDays) {
+      for (int regions : kRegions) all.push_back({records, days, regions});
+    }
+  }
+  for (const std::string& name : names) {
+    if (std::none_of(all.begin(), all.end(), [&](const Cell& cell) { return CellName(cell) == name; })) {
+      std::string known;
+      for (const Cell& cell : all) known += (known.empty() ? "" : ", ") + CellName(cell);
+      return Status::InvalidArgument("--matrix-cells: no cell " + name + " (the cells: " + known + ")");
+    }
+  }
+  for (const Cell& cell : all) {
+    if (names.empty() || std::count(names.begin(), names.end(), CellName(cell)) > 0) cells.push_back(cell);
+  }
+  return cells;
 }
 
 }  // namespace
@@ -215,25 +236,9 @@ void PrintSummary(const std::vector<CellFigures>& cells, bool compare) {
 Status RunMatrixBench(const BenchContext& context, const MatrixOptions& options) {
   const unsigned long long events = options.events;
   const int runs = options.runs;
-  std::vector<Cell> cells, all;
-  for (int records : kRecordsPerObject) {
-    for (int days : kDays) {
-      for (int regions : kRegions) all.push_back({records, days, regions});
-    }
-  }
-  for (const Cell& cell : all) {
-    if (options.cells.empty() || std::count(options.cells.begin(), options.cells.end(), CellName(cell)) > 0) {
-      cells.push_back(cell);
-    }
-  }
-  for (const std::string& name : options.cells) {
-    if (std::none_of(all.begin(), all.end(), [&](const Cell& cell) { return CellName(cell) == name; })) {
-      std::string known;
-      for (const Cell& cell : all) known += (known.empty() ? "" : ", ") + CellName(cell);
-      return Status::InvalidArgument("--matrix-cells: no cell " + name + " (the cells: " + known + ")");
-    }
-  }
-  PrintSection("Ingest matrix: " + std::to_string(cells.size()) + " of " + std::to_string(all.size()) +
+  ADXM_ASSIGN_OR_RETURN(std::vector<Cell> cells, SelectCells(options.cells));
+  const size_t all = std::size(kRecordsPerObject) * std::size(kDays) * std::size(kRegions);
+  PrintSection("Ingest matrix: " + std::to_string(cells.size()) + " of " + std::to_string(all) +
                " cells, ~10/100/1,000/5,000 records per object x 1/30 days x 1/3 regions");
   if (!context.compare.empty()) {
     std::printf("  --compare: %s's ingest runs in the same rounds as %s's\n", context.compare.string().c_str(),

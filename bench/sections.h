@@ -6,6 +6,7 @@
 //   ADXM_RETURN_IF_ERROR(RunSmallFilesBench(context));
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "base/status.h"

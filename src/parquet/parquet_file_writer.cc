@@ -55,28 +55,21 @@ ParquetFileWriter::ParquetFileWriter(std::string name, std::unique_ptr<WritableF
       options_(std::move(options)),
       compressors_(std::move(compressors)),
       column_groups_(compressors_.size()) {
-  // Until a row group's values say better (SplitColumns), columns go to the encoding thread with
-  // the least work so far, a string column counting as four integer ones.
-  std::vector<int> work(column_groups_.size(), 0);
-  std::vector<size_t> group_of(kNumColumns);
-  for (int column = 0; column < kNumColumns; ++column) {
-    size_t group = std::min_element(work.begin(), work.end()) - work.begin();
-    work[group] += kColumns[column].type == ColumnType::kVarchar ? 4 : 1;
-    column_groups_[group].push_back(column);
-    group_of[column] = group;
-  }
+  // Every column on the first thread; with more threads, each row group deals them out by its
+  // values (SplitColumns).
   chunk_writers_.reserve(kNumColumns);
   for (int column = 0; column < kNumColumns; ++column) {
-    const Compressors& own = compressors_[group_of[column]];
-    chunk_writers_.emplace_back(options_, own.zstd.get(), own.distinct_zstd.get());
+    column_groups_[0].push_back(column);
+    chunk_writers_.emplace_back(options_, compressors_[0].zstd.get(), compressors_[0].distinct_zstd.get());
   }
 }
 
 void ParquetFileWriter::SplitColumns(std::span<const RowRef> rows) {
-  // What a column costs to encode follows how often its value changes from one row to the next
-  // (a repeated value skips the dictionary's hash; a new one is hashed, looked up, maybe stored,
-  // and is what zstd works on), not how many bytes it holds: on a day of ~100-record objects,
-  // eventID and object_key cost ~20x source_log_file, which holds three times their bytes.
+  // What a string column costs to encode follows how often its value changes from one row to the
+  // next (a repeated value skips the dictionary's hash; a new one is hashed, looked up, maybe
+  // stored, and its bytes are what zstd works on) far more than the bytes it holds: on a day of
+  // ~100-record objects, eventID and object_key cost ~20x source_log_file, which holds three times
+  // their bytes. Integers are PLAIN (no dictionary): a change costs them only zstd's extra work.
   // Estimated on the first rows, then columns are dealt largest first to the least loaded thread.
   constexpr size_t kSampleRows = 1024;
   constexpr uint64_t kRowCost = 8;       // Per value: gather, level, index or copy.
