@@ -33,4 +33,21 @@ inline void CheckExtraction(const Status& status, const RowBatch& batch, const E
   }
 }
 
+/// Return whether `a` and `b` hold the same rows, cell by cell.
+inline bool SameRows(const RowBatch& a, const RowBatch& b) {
+  if (a.num_rows() != b.num_rows()) return false;
+  for (size_t row = 0; row < a.num_rows(); ++row) {
+    for (int column = 0; column < kNumColumns; ++column) {
+      auto id = static_cast<ColumnId>(column);
+      if (a.IsNull(id, row) != b.IsNull(id, row)) return false;
+      if (a.IsNull(id, row)) continue;
+      if (kColumns[column].type == ColumnType::kVarchar ? a.GetString(id, row) != b.GetString(id, row)
+                                                        : a.GetInt(id, row) != b.GetInt(id, row)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace adxm::fuzz

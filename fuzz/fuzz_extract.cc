@@ -1,13 +1,15 @@
 // Fuzz target: one log object's bytes (gzip, as read from the bucket) -> Extractor::ExtractObject.
 // A custom mutator mostly mutates the decompressed JSON and recompresses it (libFuzzer's recipe for
 // compressed inputs), so inputs reach the record parser through the gzip path; every fourth
-// mutation changes the compressed bytes themselves, for the gzip decoder.
+// mutation changes the compressed bytes themselves, for the gzip decoder. Each input is also read
+// in windows (the path of large objects), which must give the same outcome as reading it whole.
 #include <libdeflate.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "cloudtrail/extractor.h"
 #include "fuzz_check.h"
@@ -47,12 +49,51 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  // Reused across inputs, like a worker's extractor (its buffers carry over).
-  static adxm::Extractor extractor{adxm::ExtractOptions{}};
+  // Reused across inputs, like a worker's extractor (its buffers carry over). Inputs are small:
+  // `whole` reads every object whole, `windowed` every object a window at a time (large
+  // objects' path), with windows of 1 to 512 bytes; both must give the same outcome.
+  static adxm::Extractor whole{[] {
+    adxm::ExtractOptions options;
+    options.window_min_bytes = 0;
+    return options;
+  }()};
+  static adxm::Extractor windowed[4] = {adxm::Extractor{adxm::ExtractOptions{}}, adxm::Extractor{adxm::ExtractOptions{}},
+                                        adxm::Extractor{adxm::ExtractOptions{}}, adxm::Extractor{adxm::ExtractOptions{}}};
+  static bool configured = [] {
+    const size_t window_bytes[4] = {1, 7, 64, 512};
+    for (int index = 0; index < 4; ++index) {
+      adxm::ExtractOptions options;
+      options.window_min_bytes = 1;
+      options.window_bytes = window_bytes[index];
+      windowed[index] = adxm::Extractor(options);
+    }
+    return true;
+  }();
+  static_cast<void>(configured);
   std::string_view object(reinterpret_cast<const char*>(data), size);
   adxm::RowBatch batch;
   adxm::ExtractStats stats;
-  adxm::Status status = extractor.ExtractObject(object, "fuzz.json.gz", "us-east-1", &batch, &stats);
+  std::vector<adxm::MalformedRecord> malformed;
+  adxm::Status status = whole.ExtractObject(object, "fuzz.json.gz", "us-east-1", &batch, &stats, &malformed);
   adxm::fuzz::CheckExtraction(status, batch, stats);
+  adxm::RowBatch other_batch;
+  adxm::ExtractStats other_stats;
+  std::vector<adxm::MalformedRecord> other_malformed;
+  adxm::Status other = windowed[size % 4].ExtractObject(object, "fuzz.json.gz", "us-east-1", &other_batch,
+                                                        &other_stats, &other_malformed);
+  adxm::fuzz::Require(other.ToString() == status.ToString(), "windowed: the same status as read whole");
+  if (status.ok()) {
+    adxm::fuzz::Require(other_stats.records == stats.records && other_stats.qualifying == stats.qualifying &&
+                            other_stats.malformed == stats.malformed,
+                        "windowed: the same counts as read whole");
+    adxm::fuzz::Require(adxm::fuzz::SameRows(batch, other_batch), "windowed: the same rows as read whole");
+    adxm::fuzz::Require(malformed.size() == other_malformed.size(), "windowed: the same malformed records");
+    for (size_t index = 0; index < malformed.size(); ++index) {
+      adxm::fuzz::Require(malformed[index].record_index == other_malformed[index].record_index &&
+                              malformed[index].reason == other_malformed[index].reason &&
+                              malformed[index].raw_json == other_malformed[index].raw_json,
+                          "windowed: the same malformed records");
+    }
+  }
   return 0;
 }

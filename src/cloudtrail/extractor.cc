@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <utility>
 
 #include "cloudtrail/event_time.h"
@@ -48,6 +49,15 @@ std::string CutUtf8(std::string_view text, size_t cap) {
   return std::string(text.substr(0, cut));
 }
 
+bool IsJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// Return the gzip trailer's ISIZE (the uncompressed size mod 2^32, untrusted), or 0.
+size_t AnnouncedSize(std::string_view gz_bytes) {
+  if (gz_bytes.size() < 18) return 0;
+  const auto* tail = reinterpret_cast<const uint8_t*>(gz_bytes.data() + gz_bytes.size() - 4);
+  return tail[0] | (tail[1] << 8) | (tail[2] << 16) | (static_cast<size_t>(tail[3]) << 24);
+}
+
 // Unsigned requests: newer trails log accountId "anonymous", older ones "ANONYMOUS_PRINCIPAL".
 constexpr std::string_view kAnonymous = "anonymous";
 constexpr std::string_view kAnonymousPrincipal = "ANONYMOUS_PRINCIPAL";
@@ -75,12 +85,19 @@ class Extractor::Impl {
   Status ExtractJson(simdjson::padded_string_view json, std::string_view source_key,
                      std::string_view log_region, RowBatch* out, ExtractStats* stats,
                      std::vector<MalformedRecord>* malformed);
+  uint64_t windowed_objects() const { return windowed_objects_; }
 
  private:
   // Read `{"Records":[...]}`, appending rows and counting records.
   Status ReadDocument(od::document& document, RowBatch* out, ExtractStats* counts);
   // Read the Records array, appending rows and counting records.
   Status ReadRecords(od::document& document, od::value records, RowBatch* out, ExtractStats* counts);
+  // Read the records of `array`, the whole Records array or a window of it.
+  Status ReadElements(od::document& document, od::array& array, RowBatch* out, ExtractStats* counts);
+  // Read a large object a window of records at a time; false when it must be read whole instead
+  // (another shape, a decoding failure: the whole path gives the outcome), leaving rows and
+  // malformed records it added for the caller to drop.
+  bool ExtractWindowed(std::string_view gz_bytes, RowBatch* out, ExtractStats* counts);
   // Read one record and append its row if it qualifies; a shape problem of a qualifying record
   // is returned as InvalidArgument, broken JSON as Corruption.
   Status ExtractRecord(od::value record, RowBatch* out, ExtractStats* counts);
@@ -95,6 +112,11 @@ class Extractor::Impl {
   GzipDecoder gzip_;
   ByteBuffer json_;  // Decompressed object; capacity reused.
   od::parser parser_;
+  // Large objects (ExtractWindowed): the inflater, the unread JSON, a parser sized for a window.
+  GzipStream stream_;
+  ByteBuffer window_;
+  od::parser window_parser_;
+  uint64_t windowed_objects_ = 0;
   RecordParser record_parser_;
   // The object being extracted.
   static constexpr size_t kNoRow = static_cast<size_t>(-1);
@@ -109,6 +131,26 @@ class Extractor::Impl {
 Status Extractor::Impl::ExtractObject(std::string_view gz_bytes, std::string_view source_key,
                                       std::string_view log_region, RowBatch* out,
                                       ExtractStats* stats, std::vector<MalformedRecord>* malformed) {
+  if (options_.window_min_bytes > 0 && AnnouncedSize(gz_bytes) >= options_.window_min_bytes) {
+    source_key_ = source_key;
+    log_region_ = log_region;
+    first_row_ = kNoRow;
+    malformed_ = malformed;
+    const size_t announced = std::min(AnnouncedSize(gz_bytes), options_.max_object_bytes);
+    out->Reserve(announced / kTypicalRecordBytes + 1, announced / 5);
+    const RowBatch::Mark mark = out->GetMark();
+    const size_t malformed_before = malformed != nullptr ? malformed->size() : 0;
+    ExtractStats counts;
+    if (ExtractWindowed(gz_bytes, out, &counts)) {
+      ++windowed_objects_;
+      stats->records += counts.records;
+      stats->qualifying += counts.qualifying;
+      stats->malformed += counts.malformed;
+      return Status::OK();
+    }
+    out->RollBack(mark);
+    if (malformed != nullptr) malformed->resize(malformed_before);
+  }
   ADXM_RETURN_IF_ERROR(gzip_.Decode(gz_bytes, &json_));
   // CloudTrail data events run ~1.5-2.5 KB of JSON each, of which ~20% lands in the row:
   // reserving for that saves growing 50 vectors step by step.
@@ -182,6 +224,11 @@ Status Extractor::Impl::ReadRecords(od::document& document, od::value records, R
   }
   od::array array;
   if (auto error = records.get_array().get(array)) return InvalidJson(error);
+  return ReadElements(document, array, out, counts);
+}
+
+Status Extractor::Impl::ReadElements(od::document& document, od::array& array, RowBatch* out,
+                                     ExtractStats* counts) {
   for (auto element : array) {
     od::value record;
     auto error = std::move(element).get(record);
@@ -199,6 +246,118 @@ Status Extractor::Impl::ReadRecords(od::document& document, od::value records, R
     ++counts->records;
   }
   return Status::OK();
+}
+
+// The object is `{"Records":[` + records + `]}` (compact, as CloudTrail writes it). Records are
+// told apart without a parse by how each one starts: `{"eventVersion"` in CloudTrail, in general
+// the first record's first key. A window is the bytes from one record start to the last record
+// start that follows a comma within window_bytes: its records, with the byte before them made a
+// `[` and that comma a `]`, are one JSON array, parsed and read like the whole array. A record
+// start found inside a record (the key nested deeper) unbalances both windows: their parse
+// fails and the object is read whole. So when every window parses, the object is the valid
+// concatenation of the windows' records, read as the whole path reads them.
+bool Extractor::Impl::ExtractWindowed(std::string_view gz_bytes, RowBatch* out, ExtractStats* counts) {
+  constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
+  constexpr size_t kMaxMarkerBytes = 128;
+  if (!stream_.Start(gz_bytes)) return false;
+  const size_t window_bytes = std::max<size_t>(options_.window_bytes, 1);
+  window_.Resize(0, kPadding);
+  size_t start = 0;  // Unread JSON starts here (the byte before the next record).
+  size_t inflated = 0;
+  bool ended = false;
+  // Inflate until `want` unread bytes are held or the object ended; false on a failure.
+  auto fill = [&](size_t want) {
+    while (!ended && window_.size() - start < want) {
+      if (start > 0) {  // Keep only what is unread.
+        std::memmove(window_.data(), window_.data() + start, window_.size() - start);
+        window_.Resize(window_.size() - start, kPadding);
+        start = 0;
+      }
+      const size_t held = window_.size();
+      const size_t room = std::max(want - held, window_bytes);
+      window_.Resize(held + room, kPadding);
+      size_t produced = 0;
+      bool ok = stream_.Read(window_.data() + held, room, &produced, &ended);
+      window_.Resize(held + produced, kPadding);
+      inflated += produced;
+      if (!ok || inflated > options_.max_object_bytes) return false;
+    }
+    return true;
+  };
+  // `{"Records":[`, then the first record's `{"key"`: the marker of a record start.
+  constexpr size_t kPrefixBytes = 4096;
+  if (!fill(std::max(window_bytes, kPrefixBytes))) return false;
+  std::string_view text = window_.view();
+  size_t at = 0;
+  auto skip_space = [&] {
+    while (at < text.size() && IsJsonSpace(text[at])) ++at;
+  };
+  auto expect = [&](std::string_view token) {
+    skip_space();
+    if (text.substr(at, token.size()) != token) return false;
+    at += token.size();
+    return true;
+  };
+  if (text.starts_with("\xEF\xBB\xBF")) at = 3;
+  if (!expect("{") || !expect("\"Records\"") || !expect(":") || !expect("[")) return false;
+  start = at - 1;
+  skip_space();
+  if (text.substr(at, 2) != "{\"") return false;
+  const size_t key_end = text.find_first_of("\"\\", at + 2);
+  if (key_end == std::string_view::npos || text[key_end] != '"' || key_end + 1 - at > kMaxMarkerBytes) return false;
+  const std::string marker(text.substr(at, key_end + 1 - at));
+  if (at > start + 1) start = at - 1;  // Whitespace before the first record: it becomes the '['.
+  const int window_depth = static_cast<int>(parser_.max_depth()) - 1;  // As deep as records may nest whole.
+  for (;;) {
+    if (!fill(window_bytes)) return false;
+    char* data = window_.data();
+    text = window_.view();
+    size_t close = 0;  // The byte that ends the window (becomes ']').
+    size_t next = 0;   // The next window's first record.
+    if (ended) {
+      // The rest of the array: `]`, space, `}`, space, the end.
+      size_t back = text.size();
+      while (back > start && IsJsonSpace(text[back - 1])) --back;
+      if (back <= start + 1 || text[back - 1] != '}') return false;
+      --back;
+      while (back > start && IsJsonSpace(text[back - 1])) --back;
+      if (back <= start + 1 || text[back - 1] != ']') return false;
+      close = back - 1;
+    } else {
+      // The last record start that follows a comma, past this window's first record.
+      size_t search = text.size() - std::min(text.size(), marker.size());
+      while (close == 0) {
+        size_t found = text.rfind(marker, search);
+        if (found == std::string_view::npos || found <= start + 1) break;
+        size_t comma = found;
+        while (comma > start && IsJsonSpace(text[comma - 1])) --comma;
+        if (comma > start + 1 && text[comma - 1] == ',') {
+          close = comma - 1;
+          next = found;
+        }
+        search = found - 1;
+      }
+      if (close == 0) {  // No record ends in the window: hold twice as much.
+        if (!fill(2 * (text.size() - start) + window_bytes)) return false;
+        continue;
+      }
+    }
+    data[start] = '[';
+    data[close] = ']';
+    simdjson::padded_string_view view(data + start, close + 1 - start, window_.capacity() - start);
+    if (view.size() > window_parser_.capacity() || window_parser_.max_depth() != static_cast<size_t>(window_depth)) {
+      if (window_parser_.allocate(std::max(view.size(), 2 * window_parser_.capacity()), window_depth)) return false;
+    }
+    od::document document;
+    od::array array;
+    if (window_parser_.iterate(view).get(document) || document.get_array().get(array)) return false;
+    json_end_ = data + close;
+    if (!ReadElements(document, array, out, counts).ok()) return false;
+    // current_location() fails once the whole window has been read.
+    if (document.current_location().error() == simdjson::SUCCESS) return false;
+    if (ended) return true;
+    start = next - 1;  // The comma or a space before the record: the next window's '['.
+  }
 }
 
 void Extractor::Impl::AddMalformed(uint64_t index, const Status& reason, const char* begin, const char* end) {
@@ -296,6 +455,8 @@ Status Extractor::ExtractObject(std::string_view gz_bytes, std::string_view sour
                                 std::vector<MalformedRecord>* malformed) {
   return impl_->ExtractObject(gz_bytes, source_key, log_region, out, stats, malformed);
 }
+
+uint64_t Extractor::windowed_objects() const { return impl_->windowed_objects(); }
 
 Status Extractor::ExtractJson(simdjson::padded_string_view json, std::string_view source_key,
                               std::string_view log_region, RowBatch* out, ExtractStats* stats,

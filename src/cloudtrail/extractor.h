@@ -1,6 +1,7 @@
 // Extraction of ADX usage rows from CloudTrail log objects (DESIGN.md §2).
 //
-// An Extractor gunzips a log object, walks its `{"Records":[...]}` once with simdjson ondemand,
+// An Extractor gunzips a log object (a large one a window of records at a time: memory stays
+// flat in object size), walks its `{"Records":[...]}` once with simdjson ondemand,
 // keeps the records that are read-only S3 data events through an ADX access point, and appends
 // one curated row per such record to a RowBatch. Only qualifying records are held to our schema:
 // any other record is counted and skipped whatever its shape. A qualifying record that cannot
@@ -49,6 +50,12 @@ struct ExtractOptions {
   int64_t latest_event_time_us = 0;
   size_t max_raw_record_bytes = 4096;  // MalformedRecord::raw_json is cut at this many bytes.
   Inflater inflater = Inflater::kLibdeflate;  // Which library gunzips (gzip.h).
+  // Objects announcing (gzip ISIZE) at least this many bytes of JSON are inflated and parsed a
+  // window of records at a time (GzipStream), so memory follows window_bytes, not the object;
+  // 0 reads every object whole. An object of another shape than compact `{"Records":[{"key"...`
+  // or that fails to decode is read whole, so results and errors never depend on the path.
+  size_t window_min_bytes = size_t{8} << 20;
+  size_t window_bytes = size_t{1} << 20;  // JSON inflated and parsed at a time.
 };
 
 /// Counts for one or more extracted objects.
@@ -89,6 +96,10 @@ class Extractor {
   Status ExtractJson(simdjson::padded_string_view json, std::string_view source_key,
                      std::string_view log_region, RowBatch* out, ExtractStats* stats,
                      std::vector<MalformedRecord>* malformed = nullptr);
+
+  /// Objects read a window at a time so far (ExtractOptions::window_min_bytes); the others were
+  /// read whole.
+  uint64_t windowed_objects() const;
 
  private:
   class Impl;  // Hides simdjson ondemand types, which depend on the compiler's target flags.

@@ -225,6 +225,38 @@ bool GzipDecoder::LooksTruncated(std::string_view member, char* scratch, size_t 
   return announced < high / 2 || announced > high * 2;
 }
 
+void GzipStream::Deleter::operator()(inflate_state* state) const { delete state; }
+
+GzipStream::GzipStream() : state_(new inflate_state) {}
+GzipStream::~GzipStream() = default;
+
+bool GzipStream::Start(std::string_view compressed) {
+  if (!HasGzipMagic(compressed) || compressed.size() < kMinMemberSize) return false;
+  if (compressed.size() > std::numeric_limits<uint32_t>::max()) return false;  // ISA-L counts in 32 bits.
+  if ((static_cast<uint8_t>(compressed[3]) & 0xE0) != 0) return false;  // Reserved flags: see DecodeWithIsal.
+  isal_inflate_init(state_.get());
+  state_->crc_flag = ISAL_GZIP;  // Parse the header; check the trailer's CRC-32 and size.
+  state_->next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(compressed.data()));
+  state_->avail_in = static_cast<uint32_t>(compressed.size());
+  return true;
+}
+
+bool GzipStream::Read(char* out, size_t capacity, size_t* produced, bool* done) {
+  *produced = 0;
+  *done = false;
+  if (state_->block_state == ISAL_BLOCK_FINISH) return false;  // Read past the end.
+  state_->next_out = reinterpret_cast<uint8_t*>(out);
+  state_->avail_out = static_cast<uint32_t>(std::min<size_t>(capacity, std::numeric_limits<uint32_t>::max()));
+  int result = isal_inflate(state_.get());
+  *produced = reinterpret_cast<char*>(state_->next_out) - out;
+  if (result != ISAL_DECOMP_OK) return false;
+  if (state_->block_state == ISAL_BLOCK_FINISH) {
+    *done = true;
+    return state_->avail_in == 0;  // More bytes: another member or garbage, for the whole decoder.
+  }
+  return *produced > 0;  // Nothing produced with room to spare: the input ended mid-stream.
+}
+
 Status Gunzip(std::string_view compressed, std::string* out, size_t padding, Inflater inflater) {
   GzipDecoder decoder(padding, GzipDecoder::kMaxOutputSize, inflater);
   return decoder.Decode(compressed, out);

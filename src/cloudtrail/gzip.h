@@ -1,5 +1,5 @@
-// Gzip decoding of CloudTrail log objects (whole-buffer, no streaming), with ISA-L's inflate
-// (igzip) or libdeflate.
+// Gzip decoding of CloudTrail log objects, whole (GzipDecoder: ISA-L's inflate (igzip) or
+// libdeflate) or a piece at a time (GzipStream: ISA-L).
 //
 // A GzipDecoder owns one inflate state and one libdeflate decompressor and is reused for every
 // object a worker thread decodes; the output buffer's capacity is reused too (and never
@@ -93,6 +93,37 @@ class GzipDecoder {
   std::unique_ptr<libdeflate_decompressor, Deleter> decompressor_;
   std::unique_ptr<inflate_state, Deleter> isal_;  // Only with Inflater::kIsal.
   uint64_t isal_fallbacks_ = 0;
+};
+
+/// Inflates one gzip member a piece at a time with ISA-L, for objects too large to hold whole.
+/// It reports failure without a reason for anything unusual (damage, a cut stream, a checksum or
+/// size mismatch, reserved header flags, bytes after the member such as a second member):
+/// callers then decode the object whole with a GzipDecoder, whose message names the problem.
+///
+/// Thread-safety: none.
+/// Example:
+///   GzipStream stream;
+///   bool done = false;
+///   if (!stream.Start(gz_bytes)) ...;
+///   while (!done) { if (!stream.Read(buffer, sizeof buffer, &produced, &done)) ...; }
+class GzipStream {
+ public:
+  GzipStream();
+  ~GzipStream();
+  GzipStream(const GzipStream&) = delete;
+  GzipStream& operator=(const GzipStream&) = delete;
+
+  /// Start inflating `compressed`, which must outlive the reads; false if it cannot be read here.
+  bool Start(std::string_view compressed);
+  /// Inflate up to `capacity` bytes (at least 1) into `out`, setting `*produced`; `*done` once
+  /// the member ended with a correct trailer and no input is left. False on any failure.
+  bool Read(char* out, size_t capacity, size_t* produced, bool* done);
+
+ private:
+  struct Deleter {
+    void operator()(inflate_state* state) const;
+  };
+  std::unique_ptr<inflate_state, Deleter> state_;
 };
 
 /// Replace `*out` with the decompressed bytes of `compressed`, leaving `padding` spare capacity.

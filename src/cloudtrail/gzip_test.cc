@@ -218,5 +218,47 @@ TEST(InflaterTest, NamesRoundTrip) {
   EXPECT_FALSE(ParseInflater("zlib").has_value());
 }
 
+// Inflate all of `gz` with a GzipStream in reads of at most `piece` bytes; false on failure.
+bool StreamAll(std::string_view gz, size_t piece, std::string* out) {
+  GzipStream stream;
+  if (!stream.Start(gz)) return false;
+  out->clear();
+  std::string buffer(piece, '\0');
+  for (bool done = false; !done;) {
+    size_t produced = 0;
+    if (!stream.Read(buffer.data(), piece, &produced, &done)) return false;
+    out->append(buffer.data(), produced);
+  }
+  return true;
+}
+
+TEST(GzipStreamTest, InflatesInPiecesOfAnySize) {
+  std::string text = LogLikeText(300000);
+  std::string gz = Gzip(text);
+  for (size_t piece : {size_t{1}, size_t{1000}, size_t{65536}, text.size(), text.size() + 1}) {
+    std::string out;
+    ASSERT_TRUE(StreamAll(gz, piece, &out)) << piece;
+    EXPECT_EQ(out, text) << piece;
+  }
+  std::string empty;
+  ASSERT_TRUE(StreamAll(Gzip(""), 16, &empty));
+  EXPECT_EQ(empty, "");
+}
+
+TEST(GzipStreamTest, FailsOnWhatTheWholeDecoderMustExplain) {
+  std::string gz = Gzip(LogLikeText(100000));
+  std::string bad_crc = gz;
+  bad_crc[bad_crc.size() - 6] ^= 0x55;
+  std::string bad_size = gz;
+  bad_size[bad_size.size() - 2] ^= 0x01;
+  std::string reserved_flags = gz;
+  reserved_flags[3] = static_cast<char>(reserved_flags[3] | 0x20);
+  std::string out;
+  for (const std::string& bad : {bad_crc, bad_size, reserved_flags, gz.substr(0, gz.size() / 2), gz.substr(0, gz.size() - 1),
+                                 gz + Gzip("second member"), gz + "garbage", std::string("not gzip at all, no"), std::string()}) {
+    EXPECT_FALSE(StreamAll(bad, 4096, &out));
+  }
+}
+
 }  // namespace
 }  // namespace adxm

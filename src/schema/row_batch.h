@@ -96,6 +96,20 @@ class RowBatch {
 
   size_t num_rows() const { return num_rows_; }
 
+  /// Where the batch ends, to drop what is appended after it (RollBack).
+  struct Mark {
+    size_t rows;
+    size_t arena_bytes;
+  };
+  Mark GetMark() const { return Mark{num_rows_, arena_.size()}; }
+  /// Drop every row appended since `mark`. Precondition: no row before it was removed since.
+  void RollBack(Mark mark) {
+    cells_.resize(mark.rows * kNumColumns);
+    int_valid_.resize(mark.rows);
+    arena_.Resize(mark.arena_bytes);
+    num_rows_ = mark.rows;
+  }
+
   /// Approximate heap bytes held, for flush thresholds.
   size_t ByteSize() const {
     return arena_.size() + num_rows_ * (kNumColumns * sizeof(Cell) + sizeof(uint32_t));

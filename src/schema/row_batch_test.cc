@@ -78,5 +78,27 @@ TEST(RowBatchTest, AssignCompactCopiesEveryCellWithoutSpareCapacity) {
   EXPECT_EQ(copy.GetString(kEventId, 0), "id-1");
 }
 
+TEST(RowBatchTest, RollBackDropsTheRowsAfterTheMark) {
+  RowBatch batch;
+  batch.AddRow();
+  batch.SetString(kEventId, "kept");
+  batch.SetInt(kBytesAccessed, 7);
+  RowBatch::Mark mark = batch.GetMark();
+  const size_t bytes_at_mark = batch.ByteSize();
+  batch.AddRow();
+  batch.SetString(kEventId, "dropped");
+  batch.SetInt(kBytesAccessed, 8);
+  batch.RollBack(mark);
+  ASSERT_EQ(batch.num_rows(), 1u);
+  EXPECT_EQ(batch.GetString(kEventId, 0), "kept");
+  EXPECT_EQ(batch.GetInt(kBytesAccessed, 0), 7);
+  EXPECT_EQ(batch.ByteSize(), bytes_at_mark);
+  batch.AddRow();  // The arena continues where the mark left it.
+  batch.SetString(kEventId, "again");
+  EXPECT_EQ(batch.GetString(kEventId, 1), "again");
+  EXPECT_EQ(batch.GetString(kEventId, 0), "kept");
+  EXPECT_TRUE(batch.IsNull(kBytesAccessed, 1));
+}
+
 }  // namespace
 }  // namespace adxm
