@@ -6,6 +6,7 @@
 // `objects=… records=… rows=… gz_bytes=… seconds=…` for the bench driver.
 //
 // Usage: adxm_bench_floor --source BUCKET [--threads N] [--inflate libdeflate|isal]
+//                         [--window-min-bytes N] [--window-bytes N]
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -33,9 +34,7 @@ struct FloorTotals {
 
 /// Extract objects taken from `next` until none are left, adding the counts to `totals`.
 void ExtractWorker(LogSource* source, const std::vector<ObjectInfo>& logs, std::atomic<size_t>* next,
-                   Inflater inflater, FloorTotals* totals) {
-  ExtractOptions options;
-  options.inflater = inflater;
+                   const ExtractOptions& options, FloorTotals* totals) {
   Extractor extractor(options);
   RowBatch batch;
   ExtractStats stats;
@@ -57,7 +56,7 @@ void ExtractWorker(LogSource* source, const std::vector<ObjectInfo>& logs, std::
   if (totals->status.ok()) totals->status = status;
 }
 
-Status RunFloor(const std::string& root, int threads, Inflater inflater) {
+Status RunFloor(const std::string& root, int threads, const ExtractOptions& options) {
   auto start = std::chrono::steady_clock::now();
   ADXM_ASSIGN_OR_RETURN(auto source, OpenLocalSource(root));
   std::vector<ObjectInfo> objects;
@@ -70,9 +69,9 @@ Status RunFloor(const std::string& root, int threads, Inflater inflater) {
   FloorTotals totals;
   std::vector<std::thread> workers;
   for (int worker = 1; worker < threads; ++worker) {
-    workers.emplace_back(ExtractWorker, source.get(), std::cref(logs), &next, inflater, &totals);
+    workers.emplace_back(ExtractWorker, source.get(), std::cref(logs), &next, std::cref(options), &totals);
   }
-  ExtractWorker(source.get(), logs, &next, inflater, &totals);
+  ExtractWorker(source.get(), logs, &next, options, &totals);
   for (std::thread& worker : workers) worker.join();
   ADXM_RETURN_IF_ERROR(totals.status);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -90,13 +89,19 @@ int main(int argc, char** argv) {
   std::string source;
   int threads = 1;
   std::string inflate = "libdeflate";
+  adxm::ExtractOptions options;
   CLI::App app{"Ingest floor: list + read + gunzip + parse + extract every log object, write nothing"};
   app.add_option("--source", source, "Bucket root (holds AWSLogs/)")->required();
   app.add_option("--threads", threads, "Extraction threads")->check(CLI::Range(1, 256));
   app.add_option("--inflate", inflate, "Gunzip with libdeflate or isal")->check(CLI::IsMember({"libdeflate", "isal"}));
+  app.add_option("--window-min-bytes", options.window_min_bytes,
+                 "Objects announcing at least this much JSON are read a window at a time (0: all whole)");
+  app.add_option("--window-bytes", options.window_bytes, "JSON read at a time from such objects")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 30));
   CLI11_PARSE(app, argc, argv);
+  options.inflater = *adxm::ParseInflater(inflate);
   try {
-    adxm::Status status = adxm::RunFloor(source, threads, *adxm::ParseInflater(inflate));
+    adxm::Status status = adxm::RunFloor(source, threads, options);
     if (status.ok()) return 0;
     std::fprintf(stderr, "adxm_bench_floor: %s\n", status.ToString().c_str());
   } catch (const std::exception& e) {

@@ -54,7 +54,7 @@ struct ExtractOptions {
   // window of records at a time (GzipStream), so memory follows window_bytes, not the object;
   // 0 reads every object whole. An object of another shape than compact `{"Records":[{"key"...`
   // or that fails to decode is read whole, so results and errors never depend on the path.
-  size_t window_min_bytes = size_t{8} << 20;
+  size_t window_min_bytes = size_t{1} << 20;
   size_t window_bytes = size_t{1} << 20;  // JSON inflated and parsed at a time.
 };
 
