@@ -136,7 +136,10 @@ Status Extractor::Impl::ExtractObject(std::string_view gz_bytes, std::string_vie
     log_region_ = log_region;
     first_row_ = kNoRow;
     malformed_ = malformed;
-    const size_t announced = std::min(AnnouncedSize(gz_bytes), options_.max_object_bytes);
+    // ISIZE is untrusted: the reservation assumes no more than CloudTrail's usual ~10x ratio.
+    constexpr size_t kTypicalRatio = 16;
+    const size_t announced =
+        std::min({AnnouncedSize(gz_bytes), options_.max_object_bytes, gz_bytes.size() * kTypicalRatio});
     out->Reserve(announced / kTypicalRecordBytes + 1, announced / 5);
     const RowBatch::Mark mark = out->GetMark();
     const size_t malformed_before = malformed != nullptr ? malformed->size() : 0;
