@@ -110,12 +110,10 @@ class Extractor::Impl {
 
   ExtractOptions options_;
   GzipDecoder gzip_;
-  ByteBuffer json_;  // Decompressed object; capacity reused.
-  od::parser parser_;
-  // Large objects (ExtractWindowed): the inflater, the unread JSON, a parser sized for a window.
-  GzipStream stream_;
-  ByteBuffer window_;
-  od::parser window_parser_;
+  // The decompressed object, or a large object's unread JSON (ExtractWindowed); capacity reused.
+  ByteBuffer json_;
+  od::parser parser_;  // Parses a whole object or a window; capacity reused.
+  GzipStream stream_;  // Inflates large objects a piece at a time.
   uint64_t windowed_objects_ = 0;
   RecordParser record_parser_;
   // The object being extracted.
@@ -262,35 +260,43 @@ Status Extractor::Impl::ReadElements(od::document& document, od::array& array, R
 bool Extractor::Impl::ExtractWindowed(std::string_view gz_bytes, RowBatch* out, ExtractStats* counts) {
   constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
   constexpr size_t kMaxMarkerBytes = 128;
+  // A record start is sought in at most this much JSON (or two windows); past that (one record
+  // that large, or records that do not start alike) the object is read whole.
+  constexpr size_t kMaxUncutBytes = size_t{8} << 20;
   if (!stream_.Start(gz_bytes)) return false;
   const size_t window_bytes = std::max<size_t>(options_.window_bytes, 1);
-  window_.Resize(0, kPadding);
+  const size_t max_uncut = std::max(kMaxUncutBytes, 2 * window_bytes);
+  const size_t max_bytes = std::min(options_.max_object_bytes, GzipDecoder::kMaxOutputSize);
+  ByteBuffer& window = json_;  // The whole path's buffer and parser serve the windows.
+  window.Resize(0, kPadding);
   size_t start = 0;  // Unread JSON starts here (the byte before the next record).
   size_t inflated = 0;
   bool ended = false;
-  // Inflate until `want` unread bytes are held or the object ended; false on a failure.
-  auto fill = [&](size_t want) {
-    while (!ended && window_.size() - start < want) {
+  // Inflate until `want` unread bytes are held or the object ended, at least `min_room` bytes at
+  // a time; false on a failure.
+  auto fill = [&](size_t want, size_t min_room) {
+    while (!ended && window.size() - start < want) {
       if (start > 0) {  // Keep only what is unread.
-        std::memmove(window_.data(), window_.data() + start, window_.size() - start);
-        window_.Resize(window_.size() - start, kPadding);
+        std::memmove(window.data(), window.data() + start, window.size() - start);
+        window.Resize(window.size() - start, kPadding);
         start = 0;
       }
-      const size_t held = window_.size();
-      const size_t room = std::max(want - held, window_bytes);
-      window_.Resize(held + room, kPadding);
+      const size_t held = window.size();
+      const size_t room = std::max(want - held, min_room);
+      window.Resize(held + room, kPadding);
       size_t produced = 0;
-      bool ok = stream_.Read(window_.data() + held, room, &produced, &ended);
-      window_.Resize(held + produced, kPadding);
+      bool ok = stream_.Read(window.data() + held, room, &produced, &ended);
+      window.Resize(held + produced, kPadding);
+      std::memset(window.data() + window.size(), 0, kPadding);  // Defined bytes past the end.
       inflated += produced;
-      if (!ok || inflated > options_.max_object_bytes) return false;
+      if (!ok || inflated > max_bytes) return false;
     }
     return true;
   };
   // `{"Records":[`, then the first record's `{"key"`: the marker of a record start.
   constexpr size_t kPrefixBytes = 4096;
-  if (!fill(std::max(window_bytes, kPrefixBytes))) return false;
-  std::string_view text = window_.view();
+  if (!fill(kPrefixBytes, kPrefixBytes)) return false;  // No more for an object read whole after all.
+  std::string_view text = window.view();
   size_t at = 0;
   auto skip_space = [&] {
     while (at < text.size() && IsJsonSpace(text[at])) ++at;
@@ -310,11 +316,10 @@ bool Extractor::Impl::ExtractWindowed(std::string_view gz_bytes, RowBatch* out, 
   if (key_end == std::string_view::npos || text[key_end] != '"' || key_end + 1 - at > kMaxMarkerBytes) return false;
   const std::string marker(text.substr(at, key_end + 1 - at));
   if (at > start + 1) start = at - 1;  // Whitespace before the first record: it becomes the '['.
-  const int window_depth = static_cast<int>(parser_.max_depth()) - 1;  // As deep as records may nest whole.
   for (;;) {
-    if (!fill(window_bytes)) return false;
-    char* data = window_.data();
-    text = window_.view();
+    if (!fill(window_bytes, window_bytes)) return false;
+    char* data = window.data();
+    text = window.view();
     size_t close = 0;  // The byte that ends the window (becomes ']').
     size_t next = 0;   // The next window's first record.
     if (ended) {
@@ -341,19 +346,22 @@ bool Extractor::Impl::ExtractWindowed(std::string_view gz_bytes, RowBatch* out, 
         search = found - 1;
       }
       if (close == 0) {  // No record ends in the window: hold twice as much.
-        if (!fill(2 * (text.size() - start) + window_bytes)) return false;
+        if (text.size() - start > max_uncut) return false;
+        if (!fill(2 * (text.size() - start) + window_bytes, window_bytes)) return false;
         continue;
       }
     }
     data[start] = '[';
     data[close] = ']';
-    simdjson::padded_string_view view(data + start, close + 1 - start, window_.capacity() - start);
-    if (view.size() > window_parser_.capacity() || window_parser_.max_depth() != static_cast<size_t>(window_depth)) {
-      if (window_parser_.allocate(std::max(view.size(), 2 * window_parser_.capacity()), window_depth)) return false;
+    simdjson::padded_string_view view(data + start, close + 1 - start, window.capacity() - start);
+    // Grown by doublings, as for whole objects (ExtractJson). simdjson's ondemand front end keeps
+    // no depth limit, so a window (one level less deep than its object) reads records alike.
+    if (view.size() > parser_.capacity() && parser_.allocate(std::max(view.size(), 2 * parser_.capacity()))) {
+      return false;
     }
     od::document document;
     od::array array;
-    if (window_parser_.iterate(view).get(document) || document.get_array().get(array)) return false;
+    if (parser_.iterate(view).get(document) || document.get_array().get(array)) return false;
     json_end_ = data + close;
     if (!ReadElements(document, array, out, counts).ok()) return false;
     // current_location() fails once the whole window has been read.

@@ -53,7 +53,9 @@ struct ExtractOptions {
   // Objects announcing (gzip ISIZE) at least this many bytes of JSON are inflated and parsed a
   // window of records at a time (GzipStream), so memory follows window_bytes, not the object;
   // 0 reads every object whole. An object of another shape than compact `{"Records":[{"key"...`
-  // or that fails to decode is read whole, so results and errors never depend on the path.
+  // or that fails to decode is read whole, so rows, malformed records and errors are those of
+  // reading it whole with Inflater::kIsal (which, unlike libdeflate, also accepts a deflate
+  // stream whose Huffman code is incomplete; the CRC-32 and size still check the content).
   size_t window_min_bytes = size_t{1} << 20;
   size_t window_bytes = size_t{1} << 20;  // JSON inflated and parsed at a time.
 };

@@ -99,6 +99,8 @@ class GzipDecoder {
 /// It reports failure without a reason for anything unusual (damage, a cut stream, a checksum or
 /// size mismatch, reserved header flags, bytes after the member such as a second member):
 /// callers then decode the object whole with a GzipDecoder, whose message names the problem.
+/// It accepts what ISA-L accepts, as GzipDecoder with Inflater::kIsal does: that includes a
+/// deflate stream whose Huffman code is incomplete, which libdeflate refuses.
 ///
 /// Thread-safety: none.
 /// Example:
