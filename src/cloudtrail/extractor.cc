@@ -77,7 +77,8 @@ class Extractor::Impl {
  public:
   explicit Impl(ExtractOptions options)
       : options_(Resolved(std::move(options))),
-        gzip_(simdjson::SIMDJSON_PADDING, options_.max_object_bytes, options_.inflater) {}
+        gzip_(simdjson::SIMDJSON_PADDING, options_.max_object_bytes, options_.inflater),
+        large_gzip_(simdjson::SIMDJSON_PADDING, options_.max_object_bytes, Inflater::kIsal) {}
 
   Status ExtractObject(std::string_view gz_bytes, std::string_view source_key,
                        std::string_view log_region, RowBatch* out, ExtractStats* stats,
@@ -110,6 +111,9 @@ class Extractor::Impl {
 
   ExtractOptions options_;
   GzipDecoder gzip_;
+  // Decodes a large object whole after all: with ISA-L, as its windows were inflated, so that an
+  // object ISA-L accepts and libdeflate would not (an incomplete Huffman code) has one outcome.
+  GzipDecoder large_gzip_;
   // The decompressed object, or a large object's unread JSON (ExtractWindowed); capacity reused.
   ByteBuffer json_;
   od::parser parser_;  // Parses a whole object or a window; capacity reused.
@@ -129,7 +133,8 @@ class Extractor::Impl {
 Status Extractor::Impl::ExtractObject(std::string_view gz_bytes, std::string_view source_key,
                                       std::string_view log_region, RowBatch* out,
                                       ExtractStats* stats, std::vector<MalformedRecord>* malformed) {
-  if (options_.window_min_bytes > 0 && AnnouncedSize(gz_bytes) >= options_.window_min_bytes) {
+  const bool large = options_.window_min_bytes > 0 && AnnouncedSize(gz_bytes) >= options_.window_min_bytes;
+  if (large) {
     source_key_ = source_key;
     log_region_ = log_region;
     first_row_ = kNoRow;
@@ -152,7 +157,7 @@ Status Extractor::Impl::ExtractObject(std::string_view gz_bytes, std::string_vie
     out->RollBack(mark);
     if (malformed != nullptr) malformed->resize(malformed_before);
   }
-  ADXM_RETURN_IF_ERROR(gzip_.Decode(gz_bytes, &json_));
+  ADXM_RETURN_IF_ERROR((large ? large_gzip_ : gzip_).Decode(gz_bytes, &json_));
   // CloudTrail data events run ~1.5-2.5 KB of JSON each, of which ~20% lands in the row:
   // reserving for that saves growing 50 vectors step by step.
   out->Reserve(json_.size() / kTypicalRecordBytes + 1, json_.size() / 5);

@@ -190,6 +190,17 @@ TEST(ExtractorWindowTest, ALargeObjectDecodesAsWithIsal) {
     EXPECT_EQ(windowed.records, 5u);
     EXPECT_EQ(windowed.windowed, 1u);
   }
+  // Found by fuzz_extract: a stream only ISA-L inflates, to JSON of another shape (read whole
+  // after all) that does not parse. Read whole with ISA-L too, it fails on its JSON, not its gzip.
+  Result<std::string> bad_json = ReadFile(testing::SourceDir() / "testdata/cloudtrail/isal_only_bad_json.json.gz");
+  ASSERT_TRUE(bad_json.ok()) << bad_json.status().ToString();
+  Outcome libdeflate_bad = ExtractGz(*bad_json, 0, 0);
+  EXPECT_NE(libdeflate_bad.status.find("gzip"), std::string::npos) << libdeflate_bad.status;  // "truncated gzip stream".
+  for (size_t window_bytes : {size_t{64}, size_t{1} << 20}) {
+    Outcome windowed = ExtractGz(*bad_json, /*window_min_bytes=*/1, window_bytes);
+    EXPECT_NE(windowed.status.find("invalid JSON"), std::string::npos) << windowed.status;
+    EXPECT_EQ(windowed.windowed, 0u);
+  }
 }
 
 TEST(ExtractorWindowTest, BrokenJsonGivesTheSameErrorAsTheWholePath) {
