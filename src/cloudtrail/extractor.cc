@@ -265,12 +265,9 @@ Status Extractor::Impl::ReadElements(od::document& document, od::array& array, R
 bool Extractor::Impl::ExtractWindowed(std::string_view gz_bytes, RowBatch* out, ExtractStats* counts) {
   constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
   constexpr size_t kMaxMarkerBytes = 128;
-  // A record start is sought in at most this much JSON (or two windows); past that (one record
-  // that large, or records that do not start alike) the object is read whole.
-  constexpr size_t kMaxUncutBytes = size_t{8} << 20;
   if (!stream_.Start(gz_bytes)) return false;
   const size_t window_bytes = std::max<size_t>(options_.window_bytes, 1);
-  const size_t max_uncut = std::max(kMaxUncutBytes, 2 * window_bytes);
+  const size_t max_uncut = std::max(options_.window_search_bytes, 2 * window_bytes);
   const size_t max_bytes = std::min(options_.max_object_bytes, GzipDecoder::kMaxOutputSize);
   ByteBuffer& window = json_;  // The whole path's buffer and parser serve the windows.
   window.Resize(0, kPadding);
@@ -287,7 +284,8 @@ bool Extractor::Impl::ExtractWindowed(std::string_view gz_bytes, RowBatch* out, 
         start = 0;
       }
       const size_t held = window.size();
-      const size_t room = std::max(want - held, min_room);
+      // Never more than one byte past the size limit, as GzipDecoder.
+      const size_t room = std::min(std::max(want - held, min_room), max_bytes - inflated + 1);
       window.Resize(held + room, kPadding);
       size_t produced = 0;
       bool ok = stream_.Read(window.data() + held, room, &produced, &ended);
@@ -351,8 +349,8 @@ bool Extractor::Impl::ExtractWindowed(std::string_view gz_bytes, RowBatch* out, 
         search = found - 1;
       }
       if (close == 0) {  // No record ends in the window: hold twice as much.
-        if (text.size() - start > max_uncut) return false;
-        if (!fill(2 * (text.size() - start) + window_bytes, window_bytes)) return false;
+        if (text.size() - start >= max_uncut) return false;
+        if (!fill(std::min(2 * (text.size() - start) + window_bytes, max_uncut), window_bytes)) return false;
         continue;
       }
     }

@@ -58,6 +58,9 @@ struct ExtractOptions {
   // stream whose Huffman code is incomplete; the CRC-32 and size still check the content).
   size_t window_min_bytes = size_t{1} << 20;
   size_t window_bytes = size_t{1} << 20;  // JSON inflated and parsed at a time.
+  // A record start is sought in at most this much JSON (or two windows): past it (one record
+  // that large, records that start differently) the object is read whole.
+  size_t window_search_bytes = size_t{8} << 20;
 };
 
 /// Counts for one or more extracted objects.

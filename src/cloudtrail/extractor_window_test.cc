@@ -27,11 +27,17 @@ struct Outcome {
   uint64_t windowed = 0;               // Objects the extractor read in windows.
 };
 
-Outcome ExtractGz(const std::string& gz, size_t window_min_bytes, size_t window_bytes, size_t max_object_bytes = 1 << 30) {
+// Extract `gz` with these options (whole with `inflater` when window_min_bytes is 0 or above
+// the object's size; large objects always inflate with ISA-L).
+Outcome ExtractGz(const std::string& gz, size_t window_min_bytes, size_t window_bytes,
+                  size_t max_object_bytes = 1 << 30, Inflater inflater = Inflater::kIsal,
+                  size_t window_search_bytes = size_t{8} << 20) {
   ExtractOptions options;
   options.window_min_bytes = window_min_bytes;
   options.window_bytes = window_bytes;
   options.max_object_bytes = max_object_bytes;
+  options.inflater = inflater;
+  options.window_search_bytes = window_search_bytes;
   Extractor extractor(options);
   RowBatch batch;
   batch.AddRow();  // Rows already in the batch stay, whatever happens to this object's.
@@ -64,15 +70,16 @@ Outcome ExtractGz(const std::string& gz, size_t window_min_bytes, size_t window_
   return outcome;
 }
 
-// Expect `gz` to extract alike whole and in windows of several sizes; return how many of those
-// windowed runs really read in windows (the others fell back to the whole path).
-int ExpectSameEitherWay(const std::string& gz) {
+// Expect `gz` to extract alike whole (with ISA-L, as large objects inflate) and in windows of
+// several sizes; return how many of those windowed runs really read in windows (the others fell
+// back to the whole path).
+int ExpectSameEitherWay(const std::string& gz, size_t window_search_bytes = size_t{8} << 20) {
   Outcome whole = ExtractGz(gz, /*window_min_bytes=*/0, 0);
   EXPECT_EQ(whole.windowed, 0u);
   int windowed_runs = 0;
   for (size_t window_bytes : {size_t{1}, size_t{64}, size_t{700}, size_t{4096}, size_t{1} << 20}) {
     SCOPED_TRACE("window_bytes " + std::to_string(window_bytes));
-    Outcome windowed = ExtractGz(gz, /*window_min_bytes=*/1, window_bytes);
+    Outcome windowed = ExtractGz(gz, /*window_min_bytes=*/1, window_bytes, 1 << 30, Inflater::kIsal, window_search_bytes);
     EXPECT_EQ(windowed.status, whole.status);
     EXPECT_EQ(windowed.rows, whole.rows);
     EXPECT_EQ(windowed.records, whole.records);
@@ -139,11 +146,20 @@ TEST(ExtractorWindowTest, OtherShapesAreReadWhole) {
 TEST(ExtractorWindowTest, ARecordStartNestedInARecordFallsBackToTheWholeObject) {
   // `,{"eventVersion"` inside a record looks like a record start: a window cut there does not
   // parse, and the object is read whole, with the same rows.
-  std::string nested = Replace(VariedLog(60), R"("tlsDetails":{"tlsVersion":"TLSv1.3"})",
-                               R"("tlsDetails":[1,{"eventVersion":"nested","x":[2,{"eventVersion":3}]}])");
+  // Every record ends with one, followed by enough bytes that windows end between it and the next
+  // record: the last record start in such a window is the nested one.
+  std::string nested = R"({"Records":[)";
+  for (int index = 0; index < 60; ++index) {
+    if (index > 0) nested += ",";
+    nested += Replace(VariedRecord(index), R"("recipientAccountId":"111122223333")",
+                      R"("recipientAccountId":"111122223333","tail":[1,{"eventVersion":"nested","x":[2,{"eventVersion":3}],"pad":")" +
+                          std::string(600, 'p') + R"("}])");
+  }
+  nested += "]}";
   Outcome whole = ExtractGz(testing::Gzip(nested), 0, 0);
   EXPECT_EQ(whole.status, "OK");
-  ExpectSameEitherWay(testing::Gzip(nested));
+  EXPECT_GT(whole.rows.size(), 1u);  // The earlier row in ExtractGz's batch, and this object's.
+  EXPECT_LT(ExpectSameEitherWay(testing::Gzip(nested)), 5);  // Some window cut inside a record.
 }
 
 TEST(ExtractorWindowTest, ARecordStartNestedInTheLastRecordOrInASkippedValueFallsBackAlike) {
@@ -159,13 +175,24 @@ TEST(ExtractorWindowTest, ARecordStartNestedInTheLastRecordOrInASkippedValueFall
   // In a value the record parser skips unread (simdjson skips it by brackets, not checking it):
   // a window cut there holds an unclosed string, does not parse, and the object is read whole.
   std::string skipped = Replace(log, R"("eventID":"ev-30",)", R"("eventID":"ev-30","zz":["x,{"eventVersion""],)");
+  EXPECT_EQ(ExtractGz(testing::Gzip(skipped), 0, 0).status, "OK");
   ExpectSameEitherWay(testing::Gzip(skipped));
-  // Records that do not start alike: no cut is found until the object ends.
+}
+
+TEST(ExtractorWindowTest, NoRecordStartWithinTheSearchLimitReadsTheObjectWhole) {
+  // Records that do not start alike: no cut is ever found.
   std::string unalike = R"({"Records":[)";
-  for (int index = 0; index < 300; ++index) {
+  for (int index = 0; index < 2000; ++index) {
     unalike += (index > 0 ? "," : "") + std::string(R"({"k)") + std::to_string(index) + R"(":1})";
   }
-  ExpectSameEitherWay(testing::Gzip(unalike + "]}"));
+  std::string gz = testing::Gzip(unalike + "]}");
+  ASSERT_GT(unalike.size(), 16000u);
+  EXPECT_EQ(ExpectSameEitherWay(gz, /*window_search_bytes=*/4096), 1);  // Only the 1 MB window holds it all.
+  EXPECT_EQ(ExpectSameEitherWay(gz, /*window_search_bytes=*/size_t{1} << 20), 5);
+  // One record longer than the limit, among ordinary ones.
+  std::string long_record = Replace(VariedLog(30), "data/file.csv", std::string(20000, 'k'));
+  EXPECT_EQ(ExpectSameEitherWay(testing::Gzip(long_record), /*window_search_bytes=*/8192), 1);
+  EXPECT_EQ(ExpectSameEitherWay(testing::Gzip(long_record), /*window_search_bytes=*/65536), 5);
 }
 
 // ISA-L, which inflates large objects, also accepts a deflate stream whose Huffman code is
@@ -174,7 +201,7 @@ TEST(ExtractorWindowTest, ARecordStartNestedInTheLastRecordOrInASkippedValueFall
 TEST(ExtractorWindowTest, ALargeObjectDecodesAsWithIsal) {
   Result<std::string> gz = ReadFile(testing::SourceDir() / "testdata/cloudtrail/incomplete_huffman_code.json.gz");
   ASSERT_TRUE(gz.ok()) << gz.status().ToString();
-  Outcome libdeflate = ExtractGz(*gz, /*window_min_bytes=*/0, 0);
+  Outcome libdeflate = ExtractGz(*gz, /*window_min_bytes=*/0, 0, 1 << 30, Inflater::kLibdeflate);
   EXPECT_NE(libdeflate.status.find("corrupt gzip data"), std::string::npos) << libdeflate.status;
   ExtractOptions isal_options;
   isal_options.window_min_bytes = 0;
@@ -184,20 +211,23 @@ TEST(ExtractorWindowTest, ALargeObjectDecodesAsWithIsal) {
   ExtractStats stats;
   ASSERT_TRUE(isal.ExtractObject(*gz, "logs/a.json.gz", "us-east-1", &rows, &stats).ok());
   EXPECT_EQ(stats.records, 5u);
+  Outcome isal_whole = ExtractGz(*gz, /*window_min_bytes=*/0, 0, 1 << 30, Inflater::kIsal);
   for (size_t window_bytes : {size_t{64}, size_t{1} << 20}) {
-    Outcome windowed = ExtractGz(*gz, /*window_min_bytes=*/1, window_bytes);
+    Outcome windowed = ExtractGz(*gz, /*window_min_bytes=*/1, window_bytes, 1 << 30, Inflater::kLibdeflate);
     EXPECT_EQ(windowed.status, "OK");
     EXPECT_EQ(windowed.records, 5u);
+    EXPECT_EQ(windowed.rows, isal_whole.rows);
+    EXPECT_EQ(windowed.malformed, isal_whole.malformed);
     EXPECT_EQ(windowed.windowed, 1u);
   }
   // Found by fuzz_extract: a stream only ISA-L inflates, to JSON of another shape (read whole
   // after all) that does not parse. Read whole with ISA-L too, it fails on its JSON, not its gzip.
   Result<std::string> bad_json = ReadFile(testing::SourceDir() / "testdata/cloudtrail/isal_only_bad_json.json.gz");
   ASSERT_TRUE(bad_json.ok()) << bad_json.status().ToString();
-  Outcome libdeflate_bad = ExtractGz(*bad_json, 0, 0);
+  Outcome libdeflate_bad = ExtractGz(*bad_json, 0, 0, 1 << 30, Inflater::kLibdeflate);
   EXPECT_NE(libdeflate_bad.status.find("gzip"), std::string::npos) << libdeflate_bad.status;  // "truncated gzip stream".
   for (size_t window_bytes : {size_t{64}, size_t{1} << 20}) {
-    Outcome windowed = ExtractGz(*bad_json, /*window_min_bytes=*/1, window_bytes);
+    Outcome windowed = ExtractGz(*bad_json, /*window_min_bytes=*/1, window_bytes, 1 << 30, Inflater::kLibdeflate);
     EXPECT_NE(windowed.status.find("invalid JSON"), std::string::npos) << windowed.status;
     EXPECT_EQ(windowed.windowed, 0u);
   }
@@ -244,7 +274,15 @@ TEST(ExtractorWindowTest, GzipDamageGivesTheSameErrorAsTheWholePath) {
 }
 
 TEST(ExtractorWindowTest, TheObjectSizeLimitHoldsInWindowsToo) {
-  std::string gz = testing::Gzip(VariedLog(300));
+  const std::string log = VariedLog(300);
+  std::string gz = testing::Gzip(log);
+  // An object of exactly the limit is read; one byte more is not, either way.
+  for (size_t window_bytes : {size_t{64}, size_t{4096}, size_t{1} << 20}) {
+    EXPECT_EQ(ExtractGz(gz, 1, window_bytes, /*max_object_bytes=*/log.size()).status, "OK");
+    EXPECT_EQ(ExtractGz(gz, 1, window_bytes, /*max_object_bytes=*/log.size() - 1).status,
+              ExtractGz(gz, 0, 0, /*max_object_bytes=*/log.size() - 1).status);
+  }
+  EXPECT_NE(ExtractGz(gz, 0, 0, /*max_object_bytes=*/log.size() - 1).status, "OK");
   Outcome whole = ExtractGz(gz, 0, 0, /*max_object_bytes=*/100000);
   EXPECT_NE(whole.status.find("inflates to more than 100000 bytes"), std::string::npos) << whole.status;
   for (size_t window_bytes : {size_t{64}, size_t{4096}, size_t{1} << 20}) {
