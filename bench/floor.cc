@@ -50,8 +50,7 @@ void ExtractWorker(LogSource* source, const std::vector<ObjectInfo>& logs, std::
     batch.Clear();
   }
   std::lock_guard<std::mutex> lock(totals->mutex);
-  totals->stats.records += stats.records;
-  totals->stats.qualifying += stats.qualifying;
+  totals->stats += stats;
   totals->gz_bytes += gz_bytes;
   if (totals->status.ok()) totals->status = status;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 #include "cloudtrail/event_time.h"
@@ -49,15 +50,6 @@ std::string CutUtf8(std::string_view text, size_t cap) {
   return std::string(text.substr(0, cut));
 }
 
-bool IsJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
-// Return the gzip trailer's ISIZE (the uncompressed size mod 2^32, untrusted), or 0.
-size_t AnnouncedSize(std::string_view gz_bytes) {
-  if (gz_bytes.size() < 18) return 0;
-  const auto* tail = reinterpret_cast<const uint8_t*>(gz_bytes.data() + gz_bytes.size() - 4);
-  return tail[0] | (tail[1] << 8) | (tail[2] << 16) | (static_cast<size_t>(tail[3]) << 24);
-}
-
 // Unsigned requests: newer trails log accountId "anonymous", older ones "ANONYMOUS_PRINCIPAL".
 constexpr std::string_view kAnonymous = "anonymous";
 constexpr std::string_view kAnonymousPrincipal = "ANONYMOUS_PRINCIPAL";
@@ -77,8 +69,7 @@ class Extractor::Impl {
  public:
   explicit Impl(ExtractOptions options)
       : options_(Resolved(std::move(options))),
-        gzip_(simdjson::SIMDJSON_PADDING, options_.max_object_bytes, options_.inflater),
-        large_gzip_(simdjson::SIMDJSON_PADDING, options_.max_object_bytes, Inflater::kIsal) {}
+        gzip_(simdjson::SIMDJSON_PADDING, options_.max_object_bytes, options_.inflater) {}
 
   Status ExtractObject(std::string_view gz_bytes, std::string_view source_key,
                        std::string_view log_region, RowBatch* out, ExtractStats* stats,
@@ -89,6 +80,14 @@ class Extractor::Impl {
   uint64_t windowed_objects() const { return windowed_objects_; }
 
  private:
+  // Start extracting an object: its rows get `source_key` and `log_region`, its malformed
+  // records go to `malformed`.
+  void BeginObject(std::string_view source_key, std::string_view log_region,
+                   std::vector<MalformedRecord>* malformed);
+  // The decoder of a large object read whole after all: ISA-L, as its windows were inflated, so
+  // that an object ISA-L accepts and libdeflate would not (an incomplete Huffman code) has one
+  // outcome. gzip_ itself when it already uses ISA-L; else made on first use.
+  GzipDecoder& LargeGzip();
   // Read `{"Records":[...]}`, appending rows and counting records.
   Status ReadDocument(od::document& document, RowBatch* out, ExtractStats* counts);
   // Read the Records array, appending rows and counting records.
@@ -111,9 +110,7 @@ class Extractor::Impl {
 
   ExtractOptions options_;
   GzipDecoder gzip_;
-  // Decodes a large object whole after all: with ISA-L, as its windows were inflated, so that an
-  // object ISA-L accepts and libdeflate would not (an incomplete Huffman code) has one outcome.
-  GzipDecoder large_gzip_;
+  std::unique_ptr<GzipDecoder> large_gzip_;  // See LargeGzip().
   // The decompressed object, or a large object's unread JSON (ExtractWindowed); capacity reused.
   ByteBuffer json_;
   od::parser parser_;  // Parses a whole object or a window; capacity reused.
@@ -133,31 +130,26 @@ class Extractor::Impl {
 Status Extractor::Impl::ExtractObject(std::string_view gz_bytes, std::string_view source_key,
                                       std::string_view log_region, RowBatch* out,
                                       ExtractStats* stats, std::vector<MalformedRecord>* malformed) {
-  const bool large = options_.window_min_bytes > 0 && AnnouncedSize(gz_bytes) >= options_.window_min_bytes;
+  const bool large = options_.window_min_bytes > 0 && GzipAnnouncedSize(gz_bytes) >= options_.window_min_bytes;
   if (large) {
-    source_key_ = source_key;
-    log_region_ = log_region;
-    first_row_ = kNoRow;
-    malformed_ = malformed;
+    BeginObject(source_key, log_region, malformed);
     // ISIZE is untrusted: the reservation assumes no more than CloudTrail's usual ~10x ratio.
     constexpr size_t kTypicalRatio = 16;
     const size_t announced =
-        std::min({AnnouncedSize(gz_bytes), options_.max_object_bytes, gz_bytes.size() * kTypicalRatio});
+        std::min({GzipAnnouncedSize(gz_bytes), options_.max_object_bytes, gz_bytes.size() * kTypicalRatio});
     out->Reserve(announced / kTypicalRecordBytes + 1, announced / 5);
     const RowBatch::Mark mark = out->GetMark();
     const size_t malformed_before = malformed != nullptr ? malformed->size() : 0;
     ExtractStats counts;
     if (ExtractWindowed(gz_bytes, out, &counts)) {
       ++windowed_objects_;
-      stats->records += counts.records;
-      stats->qualifying += counts.qualifying;
-      stats->malformed += counts.malformed;
+      *stats += counts;
       return Status::OK();
     }
     out->RollBack(mark);
     if (malformed != nullptr) malformed->resize(malformed_before);
   }
-  ADXM_RETURN_IF_ERROR((large ? large_gzip_ : gzip_).Decode(gz_bytes, &json_));
+  ADXM_RETURN_IF_ERROR((large ? LargeGzip() : gzip_).Decode(gz_bytes, &json_));
   // CloudTrail data events run ~1.5-2.5 KB of JSON each, of which ~20% lands in the row:
   // reserving for that saves growing 50 vectors step by step.
   out->Reserve(json_.size() / kTypicalRecordBytes + 1, json_.size() / 5);
@@ -168,11 +160,8 @@ Status Extractor::Impl::ExtractObject(std::string_view gz_bytes, std::string_vie
 Status Extractor::Impl::ExtractJson(simdjson::padded_string_view json, std::string_view source_key,
                                     std::string_view log_region, RowBatch* out,
                                     ExtractStats* stats, std::vector<MalformedRecord>* malformed) {
-  source_key_ = source_key;
-  log_region_ = log_region;
-  first_row_ = kNoRow;
+  BeginObject(source_key, log_region, malformed);
   json_end_ = json.data() + json.size();
-  malformed_ = malformed;
   // A UTF-8 byte order mark, which some tools write before JSON, is not part of the document.
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   if (std::string_view(json.data(), json.size()).starts_with(kBom)) {
@@ -191,10 +180,24 @@ Status Extractor::Impl::ExtractJson(simdjson::padded_string_view json, std::stri
   if (auto error = parser_.iterate(json).get(document)) return InvalidJson(error);
   ExtractStats counts;
   ADXM_RETURN_IF_ERROR(ReadDocument(document, out, &counts));
-  stats->records += counts.records;
-  stats->qualifying += counts.qualifying;
-  stats->malformed += counts.malformed;
+  *stats += counts;
   return Status::OK();
+}
+
+void Extractor::Impl::BeginObject(std::string_view source_key, std::string_view log_region,
+                                  std::vector<MalformedRecord>* malformed) {
+  source_key_ = source_key;
+  log_region_ = log_region;
+  first_row_ = kNoRow;
+  malformed_ = malformed;
+}
+
+GzipDecoder& Extractor::Impl::LargeGzip() {
+  if (options_.inflater == Inflater::kIsal) return gzip_;
+  if (large_gzip_ == nullptr) {
+    large_gzip_ = std::make_unique<GzipDecoder>(simdjson::SIMDJSON_PADDING, options_.max_object_bytes, Inflater::kIsal);
+  }
+  return *large_gzip_;
 }
 
 Status Extractor::Impl::ReadDocument(od::document& document, RowBatch* out, ExtractStats* counts) {
@@ -377,10 +380,7 @@ bool Extractor::Impl::ExtractWindowed(std::string_view gz_bytes, RowBatch* out, 
 void Extractor::Impl::AddMalformed(uint64_t index, const Status& reason, const char* begin, const char* end) {
   if (malformed_ == nullptr) return;
   std::string_view raw(begin, end > begin ? end - begin : 0);
-  while (!raw.empty() && (raw.back() == ',' || raw.back() == ']' || raw.back() == ' ' ||
-                          raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t')) {
-    raw.remove_suffix(1);
-  }
+  while (!raw.empty() && (raw.back() == ',' || raw.back() == ']' || IsJsonSpace(raw.back()))) raw.remove_suffix(1);
   malformed_->push_back({index, reason.message(), CutUtf8(raw, options_.max_raw_record_bytes)});
 }
 

@@ -68,6 +68,13 @@ struct ExtractStats {
   uint64_t records = 0;     // Records read.
   uint64_t qualifying = 0;  // Rows appended.
   uint64_t malformed = 0;   // Qualifying records that could not become rows.
+
+  ExtractStats& operator+=(const ExtractStats& other) {
+    records += other.records;
+    qualifying += other.qualifying;
+    malformed += other.malformed;
+    return *this;
+  }
 };
 
 /// A qualifying record that could not become a row.

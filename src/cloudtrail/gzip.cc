@@ -22,12 +22,6 @@ bool HasGzipMagic(std::string_view bytes) {
          static_cast<uint8_t>(bytes[1]) == 0x8b;
 }
 
-// Return the ISIZE field (uncompressed size mod 2^32) of the member ending at the end of `bytes`.
-size_t TrailerSize(std::string_view bytes) {
-  const auto* tail = reinterpret_cast<const uint8_t*>(bytes.data() + bytes.size() - 4);
-  return tail[0] | (tail[1] << 8) | (tail[2] << 16) | (static_cast<size_t>(tail[3]) << 24);
-}
-
 // Return the size of the gzip header at the start of `member` (RFC 1952), or 0 if it is cut short.
 size_t HeaderSize(std::string_view member) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(member.data());
@@ -68,6 +62,12 @@ std::string_view InflaterName(Inflater inflater) {
   return inflater == Inflater::kIsal ? "isal" : "libdeflate";
 }
 
+size_t GzipAnnouncedSize(std::string_view gz_bytes) {
+  if (gz_bytes.size() < kMinMemberSize) return 0;
+  const auto* tail = reinterpret_cast<const uint8_t*>(gz_bytes.data() + gz_bytes.size() - 4);
+  return tail[0] | (tail[1] << 8) | (tail[2] << 16) | (static_cast<size_t>(tail[3]) << 24);
+}
+
 void GzipDecoder::Deleter::operator()(libdeflate_decompressor* decompressor) const {
   libdeflate_free_decompressor(decompressor);
 }
@@ -97,7 +97,7 @@ Status GzipDecoder::Decode(std::string_view compressed, ByteBuffer* out) {
   if (decompressor_ == nullptr) return Status::Internal("cannot allocate a libdeflate decompressor");
   // The last member's ISIZE is the whole size for the usual single-member object. It is
   // untrusted, hence the cap; a wrong guess only costs a retry.
-  out->Resize(std::min({TrailerSize(compressed), compressed.size() * kMaxExpansion, max_output_}), padding_);
+  out->Resize(std::min({GzipAnnouncedSize(compressed), compressed.size() * kMaxExpansion, max_output_}), padding_);
   if (isal_ != nullptr) {
     if (DecodeWithIsal(compressed, out)) return Status::OK();
     ++isal_fallbacks_;
@@ -218,7 +218,7 @@ bool GzipDecoder::LooksTruncated(std::string_view member, char* scratch, size_t 
     size_t middle = low + (high - low) / 2;
     (gets_past(member, middle) ? low : high) = middle;
   }
-  size_t announced = TrailerSize(member);
+  size_t announced = GzipAnnouncedSize(member);
   if (high == announced) return false;  // Complete, but the checksum fails.
   if (short_member) return true;
   if (gets_past(member.substr(0, member.size() - kTruncationProbe), low)) return false;  // Failed early.

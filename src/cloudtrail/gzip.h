@@ -43,6 +43,10 @@ std::optional<Inflater> ParseInflater(std::string_view name);
 /// Return the inflater's name as ParseInflater reads it.
 std::string_view InflaterName(Inflater inflater);
 
+/// Return the ISIZE field (the uncompressed size mod 2^32, untrusted) of the gzip member ending
+/// at the end of `gz_bytes`, or 0 when they are shorter than a gzip member can be (18 bytes).
+size_t GzipAnnouncedSize(std::string_view gz_bytes);
+
 /// Decodes whole gzip streams into a reused string buffer.
 class GzipDecoder {
  public:

@@ -135,10 +135,7 @@ bool SameTail(std::string_view a, std::string_view b) {
 bool ReadUnescaped(od::value& value, std::string_view* text) {
   std::string_view token = value.raw_json_token();
   // The token runs up to the next structural character, so it may end in whitespace.
-  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
-                            token.back() == '\t')) {
-    token.remove_suffix(1);
-  }
+  while (!token.empty() && IsJsonSpace(token.back())) token.remove_suffix(1);
   if (token.size() < 2 || token.front() != '"' || token.back() != '"') return false;
   token = token.substr(1, token.size() - 2);
   if (HasBackslash(token)) return false;

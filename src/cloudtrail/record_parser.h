@@ -29,6 +29,9 @@
 
 namespace adxm {
 
+/// Whether `c` is JSON whitespace (RFC 8259: space, tab, line feed, carriage return).
+inline bool IsJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
 /// An `AWS::S3::AccessPoint` entry of a record's `resources`.
 struct AccessPointRef {
   std::optional<std::string_view> arn;         // ARN.
