@@ -20,14 +20,20 @@ Result<DayIndex::Day*> DayIndex::Get(int64_t day) {
 }
 
 void DayIndex::EvictIdle(int64_t keep) {
+  if (loaded_days_ <= max_loaded_days_) return;
+  size_t loaded_bytes = 0;
+  for (const auto& [day, state] : days_) {
+    if (state.loaded) loaded_bytes += state.ids.memory_bytes();
+  }
   // Least recently used first; a day with buffered rows stays (its ids are not on disk yet).
-  while (loaded_days_ > max_loaded_days_) {
+  while (loaded_days_ > max_loaded_days_ && loaded_bytes > max_loaded_bytes_) {
     Day* victim = nullptr;
     for (auto& [day, state] : days_) {
       if (day == keep || !state.loaded || !state.rows.empty()) continue;
       if (victim == nullptr || state.last_use < victim->last_use) victim = &state;
     }
     if (victim == nullptr) return;
+    loaded_bytes -= victim->ids.memory_bytes();
     victim->ids = EventIdSet();
     victim->loaded = false;
     victim->evicted = true;

@@ -1,12 +1,14 @@
 // DayIndex: routes extracted rows to their day (from eventTime) and drops eventIDs the day already
 // holds. A day's eventID set is loaded (by the injected loader) the first time a row comes for
-// it; at most `max_loaded_days` sets stay in memory, the least recently used day without
-// buffered rows is dropped and reloaded if it comes back. Kept rows are buffered as RowRefs (no
-// copy) until TakeRows() hands them to a commit.
+// it. Sets stay in memory while at most `max_loaded_days` are loaded or while all loaded sets take
+// at most `max_loaded_bytes`: past both, the least recently used day without buffered rows is
+// dropped, and reloaded if it comes back. So a few busy days (16 MB a million events) or many
+// quiet ones stay; a late file for a recent day finds it still loaded. Kept rows are buffered as
+// RowRefs (no copy) until TakeRows() hands them to a commit.
 //
 // Thread-safety: one thread (the ingest thread).
 // Example:
-//   DayIndex days(4, loader);
+//   DayIndex days(/*max_loaded_days=*/4, /*max_loaded_bytes=*/16 << 20, loader);
 //   ADXM_ASSIGN_OR_RETURN(RouteCounts counts, days.Route(batch));
 //   for (auto& [day, rows] : days.TakeRows()) ...
 #pragma once
@@ -28,7 +30,8 @@ class DayIndex {
   /// Fill `ids` with the eventIDs the dataset holds for `day`; `reload` when it was dropped before.
   using Loader = std::function<Status(int64_t day, bool reload, EventIdSet* ids)>;
 
-  DayIndex(size_t max_loaded_days, Loader loader) : max_loaded_days_(max_loaded_days), loader_(std::move(loader)) {}
+  DayIndex(size_t max_loaded_days, size_t max_loaded_bytes, Loader loader)
+      : max_loaded_days_(max_loaded_days), max_loaded_bytes_(max_loaded_bytes), loader_(std::move(loader)) {}
 
   /// Rows kept and dropped as duplicates by one Route call.
   struct Counts {
@@ -46,6 +49,8 @@ class DayIndex {
   const std::set<int64_t>& touched_days() const { return touched_days_; }
   /// eventID sets reloaded after being dropped.
   uint64_t reloads() const { return reloads_; }
+  /// Days whose eventID sets are in memory.
+  size_t loaded_days() const { return loaded_days_; }
 
  private:
   struct Day {
@@ -59,6 +64,7 @@ class DayIndex {
   void EvictIdle(int64_t keep);
 
   const size_t max_loaded_days_;
+  const size_t max_loaded_bytes_;
   Loader loader_;
   std::map<int64_t, Day> days_;
   std::set<int64_t> touched_days_;

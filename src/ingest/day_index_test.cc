@@ -39,7 +39,7 @@ std::vector<std::pair<int64_t, std::set<std::string>>> Taken(DayIndex* index) {
 }
 
 DayIndex EmptyHistory() {
-  return DayIndex(4, [](int64_t, bool, EventIdSet*) { return Status::OK(); });
+  return DayIndex(4, 16 << 20, [](int64_t, bool, EventIdSet*) { return Status::OK(); });
 }
 
 // Batches shorter and longer than the look-ahead of prepared ids, days switching within a batch,
@@ -68,6 +68,46 @@ TEST(DayIndexTest, RoutesEveryRowOnceWhateverTheBatchLength) {
     EXPECT_EQ(taken[0].second.size(), 2u + 7u);
     EXPECT_EQ(taken[1].second.size(), 7u);
     EXPECT_EQ(taken[2].second.size(), 7u);
+  }
+}
+
+// Days 0..9 routed in turn, 100 ids each, their rows taken (as a commit would) before the next:
+// how many stay loaded follows the byte budget, never below max_loaded_days, and a day that was
+// dropped is loaded again (reload) when rows come back for it.
+TEST(DayIndexTest, KeepsDaysWhileTheirSetsFitTheBudgetAndAtLeastMaxLoadedDays) {
+  // Sets of 100 UUIDs have 1,024 slots of 16 bytes; a day is loaded empty (no history).
+  constexpr size_t kDaySetBytes = 1024 * 16;
+  struct Case {
+    size_t max_loaded_bytes;
+    size_t loaded_after;  // Days loaded after day 9 came.
+  };
+  // 0 bytes: max_loaded_days (4) alone. 5 days' sets: 5 full days plus the day just loaded
+  // (still empty when the budget is checked). 16 MB: all ten.
+  for (Case c : {Case{0, 4}, Case{5 * kDaySetBytes, 6}, Case{16 << 20, 10}}) {
+    std::vector<std::pair<int64_t, bool>> loads;
+    DayIndex index(4, c.max_loaded_bytes, [&](int64_t day, bool reload, EventIdSet*) {
+      loads.emplace_back(day, reload);
+      return Status::OK();
+    });
+    for (int day = 0; day < 10; ++day) {
+      std::vector<std::pair<int, int>> spec;
+      for (int id = 0; id < 100; ++id) spec.emplace_back(day, day * 1000 + id);
+      RowBatch rows = Rows(spec);
+      ASSERT_TRUE(index.Route(rows).ok());
+      index.TakeRows();
+    }
+    const std::string label = "budget " + std::to_string(c.max_loaded_bytes);
+    EXPECT_EQ(index.loaded_days(), c.loaded_after) << label;
+    EXPECT_EQ(loads.size(), 10u) << label;
+    for (const auto& [day, reload] : loads) EXPECT_FALSE(reload) << label << ", day " << day;
+    // The oldest day still loaded, then day 0: dropped unless all ten stayed.
+    const int oldest_loaded = static_cast<int>(10 - c.loaded_after);
+    RowBatch again = Rows({{oldest_loaded, 999999}, {0, 999998}});
+    ASSERT_TRUE(index.Route(again).ok());
+    const bool day0_dropped = c.loaded_after < 10;
+    EXPECT_EQ(index.reloads(), day0_dropped ? 1u : 0u) << label;
+    ASSERT_EQ(loads.size(), day0_dropped ? 11u : 10u) << label;
+    if (day0_dropped) EXPECT_EQ(loads.back(), std::make_pair(int64_t{19478}, true)) << label;
   }
 }
 

@@ -89,13 +89,23 @@ EventIdSet::Prepared EventIdSet::Prepare(std::string_view id) const {
 
 bool EventIdSet::Insert(const Prepared& prepared, std::string_view id) {
   if (prepared.is_uuid) return InsertUuid(prepared.uuid);
-  return others_.emplace(id).second;
+  return InsertOther(id);
 }
 
 bool EventIdSet::Insert(std::string_view id) {
   Uuid uuid;
   if (ParseUuid(id, &uuid)) return InsertUuid(uuid);
-  return others_.emplace(id).second;
+  return InsertOther(id);
+}
+
+bool EventIdSet::InsertOther(std::string_view id) {
+  if (!others_.emplace(id).second) return false;
+  // A node (next pointer, the string, its cached hash) and the text past the string's in-place
+  // buffer; the buckets are counted by memory_bytes().
+  constexpr size_t kNodeBytes = sizeof(void*) + sizeof(std::string) + sizeof(size_t);
+  constexpr size_t kInPlaceChars = 15;
+  other_bytes_ += kNodeBytes + (id.size() > kInPlaceChars ? id.size() + 1 : 0);
+  return true;
 }
 
 }  // namespace adxm

@@ -42,11 +42,18 @@ class EventIdSet {
 
   /// Number of distinct ids.
   size_t size() const { return uuid_count_ + (has_nil_ ? 1 : 0) + others_.size(); }
+  /// Heap memory the set holds, in bytes (ids that are not UUIDs: estimated).
+  size_t memory_bytes() const {
+    // An empty unordered_set has one bucket of its own, not on the heap.
+    const size_t buckets = others_.empty() ? 0 : others_.bucket_count() * sizeof(void*);
+    return slots_.capacity() * sizeof(Uuid) + buckets + other_bytes_;
+  }
 
  private:
   /// Parse the canonical lowercase 36-char form; false for anything else.
   static bool ParseUuid(std::string_view text, Uuid* uuid);
   bool InsertUuid(const Uuid& uuid);
+  bool InsertOther(std::string_view id);
   void Grow();
 
   // Open addressing with linear probing; the all-zero UUID marks an empty slot,
@@ -55,6 +62,7 @@ class EventIdSet {
   size_t uuid_count_ = 0;
   bool has_nil_ = false;
   std::unordered_set<std::string> others_;
+  size_t other_bytes_ = 0;  // others_' estimated heap memory but for its buckets: nodes, long strings.
 };
 
 }  // namespace adxm

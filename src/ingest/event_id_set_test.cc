@@ -36,6 +36,27 @@ TEST(EventIdSetTest, NilUuidAndManyIdsThroughGrowth) {
   EXPECT_EQ(ids.size(), 50001u);
 }
 
+// What DayIndex's memory budget counts: 16 bytes a slot for UUIDs (at most 3/4 full), and at
+// least the text of every other id.
+TEST(EventIdSetTest, MemoryBytesFollowsTheIdsHeld) {
+  EventIdSet ids;
+  EXPECT_EQ(ids.memory_bytes(), 0u);
+  char text[64];
+  for (int i = 0; i < 10000; ++i) {
+    std::snprintf(text, sizeof(text), "%08x-0000-4000-8000-%012x", i * 7919, i);
+    ASSERT_TRUE(ids.Insert(text));
+  }
+  // 10,000 ids at most 3/4 full: 16,384 slots (the next power of two above 13,334).
+  EXPECT_EQ(ids.memory_bytes(), 16384u * 16u);
+  const size_t uuids_only = ids.memory_bytes();
+  for (int i = 0; i < 1000; ++i) {
+    std::snprintf(text, sizeof(text), "a-longer-event-id-that-is-not-a-uuid-%06d", i);  // 43 chars.
+    ASSERT_TRUE(ids.Insert(text));
+  }
+  EXPECT_GE(ids.memory_bytes(), uuids_only + 1000u * 43u);
+  EXPECT_LE(ids.memory_bytes(), uuids_only + 1000u * 256u);
+}
+
 TEST(EventIdSetTest, PreparedIdsInsertIntoAnySet) {
   EventIdSet empty;
   EventIdSet ids;

@@ -252,7 +252,7 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
   // Dedup loads a day's ids from the files live when the run began (files this run commits hold
   // only ids already in the set); a day dropped from memory reloads once no commit is in flight.
   const std::set<std::string> initial_live = warehouse->state().live_files;
-  DayIndex days(options.max_loaded_days, [&](int64_t day, bool reload, EventIdSet* ids) -> Status {
+  DayIndex days(options.max_loaded_days, options.max_loaded_id_bytes, [&](int64_t day, bool reload, EventIdSet* ids) -> Status {
     if (reload) ADXM_RETURN_IF_ERROR(writer.WaitIdle());
     std::vector<std::filesystem::path> files;
     std::vector<std::string> keys;
@@ -329,7 +329,7 @@ std::string FormatIngestReport(const IngestReport& report) {
       report.duplicates_dropped, report.rejected_records.size(), report.rows_written, report.files_written, report.commits,
       report.days_compacted);
   if (report.days_reloaded > 0) {
-    out += fmt::format("\ndedup:   {} day eventID sets reloaded (see --max-loaded-days)", report.days_reloaded);
+    out += fmt::format("\ndedup:   {} day eventID sets reloaded (see --max-loaded-days, --max-loaded-id-mb)", report.days_reloaded);
   }
   if (report.objects_changed > 0) {
     out += fmt::format("\nchanged: {} objects replaced under the same key were reprocessed", report.objects_changed);

@@ -37,10 +37,12 @@ struct IngestOptions {
   size_t commit_bytes = 16u << 20;      // Commit when buffered rows exceed this many bytes.
   size_t max_objects_per_commit = 0;    // Also commit after this many objects; 0 = no limit.
   size_t max_files_per_day = 8;         // Compact a day holding more live files than this.
-  // eventID sets (16 bytes per event) kept in memory for at most this many days; the least
-  // recently used day without buffered rows is dropped and reloaded from its files if needed.
-  // Delivery order brings each day's events together, so reloads are rare.
+  // eventID sets (16 bytes per event) stay in memory while at most max_loaded_days days are
+  // loaded or while all take at most max_loaded_id_bytes; past both, the least recently used day
+  // without buffered rows is dropped and reloaded from its files if needed. Delivery order brings
+  // each day's events together, so reloads are rare.
   size_t max_loaded_days = 4;
+  size_t max_loaded_id_bytes = 16u << 20;
   bool progress = false;                // Draw a progress line on stderr.
   uint64_t max_attempts = 3;            // Runs that may fail on one version of an object before quarantine.
   int64_t retention_seconds = 3600;     // Replaced data files stay readable (hidden) this long.
@@ -86,7 +88,7 @@ struct IngestReport {
   uint64_t files_written = 0;      // Parquet files published (including compaction output).
   uint64_t commits = 0;            // Manifest records appended.
   uint64_t days_compacted = 0;
-  uint64_t days_reloaded = 0;      // eventID sets read back after being dropped (max_loaded_days).
+  uint64_t days_reloaded = 0;      // eventID sets read back after being dropped (max_loaded_days, max_loaded_id_bytes).
   uint64_t orphans_removed = 0;    // Files of an interrupted run deleted at start.
   uint64_t files_republished = 0;  // Publication an interrupted run left unfinished, finished.
   uint64_t files_vacuumed = 0;     // Replaced files deleted after the retention window.

@@ -55,6 +55,7 @@ TEST(IngestThreadsIntegrationTest, EveryThreadCountGivesEachQualifyingEventOnce)
     options.max_objects_per_commit = objects_per_commit;
     options.max_files_per_day = 3;  // Compaction.
     options.max_loaded_days = 1;    // Day sets dropped and reloaded while commits run.
+    options.max_loaded_id_bytes = 0;
     auto warehouse = scratch.path() / ("wh" + std::to_string(threads) + "-" + std::to_string(objects_per_commit));
     auto report = Ingest(source.get(), warehouse, options);
     ASSERT_TRUE(report.ok()) << "threads " << threads << "/" << objects_per_commit << ": " << report.status().ToString();
