@@ -16,6 +16,11 @@ static_assert(std::endian::native == std::endian::little, "PLAIN values are copi
 constexpr size_t kIndexBytes = sizeof(uint32_t);
 // Whatever the options say: dictionary entry offsets are 32-bit.
 constexpr size_t kDictionaryBytesCap = size_t{1} << 30;
+// Room kept before a page's PLAIN values for its definition levels, so that levels and values are
+// compressed where they lie, without copying the values into a page body: a 4-byte length, then
+// at most 3 bytes per 8 cells (an RLE run or a bit-packed group of 8 cells takes 2 bytes, a
+// varint header at most 3) for a page of at most kMaxPageCells cells.
+constexpr size_t kLevelsRoom = 4 + 3 * (ColumnChunkWriter::kMaxPageCells / 8 + 1) + 16;
 
 void AppendPlainString(std::string_view value, std::string* out) {
   auto length = static_cast<uint32_t>(value.size());
@@ -68,7 +73,7 @@ void ColumnChunkWriter::Begin(ColumnId column) {
   has_previous_ = false;
   levels_.clear();
   indices_.clear();
-  values_.clear();
+  values_.resize(kLevelsRoom);
   dictionary_page_.clear();
   data_pages_.clear();
 }
@@ -135,7 +140,7 @@ Status ColumnChunkWriter::EncodePlainStrings(std::span<const std::string_view> v
       AppendPlainString(value, &values_);
       UpdatePlainMinMax(value);
     }
-    if (values_.size() >= options_.page_bytes || levels_.size() >= kMaxPageCells) ADXM_RETURN_IF_ERROR(FlushPage());
+    if (PlainBytes() >= options_.page_bytes || levels_.size() >= kMaxPageCells) ADXM_RETURN_IF_ERROR(FlushPage());
   }
   return Status::OK();
 }
@@ -159,10 +164,12 @@ Status ColumnChunkWriter::AppendIntegers(std::span<const int64_t> values, std::s
       int_min_ = std::min(int_min_, value);
       int_max_ = std::max(int_max_, value);
     }
-    if (values_.size() >= options_.page_bytes || levels_.size() >= kMaxPageCells) ADXM_RETURN_IF_ERROR(FlushPage());
+    if (PlainBytes() >= options_.page_bytes || levels_.size() >= kMaxPageCells) ADXM_RETURN_IF_ERROR(FlushPage());
   }
   return Status::OK();
 }
+
+size_t ColumnChunkWriter::PlainBytes() const { return values_.size() - kLevelsRoom; }
 
 // Keep the dictionary when the sampled values repeat: at most one distinct value in two.
 bool ColumnChunkWriter::DictionaryPays() const {
@@ -171,7 +178,7 @@ bool ColumnChunkWriter::DictionaryPays() const {
 
 // Precondition: still sampling, so no page was written and indices_ holds every value so far.
 void ColumnChunkWriter::SwitchSampleToPlain() {
-  values_.clear();
+  values_.resize(kLevelsRoom);
   for (uint32_t index : indices_) {
     std::string_view value = dictionary_.entry(index);
     AppendPlainString(value, &values_);
@@ -197,16 +204,22 @@ void ColumnChunkWriter::UpdatePlainMinMax(std::string_view value) {
 
 Status ColumnChunkWriter::FlushPage() {
   body_.clear();
-  // Levels take at most a byte per 8 cells, indices 4 bytes each: one allocation, no regrowth.
-  body_.reserve(16 + levels_.size() / 8 + indices_.size() * kIndexBytes + values_.size());
   AppendDefinitionLevels(levels_, &body_);
   PageHeaderInfo page;
   page.num_values = static_cast<int32_t>(levels_.size());
+  std::string_view body;
   if (mode_ == Mode::kPlain) {
     page.encoding = Encoding::kPlain;
-    body_.append(values_);
     wrote_plain_pages_ = true;
     ++plain_data_pages_;
+    if (body_.size() <= kLevelsRoom) {  // Always, for pages of at most kMaxPageCells cells.
+      char* start = values_.data() + kLevelsRoom - body_.size();
+      std::memcpy(start, body_.data(), body_.size());
+      body = std::string_view(start, body_.size() + PlainBytes());
+    } else {
+      body_.append(values_, kLevelsRoom);
+      body = body_;
+    }
   } else {
     page.encoding = Encoding::kRleDictionary;
     int bit_width = BitWidthFor(dictionary_.size());
@@ -214,11 +227,12 @@ Status ColumnChunkWriter::FlushPage() {
     AppendRleHybrid(indices_, bit_width, &body_);
     wrote_dictionary_pages_ = true;
     ++dictionary_data_pages_;
+    body = body_;
   }
+  Status status = AppendPage(page, body, &data_pages_);
   levels_.clear();
   indices_.clear();
-  values_.clear();
-  Status status = AppendPage(page, body_, &data_pages_);
+  values_.resize(kLevelsRoom);
   if (!status.ok()) return status.WithContext(std::string(kColumns[column_].name));
   return Status::OK();
 }

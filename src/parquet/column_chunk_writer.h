@@ -77,6 +77,8 @@ class ColumnChunkWriter {
   bool DictionaryPays() const;
   void SwitchSampleToPlain();
   void UpdatePlainMinMax(std::string_view value);
+  // Bytes of PLAIN values in the page being filled.
+  size_t PlainBytes() const;
   Status FlushPage();
   Status AppendPage(PageHeaderInfo page, std::string_view body, std::string* out);
   void FinishStringStatistics(ChunkStatistics* stats) const;
@@ -108,10 +110,10 @@ class ColumnChunkWriter {
   // The page being filled.
   std::vector<uint8_t> levels_;    // Definition level per cell: 1 value, 0 NULL.
   std::vector<uint32_t> indices_;  // Dictionary mode: index per non-NULL cell.
-  std::string values_;             // PLAIN mode: encoded values.
+  std::string values_;             // PLAIN mode: room for the levels, then the encoded values.
 
   // Scratch and output.
-  std::string body_;
+  std::string body_;               // Levels (and dictionary indices) of the page being flushed.
   std::string dictionary_page_;
   std::string data_pages_;
 };

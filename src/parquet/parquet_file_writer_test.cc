@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/file_util.h"
+#include "parquet/column_chunk_writer.h"
 #include "db/duckdb.h"
 #include "duckdb_fixture.h"
 #include "test_util.h"
@@ -204,6 +205,36 @@ TEST_F(ParquetFileWriterTest, RoundTripsRandomRowsInSeveralRowGroupsAndPages) {
   ExpectSameRows(ReadBack(path), Expected(fixture.groups));
 }
 
+
+// Pages cut by their cell count (ColumnChunkWriter::kMaxPageCells) rather than their bytes, with
+// NULL patterns whose definition levels encode worst (RLE runs of 8 between bit-packed groups,
+// strict alternation, long runs): PLAIN pages are compressed with their levels in front of the
+// values where they lie, so each page's levels must fit the room kept for them.
+TEST_F(ParquetFileWriterTest, PagesOfTheMostCellsWithCostlyLevelsRoundTrip) {
+  RowBatch batch;
+  constexpr size_t kRows = 3 * ColumnChunkWriter::kMaxPageCells + 123;
+  for (size_t row = 0; row < kRows; ++row) {
+    batch.AddRow();
+    bool present;
+    if (row < ColumnChunkWriter::kMaxPageCells) {
+      present = (row % 16) < 8 || row % 2 == 0;  // Eight present, then alternating: 2 bytes per 8.
+    } else if (row < 2 * ColumnChunkWriter::kMaxPageCells) {
+      present = row % 2 == 1;
+    } else {
+      present = (row / 1000) % 2 == 0;
+    }
+    if (present) {
+      batch.SetString(kEventId, std::to_string(row));  // Always PLAIN.
+      batch.SetString(kRequestId, "r");
+      batch.SetInt(kBytesAccessed, static_cast<int64_t>(row) * 7);
+    }
+    batch.SetInt(kEventTime, kYear1900 + static_cast<int64_t>(row));
+  }
+  std::vector<std::vector<RowRef>> groups = {RefsTo(batch)};
+  fs::path path = dir_.path() / "cells.parquet";
+  WriteFile(path, groups);
+  ExpectSameRows(ReadBack(path), Expected(groups));
+}
 
 TEST_F(ParquetFileWriterTest, EncodingThreadsWriteTheSameBytes) {
   // Columns split over threads, each with its own zstd contexts: the file must not change, in
