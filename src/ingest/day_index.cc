@@ -19,6 +19,16 @@ Result<DayIndex::Day*> DayIndex::Get(int64_t day) {
   return &state;
 }
 
+void DayIndex::DropIdle() {
+  for (auto& [day, state] : days_) {
+    if (!state.loaded || !state.rows.empty()) continue;
+    state.ids = EventIdSet();
+    state.loaded = false;
+    state.evicted = true;
+    --loaded_days_;
+  }
+}
+
 void DayIndex::EvictIdle(int64_t keep) {
   if (loaded_days_ <= max_loaded_days_) return;
   size_t loaded_bytes = 0;

@@ -45,6 +45,10 @@ class DayIndex {
   /// Move out the buffered rows, by day.
   std::vector<std::pair<int64_t, std::vector<RowRef>>> TakeRows();
 
+  /// Drop the eventID sets of every day without buffered rows (all of them once the rows are
+  /// taken and committed), to free their memory; a day that gets rows again is reloaded.
+  void DropIdle();
+
   /// Days that received rows in this run.
   const std::set<int64_t>& touched_days() const { return touched_days_; }
   /// eventID sets reloaded after being dropped.

@@ -108,6 +108,14 @@ TEST(DayIndexTest, KeepsDaysWhileTheirSetsFitTheBudgetAndAtLeastMaxLoadedDays) {
     EXPECT_EQ(index.reloads(), day0_dropped ? 1u : 0u) << label;
     ASSERT_EQ(loads.size(), day0_dropped ? 11u : 10u) << label;
     if (day0_dropped) EXPECT_EQ(loads.back(), std::make_pair(int64_t{19478}, true)) << label;
+    // Dropping the idle days keeps those with buffered rows (the two just routed) loaded.
+    index.DropIdle();
+    EXPECT_EQ(index.loaded_days(), oldest_loaded == 0 ? 1u : 2u) << label;
+    RowBatch later = Rows({{0, 999998}, {9, 9000}});  // A duplicate on day 0; day 9 reloads.
+    auto counts = index.Route(later);
+    ASSERT_TRUE(counts.ok());
+    EXPECT_EQ(counts->duplicates, 1u) << label;
+    EXPECT_EQ(loads.back(), std::make_pair(int64_t{19478 + 9}, true)) << label;
   }
 }
 

@@ -303,6 +303,9 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
   ADXM_RETURN_IF_ERROR(batcher.Flush(options.threads));
   ADXM_RETURN_IF_ERROR(writer.WaitIdle());
   report.days_reloaded = days.reloads();
+  // Dedup is over: its eventID sets (up to 16 MB a busy day) make room for compaction.
+  days.DropIdle();
+  malloc_trim(0);
   Compactor compactor(warehouse.get(), &reader, options.max_files_per_day, &report);
   ADXM_RETURN_IF_ERROR(compactor.CompactAll(writer.WrittenGroups()));
   ADXM_RETURN_IF_ERROR(warehouse->Vacuum(&report.files_vacuumed));
