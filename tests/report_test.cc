@@ -567,7 +567,7 @@ TEST_F(ReportIntegrationTest, ConfigFileAndClearErrors) {
   ScratchDir scratch;
   // A warehouse's adxmetrics.toml names the mapping files (relative to the warehouse).
   fs::path copy = scratch.path() / "wh";
-  fs::copy(wh.warehouse(), copy, fs::copy_options::recursive);
+  CopyWarehouse(wh.warehouse(), copy);
   fs::copy_file(wh.subscribers_csv(), copy / "subscribers.csv");
   ASSERT_TRUE(WriteFile(copy / "adxmetrics.toml", "[reports]\nsubscribers = \"subscribers.csv\"\n", false).ok());
   CommandResult named = RunCli({"report", "subscribers", "--warehouse", copy.string(), "--format", "csv"});

@@ -340,7 +340,7 @@ TEST_F(ServeIntegrationTest, BadParametersAreNamedAndInjectionIsHarmless) {
 TEST_F(ServeIntegrationTest, AnswersFollowANewCommit) {
   // A copy of the warehouse, its own pool and API; then a second bucket is ingested into it.
   ScratchDir scratch;
-  fs::copy(warehouse(), scratch.path() / "wh", fs::copy_options::recursive);
+  CopyWarehouse(warehouse(), scratch.path() / "wh");
   RunnerPool pool(RunnerPoolOptions{scratch.path() / "wh", {}, {}, 2});
   ASSERT_TRUE(pool.Refresh().ok());
   Api api(&pool, nullptr, ApiOptions{});

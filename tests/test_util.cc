@@ -133,6 +133,20 @@ std::string CliPath() { return ADXM_CLI_PATH; }
 
 std::filesystem::path SourceDir() { return ADXM_SOURCE_DIR; }
 
+void CopyWarehouse(const std::filesystem::path& from, const std::filesystem::path& to) {
+  namespace fs = std::filesystem;
+  fs::create_directories(to);
+  for (const fs::directory_entry& entry : fs::directory_iterator(from)) {
+    const fs::path target = to / entry.path().filename();
+    if (entry.is_directory()) {
+      if (entry.path().filename() == "leases" && from.filename() == "_adxmetrics") continue;
+      CopyWarehouse(entry.path(), target);
+    } else {
+      fs::copy_file(entry.path(), target);
+    }
+  }
+}
+
 CommandResult RunCli(const std::vector<std::string>& args, const std::string& stdin_data) {
   std::vector<std::string> argv = {CliPath()};
   argv.insert(argv.end(), args.begin(), args.end());

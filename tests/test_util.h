@@ -61,4 +61,8 @@ std::string CliPath();
 /// Path of the source tree (for testdata/ and docs/).
 std::filesystem::path SourceDir();
 
+/// Copy the local warehouse `from` to `to` (created) while other processes may read it: readers'
+/// snapshot leases (`_adxmetrics/leases/`), which come and go, are left out.
+void CopyWarehouse(const std::filesystem::path& from, const std::filesystem::path& to);
+
 }  // namespace adxm::testing
