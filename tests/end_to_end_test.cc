@@ -234,7 +234,7 @@ TEST_F(EndToEndIntegrationTest, DedupWithOneDayInMemoryEqualsAllDays) {
                              late_dir / "111122223333_CloudTrail_us-east-1_20991231T2355Z_ZZZZcopy00000000.json.gz");
   ASSERT_EQ(IngestCli(source, warehouse(), {"--max-files-per-day", "1000"}).exit_code, 0);
   CommandResult tight = IngestCli(source, scratch.path() / "wh",
-                                  {"--max-files-per-day", "1000", "--max-loaded-days", "1", "--max-loaded-id-mb", "0", "--commit-objects", "7"});
+                                  {"--max-files-per-day", "1000", "--max-loaded-days", "1", "--max-loaded-id-bytes", "0", "--commit-objects", "7"});
   ASSERT_EQ(tight.exit_code, 0) << tight.err;
   EXPECT_NE(tight.out.find("reloaded"), std::string::npos) << tight.out;
   nlohmann::json truth = LoadGroundTruth(bucket());

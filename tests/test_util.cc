@@ -13,6 +13,8 @@
 #include <random>
 #include <sstream>
 
+#include "warehouse/layout.h"
+
 namespace adxm::testing {
 
 ScratchDir::ScratchDir() {
@@ -135,14 +137,16 @@ std::filesystem::path SourceDir() { return ADXM_SOURCE_DIR; }
 
 void CopyWarehouse(const std::filesystem::path& from, const std::filesystem::path& to) {
   namespace fs = std::filesystem;
+  const fs::path leases = fs::path(WarehouseLayout::kLeasePrefix).parent_path();  // _adxmetrics/leases
   fs::create_directories(to);
-  for (const fs::directory_entry& entry : fs::directory_iterator(from)) {
-    const fs::path target = to / entry.path().filename();
-    if (entry.is_directory()) {
-      if (entry.path().filename() == "leases" && from.filename() == "_adxmetrics") continue;
-      CopyWarehouse(entry.path(), target);
+  for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator(); ++it) {
+    const fs::path relative = it->path().lexically_relative(from);
+    if (relative == leases) {
+      it.disable_recursion_pending();
+    } else if (it->is_directory()) {
+      fs::create_directories(to / relative);
     } else {
-      fs::copy_file(entry.path(), target);
+      fs::copy_file(it->path(), to / relative);
     }
   }
 }

@@ -22,7 +22,6 @@ struct IngestArgs {
   std::string adx_accounts;
   bool all_access_points = false;
   int s3_in_flight = 32;
-  size_t max_loaded_id_mb = 16;
   IngestOptions options;
 };
 
@@ -49,7 +48,6 @@ int RunIngest(IngestArgs& args) {
     args.options.extract.adx_accounts = std::move(*accounts);
   }
   args.options.progress = ::isatty(STDERR_FILENO) == 1;
-  args.options.max_loaded_id_bytes = args.max_loaded_id_mb << 20;
   args.options.extract.all_access_points = args.all_access_points;
   if (!IsS3Uri(args.warehouse.location)) {
     if (Status local = CheckLocalWarehouse(args.warehouse.location); !local.ok()) return Fail(local);
@@ -113,12 +111,12 @@ std::function<int()> SetupIngest(CLI::App* app) {
                   "Compact a day holding more Parquet files than this")
       ->check(CLI::Range(1, 100000));
   app->add_option("--max-loaded-days", args->options.max_loaded_days,
-                  "Days whose eventIDs stay in memory for dedup whatever their size (16 bytes per event); "
-                  "more stay while all take at most --max-loaded-id-mb, others reload on demand")
+                  "Days whose eventIDs stay in memory for dedup whatever their size (16 bytes a slot, at most "
+                  "3/4 full); more stay while all take at most --max-loaded-id-bytes, others reload on demand")
       ->check(CLI::Range(1, 100000));
-  app->add_option("--max-loaded-id-mb", args->max_loaded_id_mb,
-                  "Memory for the eventIDs of more than --max-loaded-days days, in MiB")
-      ->check(CLI::Range(0, 1 << 20))
+  app->add_option("--max-loaded-id-bytes", args->options.max_loaded_id_bytes,
+                  "Keep the eventIDs of more than --max-loaded-days days while all loaded sets take at most "
+                  "this many bytes (0: never more)")
       ->capture_default_str();
   app->add_option("--max-attempts", args->options.max_attempts,
                   "Runs that may fail on one version of a log object before it is quarantined (skipped until it changes)")

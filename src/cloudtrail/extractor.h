@@ -69,6 +69,7 @@ struct ExtractStats {
   uint64_t qualifying = 0;  // Rows appended.
   uint64_t malformed = 0;   // Qualifying records that could not become rows.
 
+  /// Add `other`'s counts.
   ExtractStats& operator+=(const ExtractStats& other) {
     records += other.records;
     qualifying += other.qualifying;

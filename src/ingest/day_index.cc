@@ -19,13 +19,16 @@ Result<DayIndex::Day*> DayIndex::Get(int64_t day) {
   return &state;
 }
 
+void DayIndex::Drop(Day* state) {
+  state->ids = EventIdSet();
+  state->loaded = false;
+  state->evicted = true;
+  --loaded_days_;
+}
+
 void DayIndex::DropIdle() {
   for (auto& [day, state] : days_) {
-    if (!state.loaded || !state.rows.empty()) continue;
-    state.ids = EventIdSet();
-    state.loaded = false;
-    state.evicted = true;
-    --loaded_days_;
+    if (state.loaded && state.rows.empty()) Drop(&state);
   }
 }
 
@@ -44,10 +47,7 @@ void DayIndex::EvictIdle(int64_t keep) {
     }
     if (victim == nullptr) return;
     loaded_bytes -= victim->ids.memory_bytes();
-    victim->ids = EventIdSet();
-    victim->loaded = false;
-    victim->evicted = true;
-    --loaded_days_;
+    Drop(victim);
   }
 }
 
@@ -90,6 +90,8 @@ std::vector<std::pair<int64_t, std::vector<RowRef>>> DayIndex::TakeRows() {
     if (!state.rows.empty()) taken.emplace_back(day, std::move(state.rows));
     state.rows = {};
   }
+  // The sets grew since their days were loaded; with no rows buffered, every day may go.
+  EvictIdle(kNoDay);
   return taken;
 }
 

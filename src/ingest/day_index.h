@@ -1,10 +1,11 @@
 // DayIndex: routes extracted rows to their day (from eventTime) and drops eventIDs the day already
 // holds. A day's eventID set is loaded (by the injected loader) the first time a row comes for
 // it. Sets stay in memory while at most `max_loaded_days` are loaded or while all loaded sets take
-// at most `max_loaded_bytes`: past both, the least recently used day without buffered rows is
-// dropped, and reloaded if it comes back. So a few busy days (16 MB a million events) or many
-// quiet ones stay; a late file for a recent day finds it still loaded. Kept rows are buffered as
-// RowRefs (no copy) until TakeRows() hands them to a commit.
+// at most `max_loaded_bytes` (checked when a day is loaded and when rows are taken): past both,
+// the least recently used day without buffered rows is dropped, and reloaded if it comes back. So
+// a few busy days (16 MB up to ~786,000 events a day) or many quiet ones stay; a late file for a
+// recent day finds it still loaded. Kept rows are buffered as RowRefs (no copy) until TakeRows()
+// hands them to a commit.
 //
 // Thread-safety: one thread (the ingest thread).
 // Example:
@@ -42,7 +43,7 @@ class DayIndex {
   /// Route every row of `rows` (which must outlive the rows' commit) to its day.
   Result<Counts> Route(const RowBatch& rows);
 
-  /// Move out the buffered rows, by day.
+  /// Move out the buffered rows, by day; then drop days over the limits.
   std::vector<std::pair<int64_t, std::vector<RowRef>>> TakeRows();
 
   /// Drop the eventID sets of every day without buffered rows (all of them once the rows are
@@ -64,8 +65,13 @@ class DayIndex {
     EventIdSet ids;            // eventIDs committed or buffered for this day (when loaded).
     std::vector<RowRef> rows;  // Buffered rows not yet committed.
   };
+  static constexpr int64_t kNoDay = INT64_MIN;  // No day has this number.
+
   Result<Day*> Get(int64_t day);
+  // Drop least recently used days without buffered rows, but `keep`, while over both limits.
   void EvictIdle(int64_t keep);
+  // Drop a loaded day's set (to be reloaded if rows come for it).
+  void Drop(Day* state);
 
   const size_t max_loaded_days_;
   const size_t max_loaded_bytes_;

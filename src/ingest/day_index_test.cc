@@ -75,15 +75,20 @@ TEST(DayIndexTest, RoutesEveryRowOnceWhateverTheBatchLength) {
 // how many stay loaded follows the byte budget, never below max_loaded_days, and a day that was
 // dropped is loaded again (reload) when rows come back for it.
 TEST(DayIndexTest, KeepsDaysWhileTheirSetsFitTheBudgetAndAtLeastMaxLoadedDays) {
-  // Sets of 100 UUIDs have 1,024 slots of 16 bytes; a day is loaded empty (no history).
-  constexpr size_t kDaySetBytes = 1024 * 16;
+  // What one day's set of 100 ids takes; a day is loaded empty (no history).
+  EventIdSet one_day;
+  for (int id = 0; id < 100; ++id) {
+    RowBatch row = Rows({{0, id}});
+    one_day.Insert(row.GetString(kEventId, 0));
+  }
+  const size_t day_set_bytes = one_day.memory_bytes();
+  ASSERT_GT(day_set_bytes, 100u * 16u);
   struct Case {
     size_t max_loaded_bytes;
-    size_t loaded_after;  // Days loaded after day 9 came.
+    size_t loaded_after;  // Days loaded after day 9's rows were taken.
   };
-  // 0 bytes: max_loaded_days (4) alone. 5 days' sets: 5 full days plus the day just loaded
-  // (still empty when the budget is checked). 16 MB: all ten.
-  for (Case c : {Case{0, 4}, Case{5 * kDaySetBytes, 6}, Case{16 << 20, 10}}) {
+  // 0 bytes: max_loaded_days (4) alone. 5 days' sets: 5. 16 MB: all ten.
+  for (Case c : {Case{0, 4}, Case{5 * day_set_bytes, 5}, Case{16 << 20, 10}}) {
     std::vector<std::pair<int64_t, bool>> loads;
     DayIndex index(4, c.max_loaded_bytes, [&](int64_t day, bool reload, EventIdSet*) {
       loads.emplace_back(day, reload);

@@ -63,8 +63,8 @@ bool EventIdSet::InsertUuid(const Uuid& uuid) {
     has_nil_ = true;
     return inserted;
   }
-  // Keep the load factor at most 3/4: linear probing stays short, and a day of a million
-  // events takes 16 MB (2^20 slots) instead of 32.
+  // Keep the load factor at most 3/4: linear probing stays short, and a day of 700,000 events
+  // takes 16 MB (2^20 slots) instead of the 32 MB a load factor of 1/2 would take.
   if ((uuid_count_ + 1) * 4 > slots_.size() * 3) Grow();
   const size_t mask = slots_.size() - 1;
   for (size_t slot = SlotOf(uuid.high, uuid.low, mask);; slot = (slot + 1) & mask) {

@@ -303,7 +303,7 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
   ADXM_RETURN_IF_ERROR(batcher.Flush(options.threads));
   ADXM_RETURN_IF_ERROR(writer.WaitIdle());
   report.days_reloaded = days.reloads();
-  // Dedup is over: its eventID sets (up to 16 MB a busy day) make room for compaction.
+  // Dedup is over: its eventID sets (16 MB a day of 700,000 events) make room for compaction.
   days.DropIdle();
   malloc_trim(0);
   Compactor compactor(warehouse.get(), &reader, options.max_files_per_day, &report);
@@ -332,7 +332,7 @@ std::string FormatIngestReport(const IngestReport& report) {
       report.duplicates_dropped, report.rejected_records.size(), report.rows_written, report.files_written, report.commits,
       report.days_compacted);
   if (report.days_reloaded > 0) {
-    out += fmt::format("\ndedup:   {} day eventID sets reloaded (see --max-loaded-days, --max-loaded-id-mb)", report.days_reloaded);
+    out += fmt::format("\ndedup:   {} day eventID sets reloaded (see --max-loaded-days, --max-loaded-id-bytes)", report.days_reloaded);
   }
   if (report.objects_changed > 0) {
     out += fmt::format("\nchanged: {} objects replaced under the same key were reprocessed", report.objects_changed);

@@ -37,12 +37,12 @@ struct IngestOptions {
   size_t commit_bytes = 16u << 20;      // Commit when buffered rows exceed this many bytes.
   size_t max_objects_per_commit = 0;    // Also commit after this many objects; 0 = no limit.
   size_t max_files_per_day = 8;         // Compact a day holding more live files than this.
-  // eventID sets (16 bytes per event) stay in memory while at most max_loaded_days days are
-  // loaded or while all take at most max_loaded_id_bytes; past both, the least recently used day
-  // without buffered rows is dropped and reloaded from its files if needed. Delivery order brings
-  // each day's events together, so reloads are rare.
-  size_t max_loaded_days = 4;
-  size_t max_loaded_id_bytes = 16u << 20;
+  // eventID sets (16 bytes a slot, at most 3/4 full) stay in memory while at most
+  // max_loaded_days days are loaded or while all take at most max_loaded_id_bytes; past both, the
+  // least recently used day without buffered rows is dropped and reloaded from its files if
+  // needed. Delivery order brings each day's events together, so reloads are rare.
+  size_t max_loaded_days = 4;           // Days kept whatever their sets' size.
+  size_t max_loaded_id_bytes = 16u << 20;  // Memory of all loaded sets past which days are dropped.
   bool progress = false;                // Draw a progress line on stderr.
   uint64_t max_attempts = 3;            // Runs that may fail on one version of an object before quarantine.
   int64_t retention_seconds = 3600;     // Replaced data files stay readable (hidden) this long.

@@ -17,10 +17,10 @@ constexpr size_t kIndexBytes = sizeof(uint32_t);
 // Whatever the options say: dictionary entry offsets are 32-bit.
 constexpr size_t kDictionaryBytesCap = size_t{1} << 30;
 // Room kept before a page's PLAIN values for its definition levels, so that levels and values are
-// compressed where they lie, without copying the values into a page body: a 4-byte length, then
-// at most 3 bytes per 8 cells (an RLE run or a bit-packed group of 8 cells takes 2 bytes, a
-// varint header at most 3) for a page of at most kMaxPageCells cells.
-constexpr size_t kLevelsRoom = 4 + 3 * (ColumnChunkWriter::kMaxPageCells / 8 + 1) + 16;
+// compressed where they lie, without copying the values into a page body. A page holds at most
+// kMaxPageCells + 1 cells (a chunk switching from its dictionary sample to PLAIN at kMaxPageCells
+// cells appends one more before the page is cut).
+constexpr size_t kLevelsRoom = MaxDefinitionLevelsBytes(ColumnChunkWriter::kMaxPageCells + 1);
 
 void AppendPlainString(std::string_view value, std::string* out) {
   auto length = static_cast<uint32_t>(value.size());
@@ -48,6 +48,7 @@ bool UniquePerRow(ColumnId column) { return column == kEventId || column == kReq
 ColumnChunkWriter::ColumnChunkWriter(const ParquetWriteOptions& options, ZstdCompressor* zstd,
                                      ZstdCompressor* distinct_zstd)
     : options_(options), zstd_(zstd), distinct_zstd_(distinct_zstd) {
+  values_.resize(kLevelsRoom);
   options_.page_bytes = std::max<size_t>(options_.page_bytes, 1);
   options_.max_dictionary_bytes = std::min(options_.max_dictionary_bytes, kDictionaryBytesCap);
 }
@@ -212,14 +213,13 @@ Status ColumnChunkWriter::FlushPage() {
     page.encoding = Encoding::kPlain;
     wrote_plain_pages_ = true;
     ++plain_data_pages_;
-    if (body_.size() <= kLevelsRoom) {  // Always, for pages of at most kMaxPageCells cells.
-      char* start = values_.data() + kLevelsRoom - body_.size();
-      std::memcpy(start, body_.data(), body_.size());
-      body = std::string_view(start, body_.size() + PlainBytes());
-    } else {
-      body_.append(values_, kLevelsRoom);
-      body = body_;
+    if (body_.size() > kLevelsRoom) {  // MaxDefinitionLevelsBytes is wrong.
+      return Status::Internal("definition levels of " + std::to_string(levels_.size()) + " cells took " +
+                              std::to_string(body_.size()) + " bytes, more than the room kept");
     }
+    char* start = values_.data() + kLevelsRoom - body_.size();
+    std::memcpy(start, body_.data(), body_.size());
+    body = std::string_view(start, body_.size() + PlainBytes());
   } else {
     page.encoding = Encoding::kRleDictionary;
     int bit_width = BitWidthFor(dictionary_.size());

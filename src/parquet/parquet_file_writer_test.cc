@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "base/file_util.h"
-#include "parquet/column_chunk_writer.h"
 #include "db/duckdb.h"
 #include "duckdb_fixture.h"
+#include "parquet/column_chunk_writer.h"
 #include "test_util.h"
 
 namespace adxm {

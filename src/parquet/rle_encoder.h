@@ -9,6 +9,7 @@
 //   AppendRleHybrid(std::span<const uint32_t>(indices), /*bit_width=*/2, &page);
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -21,6 +22,11 @@ void AppendRleHybrid(std::span<const uint32_t> values, int bit_width, std::strin
 /// Append definition levels (0 or 1 each) as a data page v1 stores them: 4-byte LE length, then
 /// the hybrid encoding with bit width 1.
 void AppendDefinitionLevels(std::span<const uint8_t> levels, std::string* out);
+
+/// Return the most bytes AppendDefinitionLevels writes for `cells` levels, whatever their values:
+/// the 4-byte length, then per 8 cells (a literal group, or part of a run of 8 or more) at most 2
+/// bytes, and 3 for the header and value of a run, bounded here by 3 bytes per 8 cells.
+constexpr size_t MaxDefinitionLevelsBytes(size_t cells) { return 4 + 3 * (cells / 8 + 1); }
 
 /// Return the bit width that holds every value below `count` (at least 1).
 int BitWidthFor(uint64_t count);

@@ -22,25 +22,27 @@ TEST(RleEncoderTest, RunOfEightOrMoreIsOneRleRun) {
   EXPECT_EQ(out, Bytes({0xD8, 0x04, 0x05}));
 }
 
-// ColumnChunkWriter keeps 4 + 3 bytes per 8 cells (+ a margin) before a PLAIN page's values for
-// its definition levels: no pattern of levels may encode larger.
-TEST(RleEncoderTest, DefinitionLevelsTakeAtMostThreeBytesPerEightCells) {
-  constexpr size_t kCells = 32768;
+// ColumnChunkWriter keeps MaxDefinitionLevelsBytes(cells) before a PLAIN page's values for its
+// definition levels: no pattern of levels may encode larger.
+TEST(RleEncoderTest, DefinitionLevelsNeverTakeMoreThanTheirBound) {
+  constexpr size_t kCells = 32769;  // kMaxPageCells + 1: the longest page.
   std::vector<std::vector<uint8_t>> patterns(6, std::vector<uint8_t>(kCells));
   std::mt19937 rng(7);
-  for (size_t i = 0; i < kCells; ++i) {
-    patterns[0][i] = i % 2;                          // Strict alternation: all bit-packed.
-    patterns[1][i] = (i % 16) < 8 || i % 2 == 0;     // A run of 8, then a literal group.
-    patterns[2][i] = (i % 17) < 8 || i % 3 == 0;     // Runs of 8 off the groups' alignment.
-    patterns[3][i] = (i % 9) < 8;                    // Runs of 8 broken by one cell.
-    patterns[4][i] = rng() % 2;                      // Random.
-    patterns[5][i] = (i / 8) % 2 == 0 ? 1 : i % 2;   // Runs and literals taking turns per group.
+  for (size_t cell = 0; cell < kCells; ++cell) {
+    patterns[0][cell] = cell % 2;                               // Strict alternation: all bit-packed.
+    patterns[1][cell] = (cell % 16) < 8 || cell % 2 == 0;       // A run of 8, then a literal group.
+    patterns[2][cell] = (cell % 17) < 8 || cell % 3 == 0;       // Runs of 8 off the groups' alignment.
+    patterns[3][cell] = (cell % 9) < 8;                         // Runs of 8 broken by one cell.
+    patterns[4][cell] = rng() % 2;                              // Random.
+    patterns[5][cell] = (cell / 8) % 2 == 0 ? 1 : cell % 2;     // Runs and literals taking turns per group.
   }
-  for (size_t p = 0; p < patterns.size(); ++p) {
-    for (size_t cells : {size_t{1}, size_t{7}, size_t{9}, size_t{1000}, kCells}) {
+  for (size_t pattern = 0; pattern < patterns.size(); ++pattern) {
+    for (size_t cells : {size_t{1}, size_t{7}, size_t{9}, size_t{1000}, size_t{32768}, kCells}) {
       std::string out;
-      AppendDefinitionLevels(std::span<const uint8_t>(patterns[p].data(), cells), &out);
-      EXPECT_LE(out.size(), 4 + 3 * (cells / 8 + 1)) << "pattern " << p << ", " << cells << " cells";
+      AppendDefinitionLevels(std::span<const uint8_t>(patterns[pattern].data(), cells), &out);
+      // Independently: at most 2 bytes per group of 8 cells begun, plus the 4-byte length.
+      EXPECT_LE(out.size(), 4 + 2 * ((cells + 7) / 8)) << "pattern " << pattern << ", " << cells << " cells";
+      EXPECT_LE(out.size(), MaxDefinitionLevelsBytes(cells)) << "pattern " << pattern << ", " << cells << " cells";
     }
   }
 }
