@@ -130,13 +130,14 @@ class Extractor::Impl {
 Status Extractor::Impl::ExtractObject(std::string_view gz_bytes, std::string_view source_key,
                                       std::string_view log_region, RowBatch* out,
                                       ExtractStats* stats, std::vector<MalformedRecord>* malformed) {
-  const bool large = options_.window_min_bytes > 0 && GzipAnnouncedSize(gz_bytes) >= options_.window_min_bytes;
+  const size_t announced_size = GzipAnnouncedSize(gz_bytes);
+  const bool large = options_.window_min_bytes > 0 && announced_size >= options_.window_min_bytes;
   if (large) {
     BeginObject(source_key, log_region, malformed);
     // ISIZE is untrusted: the reservation assumes no more than CloudTrail's usual ~10x ratio.
     constexpr size_t kTypicalRatio = 16;
     const size_t announced =
-        std::min({GzipAnnouncedSize(gz_bytes), options_.max_object_bytes, gz_bytes.size() * kTypicalRatio});
+        std::min({announced_size, options_.max_object_bytes, gz_bytes.size() * kTypicalRatio});
     out->Reserve(announced / kTypicalRecordBytes + 1, announced / 5);
     const RowBatch::Mark mark = out->GetMark();
     const size_t malformed_before = malformed != nullptr ? malformed->size() : 0;
