@@ -435,7 +435,13 @@ Status Extractor::Impl::AppendRow(const AccessPointRef& access_point, RowBatch* 
     auto id = static_cast<ColumnId>(column);
     // text[kEventTime] holds the raw eventTime, which is not a VARCHAR column.
     bool is_text = kColumns[column].type == ColumnType::kVarchar;
-    if (is_text && fields.text[column]) out->SetString(id, *fields.text[column]);
+    if (is_text && fields.text[column]) {
+      if (UniquePerRow(id)) {
+        out->SetString(id, *fields.text[column]);
+      } else {
+        out->SetStringOrShare(id, *fields.text[column]);
+      }
+    }
     if (!is_text && fields.count[column]) out->SetInt(id, *fields.count[column]);
   }
   out->SetInt(kEventTime, *event_time);

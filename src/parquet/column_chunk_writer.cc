@@ -36,13 +36,6 @@ std::string PlainInt(int64_t value) {
   return bytes;
 }
 
-// eventID is the dedup key (no two rows share one) and S3 gives each request its own id: such a
-// column goes PLAIN at once, with the distinct values' zstd level, instead of hashing a sample
-// into a dictionary that is then thrown away (a whole chunk, when a file has fewer rows than
-// kSampleValues, as a day's file of a small commit does). Should request ids repeat after all, the
-// chunk is still right, only larger than a dictionary would have made it.
-bool UniquePerRow(ColumnId column) { return column == kEventId || column == kRequestId; }
-
 }  // namespace
 
 ColumnChunkWriter::ColumnChunkWriter(const ParquetWriteOptions& options, ZstdCompressor* zstd,
@@ -57,6 +50,10 @@ void ColumnChunkWriter::Begin(ColumnId column) {
   column_ = column;
   mode_ = kColumns[column].type == ColumnType::kVarchar ? Mode::kSampling : Mode::kPlain;
   distinct_ = false;
+  // A column unique per row (schema.h) goes PLAIN at once, with the distinct values' zstd level,
+  // instead of hashing a sample into a dictionary that is then thrown away (a whole chunk, when a
+  // file has fewer rows than kSampleValues, as a day's file of a small commit does). Should request
+  // ids repeat after all, the chunk is still right, only larger than a dictionary would have made it.
   if (UniquePerRow(column)) {
     mode_ = Mode::kPlain;
     distinct_ = true;

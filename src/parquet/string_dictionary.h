@@ -20,6 +20,7 @@ namespace adxm {
 /// Return whether `a` and `b` hold the same bytes; cheap when the first or last 8 bytes differ.
 inline bool SameBytes(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  if (a.data() == b.data()) return true;  // A row sharing the previous row's bytes (RowBatch).
   if (a.size() < 8) return std::memcmp(a.data(), b.data(), a.size()) == 0;
   uint64_t head_a, head_b, tail_a, tail_b;
   std::memcpy(&head_a, a.data(), 8);

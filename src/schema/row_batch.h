@@ -43,6 +43,21 @@ class RowBatch {
     LastRowCell(column) = Cell{static_cast<uint32_t>(offset), static_cast<uint32_t>(value.size())};
   }
 
+  /// As SetString, but when the previous row holds the same bytes in this column the cell shares
+  /// them instead of copying: most columns repeat row to row (one bucket, one user agent, one
+  /// operation), so the arena, the copies made of it and the cache lines it takes all shrink.
+  void SetStringOrShare(ColumnId column, std::string_view value) {
+    if (num_rows_ >= 2) {
+      const Cell& previous = CellAt(column, num_rows_ - 2);
+      if (previous.length == value.size() &&
+          (value.empty() || std::memcmp(arena_.data() + previous.offset, value.data(), value.size()) == 0)) {
+        LastRowCell(column) = previous;
+        return;
+      }
+    }
+    SetString(column, value);
+  }
+
   /// Set a VARCHAR cell of the last row to the value of row `row` in the same column, sharing
   /// its bytes (for values repeated on every row of an object, like its key).
   /// Precondition: `row` is an earlier row.

@@ -46,6 +46,44 @@ TEST(RowBatchTest, PopRowForgetsIntegerCells) {
   EXPECT_TRUE(batch.IsNull(kBytesIn, 1));
 }
 
+TEST(RowBatchTest, SetStringOrShareStoresARepeatedValueOnce) {
+  RowBatch batch;
+  batch.AddRow();
+  batch.SetStringOrShare(kProviderBucketName, "bucket-a");  // No previous row: copied.
+  batch.SetStringOrShare(kPrefix, "");
+  const size_t one_row = batch.ByteSize();
+  batch.AddRow();
+  batch.SetStringOrShare(kProviderBucketName, "bucket-a");  // Same bytes: shared.
+  batch.SetStringOrShare(kPrefix, "");
+  batch.SetStringOrShare(kObjectKey, "k");  // NULL in the previous row: copied.
+  const size_t row_cells = one_row - std::string_view("bucket-a").size();
+  EXPECT_EQ(batch.ByteSize(), one_row + row_cells + 1);  // Of row 2's strings only "k" took bytes.
+  batch.AddRow();
+  batch.SetStringOrShare(kProviderBucketName, "bucket-b");  // Same length, other bytes.
+  batch.SetStringOrShare(kPrefix, "p");                    // Empty before: copied.
+  batch.SetStringOrShare(kObjectKey, "kk");                 // Other length.
+  ASSERT_EQ(batch.num_rows(), 3u);
+  EXPECT_EQ(batch.GetString(kProviderBucketName, 0), "bucket-a");
+  EXPECT_EQ(batch.GetString(kProviderBucketName, 1), "bucket-a");
+  EXPECT_EQ(batch.GetString(kProviderBucketName, 2), "bucket-b");
+  EXPECT_EQ(batch.GetString(kPrefix, 1), "");
+  EXPECT_FALSE(batch.IsNull(kPrefix, 1));
+  EXPECT_EQ(batch.GetString(kPrefix, 2), "p");
+  EXPECT_TRUE(batch.IsNull(kObjectKey, 0));
+  EXPECT_EQ(batch.GetString(kObjectKey, 1), "k");
+  EXPECT_EQ(batch.GetString(kObjectKey, 2), "kk");
+  // Shared bytes survive a compact copy and a roll back of later rows.
+  RowBatch::Mark mark = batch.GetMark();
+  batch.AddRow();
+  batch.SetStringOrShare(kProviderBucketName, "bucket-b");
+  batch.RollBack(mark);
+  RowBatch copy;
+  copy.AssignCompact(batch);
+  EXPECT_EQ(copy.GetString(kProviderBucketName, 1), "bucket-a");
+  EXPECT_EQ(copy.GetString(kProviderBucketName, 2), "bucket-b");
+  EXPECT_EQ(copy.ByteSize(), batch.ByteSize());
+}
+
 TEST(RowBatchTest, AssignCompactCopiesEveryCellWithoutSpareCapacity) {
   RowBatch source;
   source.Reserve(1000, 1 << 20);  // As extraction does, for a whole object's records.
