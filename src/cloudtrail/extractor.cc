@@ -430,6 +430,9 @@ Status Extractor::Impl::AppendRow(const AccessPointRef& access_point, RowBatch* 
     return Status::InvalidArgument("field \"eventTime\": \"" + std::string(*fields.text[kEventTime]) +
                                    "\" is implausible (before CloudTrail existed or in the future)");
   }
+  // One spelling of anonymous; the record's own spelling stays in principal_id (empty in
+  // unsigned requests) so that nothing logged is lost.
+  const bool anonymous = fields.text[kSubscriberAccountId] == kAnonymousPrincipal;
   out->AddRow();
   for (int column = 0; column < kNumColumns; ++column) {
     auto id = static_cast<ColumnId>(column);
@@ -437,22 +440,20 @@ Status Extractor::Impl::AppendRow(const AccessPointRef& access_point, RowBatch* 
     bool is_text = kColumns[column].type == ColumnType::kVarchar;
     if (is_text && fields.text[column]) {
       if (UniquePerRow(id)) {
-        out->SetString(id, *fields.text[column]);
-      } else {
+        out->SetString(id, *fields.text[column]);  // Never repeats: comparing would only cost.
+      } else if (id != kSubscriberAccountId || !anonymous) {
         out->SetStringOrShare(id, *fields.text[column]);
       }
     }
     if (!is_text && fields.count[column]) out->SetInt(id, *fields.count[column]);
   }
   out->SetInt(kEventTime, *event_time);
-  // One spelling of anonymous; the record's own spelling stays in principal_id (empty in
-  // unsigned requests) so that nothing logged is lost.
-  if (fields.text[kSubscriberAccountId] == kAnonymousPrincipal) {
-    out->SetString(kSubscriberAccountId, kAnonymous);
-    if (fields.text[kPrincipalId].value_or("").empty()) out->SetString(kPrincipalId, kAnonymousPrincipal);
+  if (anonymous) {
+    out->SetStringOrShare(kSubscriberAccountId, kAnonymous);
+    if (fields.text[kPrincipalId].value_or("").empty()) out->SetStringOrShare(kPrincipalId, kAnonymousPrincipal);
   }
-  if (access_point.arn) out->SetString(kAccessPointArn, *access_point.arn);
-  if (access_point.account_id) out->SetString(kAccessPointAccountId, *access_point.account_id);
+  if (access_point.arn) out->SetStringOrShare(kAccessPointArn, *access_point.arn);
+  if (access_point.account_id) out->SetStringOrShare(kAccessPointAccountId, *access_point.account_id);
   // The object's key and region are the same on every row: store them once per object.
   size_t row = out->num_rows() - 1;
   if (first_row_ == kNoRow) {

@@ -127,6 +127,61 @@ TEST(ExtractorTest, SpellsEveryAnonymousRequesterTheSameWayAndKeepsTheRawSpellin
   EXPECT_EQ(Text(named_row, kPrincipalId), "AROAEXAMPLEROLE00001:session-1");
 }
 
+// A row repeating the previous row's value shares its bytes (RowBatch::SetStringOrShare): every
+// row must still read back its own record's values, whatever its neighbours hold.
+TEST(ExtractorTest, RowsReadTheirOwnValuesWhenNeighboursRepeatOrDiffer) {
+  constexpr std::string_view kIdentity = R"("principalId":"AROAEXAMPLEROLE00001:session-1","accountId":"222233334444")";
+  auto with_ids = [](std::string record, std::string_view id) {
+    record = Replace(record, R"("eventID":"ev-1")", "\"eventID\":\"" + std::string(id) + "\"");
+    return Replace(record, R"("requestID":"REQ1")", "\"requestID\":\"R" + std::string(id) + "\"");
+  };
+  const std::string same = with_ids(std::string(kRecord), "ev-2");
+  const std::string old_anonymous = with_ids(Replace(kRecord, kIdentity, R"("principalId":"","accountId":"ANONYMOUS_PRINCIPAL")"), "ev-3");
+  const std::string anonymous = with_ids(Replace(kRecord, kIdentity, R"("principalId":"","accountId":"anonymous")"), "ev-4");
+  std::string other = Replace(kRecord, R"("userAgent":"[aws-sdk-java/1.12.400]")", R"("userAgent":"[aws-cli/2.15.0]")");
+  other = Replace(other, R"("key":"data/file.csv")", R"("key":"data/f.csv")");
+  other = with_ids(Replace(other, R"("sourceIPAddress":"203.0.113.10")", R"("sourceIPAddress":"198.51.100.7")"), "ev-5");
+  const std::string no_agent = with_ids(Replace(kRecord, R"("userAgent":"[aws-sdk-java/1.12.400]",)", ""), "ev-6");
+  const std::string again = with_ids(std::string(kRecord), "ev-7");
+  RowBatch batch;
+  ASSERT_TRUE(Extract(Log({kRecord, same, old_anonymous, anonymous, other, no_agent, again}), &batch).ok());
+  ASSERT_EQ(batch.num_rows(), 7u);
+  struct Expected {
+    std::string event_id, request_id, account, principal;
+    std::optional<std::string> agent;
+    std::string key, ip;
+  };
+  const std::string agent = "[aws-sdk-java/1.12.400]";
+  const std::string session = "AROAEXAMPLEROLE00001:session-1";
+  const Expected expected[] = {
+      {"ev-1", "REQ1", "222233334444", session, agent, "data/file.csv", "203.0.113.10"},
+      {"ev-2", "Rev-2", "222233334444", session, agent, "data/file.csv", "203.0.113.10"},
+      {"ev-3", "Rev-3", "anonymous", "ANONYMOUS_PRINCIPAL", agent, "data/file.csv", "203.0.113.10"},
+      {"ev-4", "Rev-4", "anonymous", "", agent, "data/file.csv", "203.0.113.10"},
+      {"ev-5", "Rev-5", "222233334444", session, "[aws-cli/2.15.0]", "data/f.csv", "198.51.100.7"},
+      {"ev-6", "Rev-6", "222233334444", session, std::nullopt, "data/file.csv", "203.0.113.10"},
+      {"ev-7", "Rev-7", "222233334444", session, agent, "data/file.csv", "203.0.113.10"},
+  };
+  for (size_t row = 0; row < 7; ++row) {
+    SCOPED_TRACE("row " + std::to_string(row));
+    EXPECT_EQ(Text(batch, kEventId, row), expected[row].event_id);
+    EXPECT_EQ(Text(batch, kRequestId, row), expected[row].request_id);
+    EXPECT_EQ(Text(batch, kSubscriberAccountId, row), expected[row].account);
+    EXPECT_EQ(Text(batch, kPrincipalId, row), expected[row].principal);
+    EXPECT_EQ(Text(batch, kSubscriberUserAgent, row), expected[row].agent);
+    EXPECT_EQ(Text(batch, kObjectKey, row), expected[row].key);
+    EXPECT_EQ(Text(batch, kSubscriberIpAddress, row), expected[row].ip);
+    EXPECT_EQ(Text(batch, kProviderBucketName, row), "provider-bucket");
+    EXPECT_EQ(Text(batch, kAccessPointArn, row), "arn:aws:s3:us-east-1:540564263739:accesspoint/adx-ap");
+    EXPECT_EQ(Text(batch, kAccessPointAccountId, row), "540564263739");
+    EXPECT_EQ(Text(batch, kSourceLogFile, row), "logs/a.json.gz");
+  }
+  // Repeated values were stored once: the second row's bucket and user agent are the first's bytes.
+  EXPECT_EQ(batch.GetString(kProviderBucketName, 1).data(), batch.GetString(kProviderBucketName, 0).data());
+  EXPECT_EQ(batch.GetString(kSubscriberUserAgent, 1).data(), batch.GetString(kSubscriberUserAgent, 0).data());
+  EXPECT_NE(batch.GetString(kSubscriberUserAgent, 4).data(), batch.GetString(kSubscriberUserAgent, 3).data());
+}
+
 TEST(ExtractorTest, KeepsSameAccountIdentityTypes) {
   constexpr std::string_view kIdentity =
       R"({"type":"AWSAccount","principalId":"AROAEXAMPLEROLE00001:session-1","accountId":"222233334444"})";

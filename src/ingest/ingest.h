@@ -34,9 +34,9 @@ struct IngestOptions {
   int threads = 1;                      // Busy threads: extraction workers plus the ingest thread
                                         // (at the end of a run, the threads encoding a commit).
   ExtractOptions extract;               // Which records qualify.
-  // Commit when buffered rows exceed this many bytes (RowBatch::ByteSize). Rows store a value
-  // repeated from the previous row once, so 12 MB hold as many rows as 16 MB did before; the rows
-  // and their encoding are a third of ingest's peak memory (docs/performance.md).
+  // Commit when buffered rows exceed this many bytes (RowBatch::ByteSize; ~24,000 CloudTrail
+  // rows). The rows waiting and the commit being encoded are a third of ingest's peak memory, while
+  // each commit costs a file per day it touches and the manifest's append (docs/performance.md).
   size_t commit_bytes = 12u << 20;
   size_t max_objects_per_commit = 0;    // Also commit after this many objects; 0 = no limit.
   size_t max_files_per_day = 8;         // Compact a day holding more live files than this.

@@ -121,12 +121,12 @@ inline constexpr std::array<Column, kNumColumns> kColumns = {{
 }};
 
 /// Partition columns, in path order; VARCHAR, zero-padded ('2023', '05', '01'), from eventTime.
+inline constexpr std::array<std::string_view, 3> kPartitionColumns = {"year", "month", "day"};
+
 /// Whether a column holds a value of its own on every row: eventID is the dedup key and S3 gives
 /// each request its own id. Writers and extraction treat every other column as one whose values
 /// repeat (row to row, object to object).
 inline constexpr bool UniquePerRow(ColumnId column) { return column == kEventId || column == kRequestId; }
-
-inline constexpr std::array<std::string_view, 3> kPartitionColumns = {"year", "month", "day"};
 
 /// Return the DuckDB type name of `type` (VARCHAR, BIGINT, TIMESTAMPTZ).
 std::string_view DuckDbTypeName(ColumnType type);
