@@ -28,10 +28,15 @@ bool ParseHex(const char* text, int count, uint64_t* out) {
   return (invalid & 0x80) == 0;
 }
 
-size_t SlotOf(uint64_t high, uint64_t low, size_t mask) {
-  // UUID bits are mostly random already; the multiply spreads any structured ids.
-  return static_cast<size_t>(((high ^ (low * 0x9E3779B97F4A7C15ULL)) * 0xC2B2AE3D27D4EB4FULL) >> 20) & mask;
-}
+// Slots a shard's first table has: a set of the 16 shards' first tables holds as much as one
+// table of 1,024 slots.
+constexpr size_t kFirstSlots = 64;
+
+// UUID bits are mostly random already; the multiply spreads any structured ids. The top
+// kShardBits bits pick the shard, bits from 20 up the slot: they stay apart below 2^40 slots.
+uint64_t HashOf(uint64_t high, uint64_t low) { return (high ^ (low * 0x9E3779B97F4A7C15ULL)) * 0xC2B2AE3D27D4EB4FULL; }
+size_t ShardOf(uint64_t hash) { return static_cast<size_t>(hash >> (64 - EventIdSet::kShardBits)); }
+size_t SlotOf(uint64_t hash, size_t mask) { return static_cast<size_t>(hash >> 20) & mask; }
 
 }  // namespace
 
@@ -48,12 +53,18 @@ bool EventIdSet::ParseUuid(std::string_view text, Uuid* uuid) {
   return ok;
 }
 
-void EventIdSet::Grow() {
-  std::vector<Uuid> old = std::move(slots_);
-  slots_.assign(old.empty() ? 1024 : old.size() * 2, Uuid{0, 0});
-  uuid_count_ = 0;
+void EventIdSet::Grow(size_t shard) {
+  Shard& table = shards_[shard];
+  std::vector<Uuid> old = std::move(table.slots);
+  table.slots.assign(old.empty() ? kFirstSlots : old.size() * 2, Uuid{0, 0});
+  slot_count_ += table.slots.size() - old.size();
+  // Every id of the old table is distinct and lands in this shard again: place it, no compare.
+  const size_t mask = table.slots.size() - 1;
   for (const Uuid& uuid : old) {
-    if (uuid.high != 0 || uuid.low != 0) InsertUuid(uuid);
+    if (uuid.high == 0 && uuid.low == 0) continue;
+    size_t slot = SlotOf(HashOf(uuid.high, uuid.low), mask);
+    while (table.slots[slot].high != 0 || table.slots[slot].low != 0) slot = (slot + 1) & mask;
+    table.slots[slot] = uuid;
   }
 }
 
@@ -63,15 +74,19 @@ bool EventIdSet::InsertUuid(const Uuid& uuid) {
     has_nil_ = true;
     return inserted;
   }
-  // Keep the load factor at most 3/4: linear probing stays short, and a day of 700,000 events
-  // takes 16 MB (2^20 slots) instead of the 32 MB a load factor of 1/2 would take.
-  if ((uuid_count_ + 1) * 4 > slots_.size() * 3) Grow();
-  const size_t mask = slots_.size() - 1;
-  for (size_t slot = SlotOf(uuid.high, uuid.low, mask);; slot = (slot + 1) & mask) {
-    Uuid& entry = slots_[slot];
+  const uint64_t hash = HashOf(uuid.high, uuid.low);
+  const size_t shard = ShardOf(hash);
+  Shard& table = shards_[shard];
+  // Keep each table's load factor at most 3/4: linear probing stays short, and a day of 700,000
+  // events takes 16 MB (16 tables of 2^16 slots) instead of the 32 MB a load factor of 1/2 would.
+  if ((table.count + 1) * 4 > table.slots.size() * 3) Grow(shard);
+  const size_t mask = table.slots.size() - 1;
+  for (size_t slot = SlotOf(hash, mask);; slot = (slot + 1) & mask) {
+    Uuid& entry = table.slots[slot];
     if (entry.high == uuid.high && entry.low == uuid.low) return false;
     if (entry.high == 0 && entry.low == 0) {
       entry = uuid;
+      ++table.count;
       ++uuid_count_;
       return true;
     }
@@ -81,8 +96,10 @@ bool EventIdSet::InsertUuid(const Uuid& uuid) {
 EventIdSet::Prepared EventIdSet::Prepare(std::string_view id) const {
   Prepared prepared;
   prepared.is_uuid = ParseUuid(id, &prepared.uuid);
-  if (prepared.is_uuid && !slots_.empty()) {
-    __builtin_prefetch(&slots_[SlotOf(prepared.uuid.high, prepared.uuid.low, slots_.size() - 1)], /*rw=*/1);
+  if (prepared.is_uuid) {
+    const uint64_t hash = HashOf(prepared.uuid.high, prepared.uuid.low);
+    const std::vector<Uuid>& slots = shards_[ShardOf(hash)].slots;
+    if (!slots.empty()) __builtin_prefetch(&slots[SlotOf(hash, slots.size() - 1)], /*rw=*/1);
   }
   return prepared;
 }

@@ -1,14 +1,17 @@
 // EventIdSet: the eventIDs already in (or about to enter) one day of the dataset.
 //
-// CloudTrail eventIDs are UUIDs; those are stored as 16 bytes in an open-addressing
-// table (exact, compact, no allocation per id). Anything else is kept as a string,
-// so membership is always exact.
+// CloudTrail eventIDs are UUIDs; those are stored as 16 bytes in open-addressing tables (exact,
+// compact, no allocation per id), one of kShards chosen by the id's hash: a table that fills up
+// is doubled on its own, so growing briefly holds 1/kShards of the set twice, not all of it (a
+// day of 700,000 events: 1 MB more for the rehash, not 16). Anything else is kept as a string, so
+// membership is always exact.
 // Thread-safety: none.
 // Example:
 //   EventIdSet ids;
 //   if (ids.Insert(event_id)) { /* first time: write the row */ }
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -46,20 +49,30 @@ class EventIdSet {
   size_t memory_bytes() const {
     // An empty unordered_set has one bucket of its own, not on the heap.
     const size_t buckets = others_.empty() ? 0 : others_.bucket_count() * sizeof(void*);
-    return slots_.capacity() * sizeof(Uuid) + buckets + other_bytes_;
+    return slot_count_ * sizeof(Uuid) + buckets + other_bytes_;
   }
+
+  /// Tables the UUIDs are spread over.
+  static constexpr int kShardBits = 4;
+  static constexpr size_t kShards = size_t{1} << kShardBits;
 
  private:
   /// Parse the canonical lowercase 36-char form; false for anything else.
   static bool ParseUuid(std::string_view text, Uuid* uuid);
   bool InsertUuid(const Uuid& uuid);
   bool InsertOther(std::string_view id);
-  void Grow();
+  // Double `shard`'s table (or make its first one).
+  void Grow(size_t shard);
 
   // Open addressing with linear probing; the all-zero UUID marks an empty slot,
   // so the (valid) nil UUID itself is tracked by has_nil_.
-  std::vector<Uuid> slots_;
-  size_t uuid_count_ = 0;
+  struct Shard {
+    std::vector<Uuid> slots;  // Empty, or a power of two at most 3/4 full.
+    size_t count = 0;
+  };
+  std::array<Shard, kShards> shards_;
+  size_t uuid_count_ = 0;  // Over all shards.
+  size_t slot_count_ = 0;  // Over all shards.
   bool has_nil_ = false;
   std::unordered_set<std::string> others_;
   size_t other_bytes_ = 0;  // others_' estimated heap memory but for its buckets: nodes, long strings.

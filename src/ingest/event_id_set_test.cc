@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -55,6 +56,35 @@ TEST(EventIdSetTest, MemoryBytesFollowsTheIdsHeld) {
   }
   EXPECT_GE(ids.memory_bytes(), uuids_only + 1000u * 43u);
   EXPECT_LE(ids.memory_bytes(), uuids_only + 1000u * 256u);
+}
+
+// Growing doubles one shard's table at a time, so that no insert more than briefly holds a large
+// part of the set twice: the memory one insert adds stays a small part of the whole. (A single
+// table doubles all of it: a step as large as everything held before.)
+TEST(EventIdSetTest, GrowingDoublesOneShardAtATime) {
+  EventIdSet ids;
+  char text[40];
+  size_t largest_step = 0;
+  size_t steps = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::snprintf(text, sizeof(text), "%08x-1111-4000-8000-%012x", static_cast<unsigned>(i) * 104729u, i);
+    const size_t before = ids.memory_bytes();
+    ASSERT_TRUE(ids.Insert(text)) << text;
+    if (ids.memory_bytes() != before) {
+      ++steps;
+      if (before > 0) largest_step = std::max(largest_step, ids.memory_bytes() - before);
+    }
+  }
+  // 200,000 ids at most 3/4 full take at least 266,667 slots of 16 bytes.
+  EXPECT_GE(ids.memory_bytes(), 266667u * 16u);
+  // A shard holds about 1/16 of the ids; one twice the average would still add only 1/8.
+  EXPECT_LE(largest_step, ids.memory_bytes() / 8) << "largest step " << largest_step << " of " << ids.memory_bytes();
+  EXPECT_GE(steps, 16u * 8u);  // Every shard grew several times, each on its own.
+  for (int i = 0; i < 200000; i += 101) {
+    std::snprintf(text, sizeof(text), "%08x-1111-4000-8000-%012x", static_cast<unsigned>(i) * 104729u, i);
+    ASSERT_FALSE(ids.Insert(text)) << text;
+  }
+  EXPECT_EQ(ids.size(), 200000u);
 }
 
 TEST(EventIdSetTest, PreparedIdsInsertIntoAnySet) {
