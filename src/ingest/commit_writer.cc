@@ -45,9 +45,9 @@ int SideBySideThreads(const std::vector<std::pair<int64_t, std::vector<RowRef>>>
 
 }  // namespace
 
-CommitWriter::CommitWriter(Warehouse* warehouse, bool background, IngestReport* report)
-    : warehouse_(warehouse), report_(report) {
-  if (background) thread_ = std::thread([this] { Loop(); });
+CommitWriter::CommitWriter(Warehouse* warehouse, Mode mode, IngestReport* report)
+    : warehouse_(warehouse), report_(report), mode_(mode) {
+  thread_ = std::thread([this] { Loop(); });
 }
 
 CommitWriter::~CommitWriter() {
@@ -56,23 +56,30 @@ CommitWriter::~CommitWriter() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  thread_.join();
 }
 
 Status CommitWriter::Submit(CommitJob job) {
-  if (!thread_.joinable()) return Run(job);
+  // The job's file names take the next transaction number: the commit before it must be done.
   ADXM_RETURN_IF_ERROR(WaitIdle());
+  if (mode_ == Mode::kOverlapIo) return Run(job, /*overlap_io=*/true);
+  // std::function needs a copyable callable: the job (which owns its rows) is shared.
+  auto shared = std::make_shared<CommitJob>(std::move(job));
+  Enqueue([this, shared] { return Run(*shared, /*overlap_io=*/false); });
+  return Status::OK();
+}
+
+void CommitWriter::Enqueue(std::function<Status()> task) {
   {
     MutexLock lock(&mu_);
-    in_flight_ = std::move(job);
+    tasks_.push_back(std::move(task));
   }
   cv_.notify_all();
-  return Status::OK();
 }
 
 Status CommitWriter::WaitIdle() {
   MutexLock lock(&mu_);
-  cv_.wait(lock, [&]() ADXM_REQUIRES(mu_) { return !in_flight_.has_value(); });
+  cv_.wait(lock, [&]() ADXM_REQUIRES(mu_) { return tasks_.empty() && !running_; });
   return status_;
 }
 
@@ -84,15 +91,19 @@ std::map<std::string, std::vector<RowGroupInfo>> CommitWriter::WrittenGroups() c
 void CommitWriter::Loop() {
   MutexLock lock(&mu_);
   for (;;) {
-    cv_.wait(lock, [&]() ADXM_REQUIRES(mu_) { return stopping_ || in_flight_.has_value(); });
-    if (!in_flight_.has_value()) return;  // Stopping with nothing left to write.
-    CommitJob job = std::move(*in_flight_);
+    cv_.wait(lock, [&]() ADXM_REQUIRES(mu_) { return stopping_ || !tasks_.empty(); });
+    if (tasks_.empty()) return;  // Stopping with nothing left to do.
+    std::function<Status()> task = std::move(tasks_.front());
+    tasks_.pop_front();
+    running_ = true;
     bool failed = !status_.ok();
     lock.unlock();
-    Status status = failed ? Status::OK() : OutOfMemoryAsStatus([&] { return Run(job); });
+    // After a failure the later tasks are dropped unrun: no commit follows a file that failed.
+    Status status = failed ? Status::OK() : OutOfMemoryAsStatus([&] { return task(); });
+    task = nullptr;  // Files it still holds close here, off the lock.
     lock.lock();
     if (status_.ok()) status_ = status;
-    in_flight_.reset();
+    running_ = false;
     cv_.notify_all();
   }
 }
@@ -110,7 +121,7 @@ Status CommitWriter::WriteDayFile(const CommitJob& job, size_t day, int side_by_
   return Status::OK();
 }
 
-Status CommitWriter::Run(CommitJob& job) {
+Status CommitWriter::Run(CommitJob& job, bool overlap_io) {
   CommitRecord record;
   record.txn = warehouse_->manifest().next_txn();
   std::vector<std::pair<std::string, std::vector<RowGroupInfo>>> written;
@@ -140,27 +151,49 @@ Status CommitWriter::Run(CommitJob& job) {
     for (size_t offset = 0; offset < groups.size(); ++offset) {
       written.emplace_back(record.added_files[begin + offset], std::move(groups[offset]));
     }
-    ADXM_RETURN_IF_ERROR(ParallelFor(outputs.size(), kSyncThreads, [&](size_t index) {
-      return outputs[index]->Sync().WithContext(record.added_files[begin + index]);
-    }));
-    for (size_t index = 0; index < outputs.size(); ++index) {
-      ADXM_RETURN_IF_ERROR(outputs[index]->Close().WithContext(record.added_files[begin + index]));
+    std::vector<std::string> names(record.added_files.begin() + begin, record.added_files.begin() + end);
+    auto sync_and_close = [](std::vector<std::unique_ptr<WritableFile>>& files,
+                             const std::vector<std::string>& names) -> Status {
+      ADXM_RETURN_IF_ERROR(ParallelFor(files.size(), kSyncThreads, [&](size_t index) {
+        return files[index]->Sync().WithContext(names[index]);
+      }));
+      for (size_t index = 0; index < files.size(); ++index) {
+        ADXM_RETURN_IF_ERROR(files[index]->Close().WithContext(names[index]));
+      }
+      return Status::OK();
+    };
+    if (!overlap_io) {
+      ADXM_RETURN_IF_ERROR(sync_and_close(outputs, names));
+      continue;
     }
+    // The group before this one has been closed (at most two groups of files open), and if it
+    // failed, the job stops here.
+    ADXM_RETURN_IF_ERROR(WaitIdle());
+    auto files = std::make_shared<std::vector<std::unique_ptr<WritableFile>>>(std::move(outputs));
+    Enqueue([files, names = std::move(names), sync_and_close] { return sync_and_close(*files, names); });
   }
   record.objects = std::move(job.objects);
   record.rejects = std::move(job.rejects);
   record.quarantined = std::move(job.quarantined);
-  size_t files = record.added_files.size();
-  size_t objects = record.objects.size();
-  ADXM_RETURN_IF_ERROR(warehouse_->Commit(std::move(record)));
-  {
-    MutexLock lock(&written_mu_);
-    for (auto& [relative, groups] : written) written_groups_[relative] = std::move(groups);
-  }
-  report_->objects_ingested += objects;
-  report_->rows_written += rows_written;
-  report_->files_written += files;
-  ++report_->commits;
+  auto commit = [this, rows_written](CommitRecord& record,
+                                     std::vector<std::pair<std::string, std::vector<RowGroupInfo>>>& written) -> Status {
+    size_t files = record.added_files.size();
+    size_t objects = record.objects.size();
+    ADXM_RETURN_IF_ERROR(warehouse_->Commit(std::move(record)));
+    {
+      MutexLock lock(&written_mu_);
+      for (auto& [relative, groups] : written) written_groups_[relative] = std::move(groups);
+    }
+    report_->objects_ingested += objects;
+    report_->rows_written += rows_written;
+    report_->files_written += files;
+    ++report_->commits;
+    return Status::OK();
+  };
+  if (!overlap_io) return commit(record, written);
+  // The job's rows are encoded: they are freed when it returns, before the commit is done.
+  auto state = std::make_shared<std::pair<CommitRecord, decltype(written)>>(std::move(record), std::move(written));
+  Enqueue([state, commit] { return commit(state->first, state->second); });
   return Status::OK();
 }
 

@@ -1,21 +1,26 @@
 // CommitWriter: the one writer of a warehouse during an ingest. Each job becomes one commit: one
 // Parquet file per day (written by the native ParquetFileWriter to the warehouse's stable keys,
-// synced), then the manifest commit and its publication (Warehouse::Commit). With `background`,
-// jobs run on a thread of their own, one at a time and in order, while the ingest thread routes
-// the next rows; otherwise Submit() runs the job inline.
+// synced), then the manifest commit and its publication (Warehouse::Commit). A thread of its own
+// runs, in order, either whole jobs (Mode::kBackground: encoding overlaps the ingest thread's
+// routing) or only what waits on the disk (Mode::kOverlapIo: the caller encodes the files, then
+// the thread syncs and closes them and commits while the caller extracts on; the CPU work stays
+// on the caller's thread, so a run's busy threads stay as many as it was given).
 //
-// Thread-safety: Submit/WaitIdle/Finish from one thread; WrittenGroups() after WaitIdle().
+// Thread-safety: Submit/WaitIdle/Finish from one thread; WrittenGroups() after WaitIdle(). The
+// report's commit counters (objects_ingested, rows_written, files_written, commits) are written by
+// the writer's thread: read them after WaitIdle().
 // Example:
-//   CommitWriter writer(warehouse.get(), /*background=*/false, &report);
+//   CommitWriter writer(warehouse.get(), CommitWriter::Mode::kOverlapIo, &report);
 //   ADXM_RETURN_IF_ERROR(writer.Submit(std::move(job)));
 //   ADXM_RETURN_IF_ERROR(writer.WaitIdle());
 #pragma once
 
 #include <condition_variable>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,20 +48,31 @@ struct CommitJob {
 
 class CommitWriter {
  public:
-  CommitWriter(Warehouse* warehouse, bool background, IngestReport* report);
+  enum class Mode {
+    kOverlapIo,   // The caller encodes; the writer's thread syncs, closes and commits.
+    kBackground,  // The writer's thread runs whole jobs, one at a time.
+  };
+  CommitWriter(Warehouse* warehouse, Mode mode, IngestReport* report);
   ~CommitWriter();
   CommitWriter(const CommitWriter&) = delete;
   CommitWriter& operator=(const CommitWriter&) = delete;
 
-  /// Commit `job` (in the background: after the job before it).
+  /// Commit `job` after the job before it. kOverlapIo: returns once its files are encoded;
+  /// kBackground: at once. Either waits for the job before it to be committed first, and
+  /// returns its failure if it failed.
   Status Submit(CommitJob job);
-  /// Wait until no job is in flight; the first failure of a background job.
+  /// Wait until nothing is in flight; the first failure of the writer's thread.
   Status WaitIdle();
   /// Row groups of the files this run committed, by table-relative name (compaction copies them).
   std::map<std::string, std::vector<RowGroupInfo>> WrittenGroups() const;
 
  private:
-  Status Run(CommitJob& job);
+  // Write the job's files and commit them; with `overlap_io`, the syncs, closes and the commit are
+  // queued for the writer's thread (after each group of files, the group before it has been
+  // closed, so that at most two groups of files are open).
+  Status Run(CommitJob& job, bool overlap_io);
+  // Queue `task` for the writer's thread; it is skipped once a task before it has failed.
+  void Enqueue(std::function<Status()> task);
   // Write the data file `relative` of the job's day `day`, encoded by FileEncodeThreads threads
   // unless `side_by_side` threads are writing a group's files one each; its file, finished but
   // not synced, goes to `output`.
@@ -69,11 +85,13 @@ class CommitWriter {
   mutable Mutex written_mu_;
   std::map<std::string, std::vector<RowGroupInfo>> written_groups_ ADXM_GUARDED_BY(written_mu_);
 
-  std::thread thread_;  // Only with `background`.
+  const Mode mode_;
+  std::thread thread_;
   Mutex mu_;
   std::condition_variable_any cv_;
-  std::optional<CommitJob> in_flight_ ADXM_GUARDED_BY(mu_);
-  Status status_ ADXM_GUARDED_BY(mu_);  // First failure of a background commit.
+  std::deque<std::function<Status()>> tasks_ ADXM_GUARDED_BY(mu_);
+  bool running_ ADXM_GUARDED_BY(mu_) = false;  // The thread is running a task taken from tasks_.
+  Status status_ ADXM_GUARDED_BY(mu_);          // First failure of a task.
   bool stopping_ ADXM_GUARDED_BY(mu_) = false;
 };
 

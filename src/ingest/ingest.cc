@@ -246,9 +246,12 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
   std::vector<ObjectInfo> todo;
   ADXM_RETURN_IF_ERROR(PlanObjects(source, warehouse->manifest(), options, &report, &todo));
   source->WillRead(todo);
-  // Up to two threads, the ingest thread writes commits itself while the extraction pool keeps
-  // the other core busy; more threads add a background writer so commits overlap routing.
-  CommitWriter writer(warehouse.get(), /*background=*/options.threads > 2, &report);
+  // Up to two threads, the ingest thread encodes commits itself while the extraction pool keeps
+  // the other core busy, and the writer's thread only waits on the disk for it (syncs, the
+  // manifest's commit) while it extracts on; more threads add a background writer that encodes
+  // too, so commits overlap routing.
+  CommitWriter writer(warehouse.get(),
+                      options.threads > 2 ? CommitWriter::Mode::kBackground : CommitWriter::Mode::kOverlapIo, &report);
   // Dedup loads a day's ids from the files live when the run began (files this run commits hold
   // only ids already in the set); a day dropped from memory reloads once no commit is in flight.
   const std::set<std::string> initial_live = warehouse->state().live_files;
