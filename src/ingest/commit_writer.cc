@@ -43,6 +43,17 @@ int SideBySideThreads(const std::vector<std::pair<int64_t, std::vector<RowRef>>>
   return std::clamp(idle_threads, 1, kMaxEncodeThreads);
 }
 
+// Make a group of finished data files durable, fsyncs together, then close them.
+Status SyncAndClose(std::vector<std::unique_ptr<WritableFile>>& files, const std::vector<std::string>& names) {
+  ADXM_RETURN_IF_ERROR(ParallelFor(files.size(), kSyncThreads, [&](size_t index) {
+    return files[index]->Sync().WithContext(names[index]);
+  }));
+  for (size_t index = 0; index < files.size(); ++index) {
+    ADXM_RETURN_IF_ERROR(files[index]->Close().WithContext(names[index]));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 CommitWriter::CommitWriter(Warehouse* warehouse, Mode mode, IngestReport* report)
@@ -62,7 +73,14 @@ CommitWriter::~CommitWriter() {
 Status CommitWriter::Submit(CommitJob job) {
   // The job's file names take the next transaction number: the commit before it must be done.
   ADXM_RETURN_IF_ERROR(WaitIdle());
-  if (mode_ == Mode::kOverlapIo) return Run(job, /*overlap_io=*/true);
+  if (mode_ == Mode::kOverlapIo) {
+    Status status = Run(job, /*overlap_io=*/true);
+    if (!status.ok()) {  // Kept, as a failure on the writer's thread is: no later job commits.
+      MutexLock lock(&mu_);
+      if (status_.ok()) status_ = status;
+    }
+    return status;
+  }
   // std::function needs a copyable callable: the job (which owns its rows) is shared.
   auto shared = std::make_shared<CommitJob>(std::move(job));
   Enqueue([this, shared] { return Run(*shared, /*overlap_io=*/false); });
@@ -122,10 +140,8 @@ Status CommitWriter::WriteDayFile(const CommitJob& job, size_t day, int side_by_
 }
 
 Status CommitWriter::Run(CommitJob& job, bool overlap_io) {
-  CommitRecord record;
-  record.txn = warehouse_->manifest().next_txn();
-  std::vector<std::pair<std::string, std::vector<RowGroupInfo>>> written;
-  uint64_t rows_written = 0;
+  auto state = std::make_shared<CommitState>();
+  state->record.txn = warehouse_->manifest().next_txn();
   // One file per day: a commit spanning a month of late logs writes 30, a first backfill of a
   // sparse trail thousands. They are written a group at a time; a group's fsyncs go together (one
   // journal commit, not one per file), then its files are closed, so open files stay bounded.
@@ -133,9 +149,11 @@ Status CommitWriter::Run(CommitJob& job, bool overlap_io) {
   // side (SideBySideThreads) or each split by columns (FileEncodeThreads).
   for (size_t begin = 0; begin < job.days.size(); begin += kSyncThreads) {
     size_t end = std::min(job.days.size(), begin + kSyncThreads);
+    std::vector<std::string> names;
     for (size_t index = begin; index < end; ++index) {
-      record.added_files.push_back(WarehouseLayout::DataFileName(PartitionDir(job.days[index].first), record.txn));
-      rows_written += job.days[index].second.size();
+      names.push_back(WarehouseLayout::DataFileName(PartitionDir(job.days[index].first), state->record.txn));
+      state->record.added_files.push_back(names.back());
+      state->rows_written += job.days[index].second.size();
     }
     std::vector<std::unique_ptr<WritableFile>> outputs(end - begin);
     std::vector<std::vector<RowGroupInfo>> groups(end - begin);
@@ -143,57 +161,44 @@ Status CommitWriter::Run(CommitJob& job, bool overlap_io) {
     std::atomic<bool> failed{false};  // After a failure, the files not started are not written.
     ADXM_RETURN_IF_ERROR(ParallelFor(end - begin, side_by_side, [&](size_t offset) -> Status {
       if (failed.load(std::memory_order_relaxed)) return Status::OK();
-      Status status = WriteDayFile(job, begin + offset, side_by_side, record.added_files[begin + offset],
-                                   &outputs[offset], &groups[offset]);
+      Status status = WriteDayFile(job, begin + offset, side_by_side, names[offset], &outputs[offset], &groups[offset]);
       if (!status.ok()) failed.store(true, std::memory_order_relaxed);
       return status;
     }));
     for (size_t offset = 0; offset < groups.size(); ++offset) {
-      written.emplace_back(record.added_files[begin + offset], std::move(groups[offset]));
+      state->written.emplace_back(names[offset], std::move(groups[offset]));
     }
-    std::vector<std::string> names(record.added_files.begin() + begin, record.added_files.begin() + end);
-    auto sync_and_close = [](std::vector<std::unique_ptr<WritableFile>>& files,
-                             const std::vector<std::string>& names) -> Status {
-      ADXM_RETURN_IF_ERROR(ParallelFor(files.size(), kSyncThreads, [&](size_t index) {
-        return files[index]->Sync().WithContext(names[index]);
-      }));
-      for (size_t index = 0; index < files.size(); ++index) {
-        ADXM_RETURN_IF_ERROR(files[index]->Close().WithContext(names[index]));
-      }
-      return Status::OK();
-    };
     if (!overlap_io) {
-      ADXM_RETURN_IF_ERROR(sync_and_close(outputs, names));
+      ADXM_RETURN_IF_ERROR(SyncAndClose(outputs, names));
       continue;
     }
     // The group before this one has been closed (at most two groups of files open), and if it
     // failed, the job stops here.
     ADXM_RETURN_IF_ERROR(WaitIdle());
     auto files = std::make_shared<std::vector<std::unique_ptr<WritableFile>>>(std::move(outputs));
-    Enqueue([files, names = std::move(names), sync_and_close] { return sync_and_close(*files, names); });
+    Enqueue([files, names = std::move(names)] { return SyncAndClose(*files, names); });
   }
-  record.objects = std::move(job.objects);
-  record.rejects = std::move(job.rejects);
-  record.quarantined = std::move(job.quarantined);
-  auto commit = [this, rows_written](CommitRecord& record,
-                                     std::vector<std::pair<std::string, std::vector<RowGroupInfo>>>& written) -> Status {
-    size_t files = record.added_files.size();
-    size_t objects = record.objects.size();
-    ADXM_RETURN_IF_ERROR(warehouse_->Commit(std::move(record)));
-    {
-      MutexLock lock(&written_mu_);
-      for (auto& [relative, groups] : written) written_groups_[relative] = std::move(groups);
-    }
-    report_->objects_ingested += objects;
-    report_->rows_written += rows_written;
-    report_->files_written += files;
-    ++report_->commits;
-    return Status::OK();
-  };
-  if (!overlap_io) return commit(record, written);
+  state->record.objects = std::move(job.objects);
+  state->record.rejects = std::move(job.rejects);
+  state->record.quarantined = std::move(job.quarantined);
+  if (!overlap_io) return FinishCommit(*state);
   // The job's rows are encoded: they are freed when it returns, before the commit is done.
-  auto state = std::make_shared<std::pair<CommitRecord, decltype(written)>>(std::move(record), std::move(written));
-  Enqueue([state, commit] { return commit(state->first, state->second); });
+  Enqueue([this, state] { return FinishCommit(*state); });
+  return Status::OK();
+}
+
+Status CommitWriter::FinishCommit(CommitState& state) {
+  const size_t files = state.record.added_files.size();
+  const size_t objects = state.record.objects.size();
+  ADXM_RETURN_IF_ERROR(warehouse_->Commit(std::move(state.record)));
+  {
+    MutexLock lock(&written_mu_);
+    for (auto& [relative, groups] : state.written) written_groups_[relative] = std::move(groups);
+  }
+  report_->objects_ingested += objects;
+  report_->rows_written += state.rows_written;
+  report_->files_written += files;
+  ++report_->commits;
   return Status::OK();
 }
 

@@ -3,12 +3,13 @@
 // synced), then the manifest commit and its publication (Warehouse::Commit). A thread of its own
 // runs, in order, either whole jobs (Mode::kBackground: encoding overlaps the ingest thread's
 // routing) or only what waits on the disk (Mode::kOverlapIo: the caller encodes the files, then
-// the thread syncs and closes them and commits while the caller extracts on; the CPU work stays
-// on the caller's thread, so a run's busy threads stay as many as it was given).
+// the thread syncs and closes them and commits while the caller extracts on; the encoding stays
+// on the caller's thread, the writer's does only the manifest's small share of CPU work).
 //
-// Thread-safety: Submit/WaitIdle/Finish from one thread; WrittenGroups() after WaitIdle(). The
-// report's commit counters (objects_ingested, rows_written, files_written, commits) are written by
-// the writer's thread: read them after WaitIdle().
+// Thread-safety: Submit/WaitIdle from one thread, never the writer's; WrittenGroups() after
+// WaitIdle(). The report's commit counters (objects_ingested, rows_written, files_written,
+// commits) are written by the writer's thread: read them after WaitIdle(). The warehouse is used
+// by the two threads in turn: the caller may read it (state(), manifest()) after WaitIdle().
 // Example:
 //   CommitWriter writer(warehouse.get(), CommitWriter::Mode::kOverlapIo, &report);
 //   ADXM_RETURN_IF_ERROR(writer.Submit(std::move(job)));
@@ -48,18 +49,21 @@ struct CommitJob {
 
 class CommitWriter {
  public:
+  /// What the writer's thread does.
   enum class Mode {
     kOverlapIo,   // The caller encodes; the writer's thread syncs, closes and commits.
     kBackground,  // The writer's thread runs whole jobs, one at a time.
   };
   CommitWriter(Warehouse* warehouse, Mode mode, IngestReport* report);
+  /// Finishes the work queued (a submitted job is committed unless a task before it failed; a
+  /// failure then is not reported: call WaitIdle() for it).
   ~CommitWriter();
   CommitWriter(const CommitWriter&) = delete;
   CommitWriter& operator=(const CommitWriter&) = delete;
 
   /// Commit `job` after the job before it. kOverlapIo: returns once its files are encoded;
   /// kBackground: at once. Either waits for the job before it to be committed first, and
-  /// returns its failure if it failed.
+  /// returns its failure if it failed; after a failure every later job fails with it.
   Status Submit(CommitJob job);
   /// Wait until nothing is in flight; the first failure of the writer's thread.
   Status WaitIdle();
@@ -67,10 +71,19 @@ class CommitWriter {
   std::map<std::string, std::vector<RowGroupInfo>> WrittenGroups() const;
 
  private:
+  // What a commit's files hand to the commit point.
+  struct CommitState {
+    CommitRecord record;
+    std::vector<std::pair<std::string, std::vector<RowGroupInfo>>> written;  // Row groups by file.
+    uint64_t rows_written = 0;
+  };
   // Write the job's files and commit them; with `overlap_io`, the syncs, closes and the commit are
   // queued for the writer's thread (after each group of files, the group before it has been
-  // closed, so that at most two groups of files are open).
+  // closed, so that at most two groups of files are open). With `overlap_io` it waits on the
+  // writer's thread: never call it from there.
   Status Run(CommitJob& job, bool overlap_io);
+  // Commit the synced files of `state` (Warehouse::Commit) and count them in the report.
+  Status FinishCommit(CommitState& state);
   // Queue `task` for the writer's thread; it is skipped once a task before it has failed.
   void Enqueue(std::function<Status()> task);
   // Write the data file `relative` of the job's day `day`, encoded by FileEncodeThreads threads

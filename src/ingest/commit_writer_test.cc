@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <future>
 #include <mutex>
+#include <set>
+#include <thread>
 
 #include "test_util.h"
 #include "warehouse/fault_injection_store.h"
@@ -28,6 +30,10 @@ class GatedStore : public FaultInjectionStore {
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& key) override {
     ADXM_ASSIGN_OR_RETURN(auto file, FaultInjectionStore::NewWritableFile(key));
+    {
+      std::lock_guard lock(mu_);
+      ++files_created_;
+    }
     return std::unique_ptr<WritableFile>(new GatedFile(this, std::move(file)));
   }
 
@@ -49,15 +55,35 @@ class GatedStore : public FaultInjectionStore {
     std::lock_guard lock(mu_);
     return syncs_done_;
   }
+  int files_created() {
+    std::lock_guard lock(mu_);
+    return files_created_;
+  }
+  // The threads that appended to data files, and those that synced them.
+  std::set<std::thread::id> append_threads() {
+    std::lock_guard lock(mu_);
+    return append_threads_;
+  }
+  std::set<std::thread::id> sync_threads() {
+    std::lock_guard lock(mu_);
+    return sync_threads_;
+  }
 
  private:
   class GatedFile : public WritableFile {
    public:
     GatedFile(GatedStore* store, std::unique_ptr<WritableFile> base) : store_(store), base_(std::move(base)) {}
-    Status Append(std::string_view data) override { return base_->Append(data); }
+    Status Append(std::string_view data) override {
+      {
+        std::lock_guard lock(store_->mu_);
+        store_->append_threads_.insert(std::this_thread::get_id());
+      }
+      return base_->Append(data);
+    }
     Status Sync() override {
       {
         std::unique_lock lock(store_->mu_);
+        store_->sync_threads_.insert(std::this_thread::get_id());
         if (store_->fail_) return Status::IoError("disk full (injected)");
         ++store_->waiting_;
         store_->cv_.notify_all();
@@ -82,6 +108,15 @@ class GatedStore : public FaultInjectionStore {
   bool fail_ = false;
   int waiting_ = 0;
   int syncs_done_ = 0;
+  int files_created_ = 0;
+  std::set<std::thread::id> append_threads_;
+  std::set<std::thread::id> sync_threads_;
+};
+
+// Opens the gate when it goes out of scope: a failed assertion never leaves a sync waiting.
+struct OpenOnExit {
+  GatedStore* store;
+  ~OpenOnExit() { store->Open(); }
 };
 
 // A job of `rows_per_day` rows on each of `days` days (2023-05-01 on), from one object.
@@ -110,8 +145,8 @@ CommitJob MakeJob(int days, int rows_per_day, int first_id) {
   return job;
 }
 
-// In kOverlapIo the caller encodes and returns; the files' syncs and the commit happen on the
-// writer's thread, and the commit is made only once they are done.
+// In kOverlapIo the caller encodes (its thread appends to the files) and returns; the files'
+// syncs and the commit happen on the writer's thread, and the commit only once they are done.
 TEST(CommitWriterTest, OverlapIoReturnsWhileTheFilesSyncAndCommitsAfterThem) {
   ScratchDir dir;
   GatedStore store(*LocalStore::Open(dir.path()));
@@ -120,13 +155,17 @@ TEST(CommitWriterTest, OverlapIoReturnsWhileTheFilesSyncAndCommitsAfterThem) {
   IngestReport report;
   {
     CommitWriter writer(warehouse->get(), CommitWriter::Mode::kOverlapIo, &report);
+    std::thread::id caller;
+    std::future<Status> submitted;
+    OpenOnExit open_on_exit{&store};
     // If Submit waited for the syncs it would not return while they are held at the gate.
-    auto submitted = std::async(std::launch::async, [&] { return writer.Submit(MakeJob(3, 500, 0)); });
+    submitted = std::async(std::launch::async, [&] {
+      caller = std::this_thread::get_id();
+      return writer.Submit(MakeJob(3, 500, 0));
+    });
     ASSERT_TRUE(store.WaitForBlockedSync()) << "no data file was synced";
-    if (submitted.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
-      store.Open();
-      FAIL() << "Submit waited for the files' syncs";
-    }
+    ASSERT_EQ(submitted.wait_for(std::chrono::seconds(30)), std::future_status::ready)
+        << "Submit waited for the files' syncs";
     EXPECT_TRUE(submitted.get().ok());
     EXPECT_EQ(store.syncs_done(), 0);
     EXPECT_TRUE((*warehouse)->state().live_files.empty()) << "committed before its files were synced";
@@ -134,6 +173,8 @@ TEST(CommitWriterTest, OverlapIoReturnsWhileTheFilesSyncAndCommitsAfterThem) {
     Status idle = writer.WaitIdle();
     ASSERT_TRUE(idle.ok()) << idle.ToString();
     EXPECT_EQ(store.syncs_done(), 3);
+    EXPECT_EQ(store.append_threads(), std::set<std::thread::id>{caller}) << "files encoded off the caller's thread";
+    EXPECT_EQ(store.sync_threads().count(caller), 0u) << "the caller synced a file";
     EXPECT_EQ((*warehouse)->state().live_files.size(), 3u);
     EXPECT_EQ(report.commits, 1u);
     EXPECT_EQ(report.files_written, 3u);
@@ -147,6 +188,26 @@ TEST(CommitWriterTest, OverlapIoReturnsWhileTheFilesSyncAndCommitsAfterThem) {
     EXPECT_EQ(report.commits, 2u);
   }
   EXPECT_EQ(report.rows_written, 1520u);
+}
+
+// A job of more days than one group of files (16): the caller writes the next group while the
+// writer's thread syncs one, and learns of that group's failure before it writes another, so a
+// backfill never holds more than two groups of files open, and nothing of it commits.
+TEST(CommitWriterTest, OverlapIoStopsAManyDayJobAtTheGroupWhoseSyncFailed) {
+  ScratchDir dir;
+  GatedStore store(*LocalStore::Open(dir.path()));
+  store.FailSyncs();
+  auto warehouse = Warehouse::OpenForWrite(&store, {});
+  ASSERT_TRUE(warehouse.ok()) << warehouse.status().ToString();
+  IngestReport report;
+  CommitWriter writer(warehouse->get(), CommitWriter::Mode::kOverlapIo, &report);
+  Status submitted = writer.Submit(MakeJob(40, 5, 0));
+  EXPECT_EQ(submitted.code(), StatusCode::kIoError) << submitted.ToString();
+  EXPECT_LE(store.files_created(), 32) << "a third group of files was written after the first failed";
+  EXPECT_GE(store.files_created(), 17) << "the second group was not written beside the first's syncs";
+  EXPECT_EQ(writer.WaitIdle().code(), StatusCode::kIoError);
+  EXPECT_TRUE((*warehouse)->state().live_files.empty());
+  EXPECT_EQ(report.commits, 0u);
 }
 
 // A sync that fails on the writer's thread stops that commit and every later one: the failure

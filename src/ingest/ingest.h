@@ -32,8 +32,9 @@ namespace adxm {
 
 struct IngestOptions {
   int threads = 1;                      // Busy threads: extraction workers plus the ingest thread
-                                        // (at the end of a run, the threads encoding a commit); the
-                                        // writer's thread waiting on the disk is not one of them.
+                                        // (at the end of a run, the threads encoding a commit). Up
+                                        // to 2, the commit writer's thread, which syncs files and
+                                        // commits, is not counted: it mostly waits on the disk.
   ExtractOptions extract;               // Which records qualify.
   // Commit when buffered rows exceed this many bytes (RowBatch::ByteSize; ~24,000 CloudTrail
   // rows). The rows waiting and the commit being encoded are a third of ingest's peak memory, while

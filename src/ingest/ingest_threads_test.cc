@@ -1,6 +1,7 @@
-// Ingest with its threads (extraction workers, the consumer extracting too, and the background
-// commit writer above two threads) gives the dataset of a one-thread run: every qualifying event
-// of the generator's ground truth exactly once. Run under ThreadSanitizer by `make test-tsan`.
+// Ingest with its threads (extraction workers, the consumer extracting too, the commit writer's
+// thread syncing and committing what the ingest thread encoded, or above two threads encoding
+// too) gives the dataset of a one-thread run: every qualifying event of the generator's ground
+// truth exactly once. Run under ThreadSanitizer by `make test-tsan`.
 #include <gtest/gtest.h>
 
 #include "base/file_util.h"

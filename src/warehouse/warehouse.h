@@ -16,7 +16,9 @@
 // refuses a table folder holding files it did not write when there is no manifest. It deletes
 // only names the warehouse itself writes; anything else is left and reported.
 //
-// Thread-safety: none; owned by one ingest (the commit writer's thread).
+// Thread-safety: none; owned by one ingest, whose ingest thread and commit writer's thread use it
+// in turn (CommitWriter::WaitIdle between them); NewDataFile and ReaderPath, which only call the
+// store, may be called while the other thread commits.
 // Example:
 //   ADXM_ASSIGN_OR_RETURN(auto warehouse, Warehouse::OpenForWrite(store.get(), {}));
 //   ADXM_ASSIGN_OR_RETURN(auto file, warehouse->NewDataFile("year=2023/month=05/day=01/part-0000000001.parquet"));
