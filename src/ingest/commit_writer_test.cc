@@ -119,6 +119,20 @@ struct OpenOnExit {
   ~OpenOnExit() { store->Open(); }
 };
 
+// A warehouse in a scratch folder over a GatedStore, and the report its writer counts into.
+struct GatedWarehouse {
+  explicit GatedWarehouse(bool fail_syncs) {
+    if (fail_syncs) store.FailSyncs();
+    auto opened = Warehouse::OpenForWrite(&store, {});
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    if (opened.ok()) warehouse = std::move(*opened);
+  }
+  ScratchDir dir;
+  GatedStore store{*LocalStore::Open(dir.path())};
+  std::unique_ptr<Warehouse> warehouse;
+  IngestReport report;
+};
+
 // A job of `rows_per_day` rows on each of `days` days (2023-05-01 on), from one object.
 CommitJob MakeJob(int days, int rows_per_day, int first_id) {
   auto extracted = std::make_unique<ExtractedObject>();
@@ -148,13 +162,13 @@ CommitJob MakeJob(int days, int rows_per_day, int first_id) {
 // In kOverlapIo the caller encodes (its thread appends to the files) and returns; the files'
 // syncs and the commit happen on the writer's thread, and the commit only once they are done.
 TEST(CommitWriterTest, OverlapIoReturnsWhileTheFilesSyncAndCommitsAfterThem) {
-  ScratchDir dir;
-  GatedStore store(*LocalStore::Open(dir.path()));
-  auto warehouse = Warehouse::OpenForWrite(&store, {});
-  ASSERT_TRUE(warehouse.ok()) << warehouse.status().ToString();
-  IngestReport report;
+  GatedWarehouse gated(/*fail_syncs=*/false);
+  ASSERT_NE(gated.warehouse, nullptr);
+  GatedStore& store = gated.store;
+  Warehouse* warehouse = gated.warehouse.get();
+  IngestReport& report = gated.report;
   {
-    CommitWriter writer(warehouse->get(), CommitWriter::Mode::kOverlapIo, &report);
+    CommitWriter writer(warehouse, CommitWriter::Mode::kOverlapIo, &report);
     std::thread::id caller;
     std::future<Status> submitted;
     OpenOnExit open_on_exit{&store};
@@ -168,14 +182,14 @@ TEST(CommitWriterTest, OverlapIoReturnsWhileTheFilesSyncAndCommitsAfterThem) {
         << "Submit waited for the files' syncs";
     EXPECT_TRUE(submitted.get().ok());
     EXPECT_EQ(store.syncs_done(), 0);
-    EXPECT_TRUE((*warehouse)->state().live_files.empty()) << "committed before its files were synced";
+    EXPECT_TRUE(warehouse->state().live_files.empty()) << "committed before its files were synced";
     store.Open();
     Status idle = writer.WaitIdle();
     ASSERT_TRUE(idle.ok()) << idle.ToString();
     EXPECT_EQ(store.syncs_done(), 3);
     EXPECT_EQ(store.append_threads(), std::set<std::thread::id>{caller}) << "files encoded off the caller's thread";
     EXPECT_EQ(store.sync_threads().count(caller), 0u) << "the caller synced a file";
-    EXPECT_EQ((*warehouse)->state().live_files.size(), 3u);
+    EXPECT_EQ(warehouse->state().live_files.size(), 3u);
     EXPECT_EQ(report.commits, 1u);
     EXPECT_EQ(report.files_written, 3u);
     EXPECT_EQ(report.rows_written, 1500u);
@@ -184,7 +198,7 @@ TEST(CommitWriterTest, OverlapIoReturnsWhileTheFilesSyncAndCommitsAfterThem) {
     // The next job's files take the next transaction: its submit waits for the commit before it.
     ASSERT_TRUE(writer.Submit(MakeJob(2, 10, 10000)).ok());
     ASSERT_TRUE(writer.WaitIdle().ok());
-    EXPECT_EQ((*warehouse)->state().live_files.size(), 5u);
+    EXPECT_EQ(warehouse->state().live_files.size(), 5u);
     EXPECT_EQ(report.commits, 2u);
   }
   EXPECT_EQ(report.rows_written, 1520u);
@@ -194,33 +208,25 @@ TEST(CommitWriterTest, OverlapIoReturnsWhileTheFilesSyncAndCommitsAfterThem) {
 // writer's thread syncs one, and learns of that group's failure before it writes another, so a
 // backfill never holds more than two groups of files open, and nothing of it commits.
 TEST(CommitWriterTest, OverlapIoStopsAManyDayJobAtTheGroupWhoseSyncFailed) {
-  ScratchDir dir;
-  GatedStore store(*LocalStore::Open(dir.path()));
-  store.FailSyncs();
-  auto warehouse = Warehouse::OpenForWrite(&store, {});
-  ASSERT_TRUE(warehouse.ok()) << warehouse.status().ToString();
-  IngestReport report;
-  CommitWriter writer(warehouse->get(), CommitWriter::Mode::kOverlapIo, &report);
+  GatedWarehouse gated(/*fail_syncs=*/true);
+  ASSERT_NE(gated.warehouse, nullptr);
+  CommitWriter writer(gated.warehouse.get(), CommitWriter::Mode::kOverlapIo, &gated.report);
   Status submitted = writer.Submit(MakeJob(40, 5, 0));
   EXPECT_EQ(submitted.code(), StatusCode::kIoError) << submitted.ToString();
-  EXPECT_LE(store.files_created(), 32) << "a third group of files was written after the first failed";
-  EXPECT_GE(store.files_created(), 17) << "the second group was not written beside the first's syncs";
+  EXPECT_LE(gated.store.files_created(), 32) << "a third group of files was written after the first failed";
+  EXPECT_GE(gated.store.files_created(), 17) << "the second group was not written beside the first's syncs";
   EXPECT_EQ(writer.WaitIdle().code(), StatusCode::kIoError);
-  EXPECT_TRUE((*warehouse)->state().live_files.empty());
-  EXPECT_EQ(report.commits, 0u);
+  EXPECT_TRUE(gated.warehouse->state().live_files.empty());
+  EXPECT_EQ(gated.report.commits, 0u);
 }
 
 // A sync that fails on the writer's thread stops that commit and every later one: the failure
 // (naming the file) comes back from WaitIdle and from the next Submit, and nothing is committed.
 TEST(CommitWriterTest, FailedSyncOnTheWritersThreadStopsTheCommitAndIsReturned) {
   for (CommitWriter::Mode mode : {CommitWriter::Mode::kOverlapIo, CommitWriter::Mode::kBackground}) {
-    ScratchDir dir;
-    GatedStore store(*LocalStore::Open(dir.path()));
-    store.FailSyncs();
-    auto warehouse = Warehouse::OpenForWrite(&store, {});
-    ASSERT_TRUE(warehouse.ok()) << warehouse.status().ToString();
-    IngestReport report;
-    CommitWriter writer(warehouse->get(), mode, &report);
+    GatedWarehouse gated(/*fail_syncs=*/true);
+    ASSERT_NE(gated.warehouse, nullptr);
+    CommitWriter writer(gated.warehouse.get(), mode, &gated.report);
     ASSERT_TRUE(writer.Submit(MakeJob(2, 100, 0)).ok()) << "encoding succeeds; the disk fails later";
     Status idle = writer.WaitIdle();
     EXPECT_EQ(idle.code(), StatusCode::kIoError) << idle.ToString();
@@ -228,8 +234,8 @@ TEST(CommitWriterTest, FailedSyncOnTheWritersThreadStopsTheCommitAndIsReturned) 
     Status next = writer.Submit(MakeJob(1, 10, 5000));
     EXPECT_EQ(next.code(), StatusCode::kIoError) << next.ToString();
     EXPECT_TRUE(writer.WaitIdle().code() == StatusCode::kIoError);
-    EXPECT_TRUE((*warehouse)->state().live_files.empty());
-    EXPECT_EQ(report.commits, 0u);
+    EXPECT_TRUE(gated.warehouse->state().live_files.empty());
+    EXPECT_EQ(gated.report.commits, 0u);
   }
 }
 
