@@ -14,18 +14,20 @@
 namespace adxm::testing {
 namespace {
 
-// Three threads: commits run on the background writer, the path with the most to get wrong.
-const std::vector<std::string> kIngestFlags = {"--threads", "3", "--commit-objects", "40",
-                                               "--max-files-per-day", "3"};
+// Flags of every run: at 3 threads commits run on the background writer, the path with the most
+// to get wrong; at 2 the ingest thread encodes each commit and the writer's thread syncs and
+// commits it (CommitWriter::Mode::kOverlapIo). Killed runs alternate between the two.
+std::vector<std::string> IngestFlags(const std::string& threads) {
+  return {"--threads", threads, "--commit-objects", "40", "--max-files-per-day", "3"};
+}
+const std::vector<std::string> kIngestFlags = IngestFlags("3");
 
-// The command line of a run to kill: at 3 threads, or at 2, where the ingest thread encodes each
-// commit and the writer's thread syncs and commits it (CommitWriter::Mode::kOverlapIo).
 std::vector<std::string> IngestArgv(const std::filesystem::path& source, const std::filesystem::path& warehouse,
                                     const std::string& threads) {
   std::vector<std::string> argv = {CliPath(), "ingest", "--source", source.string(), "--warehouse",
                                    warehouse.string()};
-  argv.insert(argv.end(), kIngestFlags.begin(), kIngestFlags.end());
-  argv[argv.size() - kIngestFlags.size() + 1] = threads;  // The value after "--threads".
+  std::vector<std::string> flags = IngestFlags(threads);
+  argv.insert(argv.end(), flags.begin(), flags.end());
   return argv;
 }
 

@@ -74,7 +74,7 @@ Status CommitWriter::Submit(CommitJob job) {
   // The job's file names take the next transaction number: the commit before it must be done.
   ADXM_RETURN_IF_ERROR(WaitIdle());
   if (mode_ == Mode::kOverlapIo) {
-    Status status = Run(job, /*overlap_io=*/true);
+    Status status = OutOfMemoryAsStatus([&] { return Run(job, /*overlap_io=*/true); });
     if (!status.ok()) {  // Kept, as a failure on the writer's thread is: no later job commits.
       MutexLock lock(&mu_);
       if (status_.ok()) status_ = status;
