@@ -188,14 +188,29 @@ TEST(CommitWriterTest, OverlapIoReturnsWhileTheFilesSyncAndCommitsAfterThem) {
   IngestReport& report = gated.report;
   {
     CommitWriter writer(warehouse, CommitWriter::Mode::kOverlapIo, &report);
-    std::thread::id caller;
-    std::future<Status> submitted;
-    OpenOnExit open_on_exit{&store};
-    // If Submit waited for the syncs it would not return while they are held at the gate.
-    submitted = std::async(std::launch::async, [&] {
-      caller = std::this_thread::get_id();
-      return writer.Submit(MakeJob(3, 500, 0));
+    // Submit runs on a thread of its own, which stays alive until the checks are done (so that
+    // no thread started later, such as a sync's, reuses its id).
+    std::promise<Status> submit_result;
+    std::future<Status> submitted = submit_result.get_future();
+    std::promise<void> release;
+    std::thread caller_thread([&, released = release.get_future()]() mutable {
+      submit_result.set_value(writer.Submit(MakeJob(3, 500, 0)));
+      released.wait();
     });
+    const std::thread::id caller = caller_thread.get_id();
+    // On every way out, first open the gate (a held sync would hold Submit or the writer's thread
+    // forever), then let the caller's thread end.
+    struct ReleaseOnExit {
+      GatedStore* store;
+      std::promise<void>* release;
+      std::thread* thread;
+      ~ReleaseOnExit() {
+        store->Open();
+        release->set_value();
+        thread->join();
+      }
+    } release_on_exit{&store, &release, &caller_thread};
+    // If Submit waited for the syncs it would not return while they are held at the gate.
     ASSERT_TRUE(store.WaitForBlockedSync()) << "no data file was synced";
     ASSERT_EQ(submitted.wait_for(std::chrono::seconds(30)), std::future_status::ready)
         << "Submit waited for the files' syncs";
