@@ -57,7 +57,6 @@ void EventIdSet::Grow(size_t shard) {
   Shard& table = shards_[shard];
   std::vector<Uuid> old = std::move(table.slots);
   table.slots.assign(old.empty() ? kFirstSlots : old.size() * 2, Uuid{0, 0});
-  slot_count_ += table.slots.size() - old.size();
   // Every id of the old table is distinct and lands in this shard again: place it, no compare.
   const size_t mask = table.slots.size() - 1;
   for (const Uuid& uuid : old) {
@@ -87,7 +86,6 @@ bool EventIdSet::InsertUuid(const Uuid& uuid) {
     if (entry.high == 0 && entry.low == 0) {
       entry = uuid;
       ++table.count;
-      ++uuid_count_;
       return true;
     }
   }

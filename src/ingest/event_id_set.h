@@ -44,12 +44,18 @@ class EventIdSet {
   bool Insert(const Prepared& prepared, std::string_view id);
 
   /// Number of distinct ids.
-  size_t size() const { return uuid_count_ + (has_nil_ ? 1 : 0) + others_.size(); }
+  size_t size() const {
+    size_t uuids = 0;
+    for (const Shard& shard : shards_) uuids += shard.count;
+    return uuids + (has_nil_ ? 1 : 0) + others_.size();
+  }
   /// Heap memory the set holds, in bytes (ids that are not UUIDs: estimated).
   size_t memory_bytes() const {
     // An empty unordered_set has one bucket of its own, not on the heap.
     const size_t buckets = others_.empty() ? 0 : others_.bucket_count() * sizeof(void*);
-    return slot_count_ * sizeof(Uuid) + buckets + other_bytes_;
+    size_t slots = 0;
+    for (const Shard& shard : shards_) slots += shard.slots.capacity();
+    return slots * sizeof(Uuid) + buckets + other_bytes_;
   }
 
   /// Tables the UUIDs are spread over.
@@ -71,8 +77,6 @@ class EventIdSet {
     size_t count = 0;
   };
   std::array<Shard, kShards> shards_;
-  size_t uuid_count_ = 0;  // Over all shards.
-  size_t slot_count_ = 0;  // Over all shards.
   bool has_nil_ = false;
   std::unordered_set<std::string> others_;
   size_t other_bytes_ = 0;  // others_' estimated heap memory but for its buckets: nodes, long strings.
