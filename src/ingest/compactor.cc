@@ -21,15 +21,18 @@ bool AllGroupsLarge(const std::vector<RowGroupInfo>& groups) {
 
 }  // namespace
 
-Status Compactor::CompactAll(const std::map<std::string, std::vector<RowGroupInfo>>& written) {
+std::map<std::string, std::vector<std::string>> Compactor::DuePartitions() const {
   std::map<std::string, std::vector<std::string>> by_partition;
   for (const std::string& file : warehouse_->state().live_files) {
     size_t slash = file.rfind('/');
     if (slash != std::string::npos) by_partition[file.substr(0, slash)].push_back(file);
   }
-  for (const auto& [partition, files] : by_partition) {
-    if (files.size() > max_files_per_day_) ADXM_RETURN_IF_ERROR(CompactPartition(partition, files, written));
-  }
+  std::erase_if(by_partition, [&](const auto& entry) { return entry.second.size() <= max_files_per_day_; });
+  return by_partition;
+}
+
+Status Compactor::CompactAll(const std::map<std::string, std::vector<RowGroupInfo>>& written) {
+  for (const auto& [partition, files] : DuePartitions()) ADXM_RETURN_IF_ERROR(CompactPartition(partition, files, written));
   return Status::OK();
 }
 

@@ -34,7 +34,13 @@ class Compactor {
   /// the files this run wrote (CommitWriter::WrittenGroups), copied without re-encoding.
   Status CompactAll(const std::map<std::string, std::vector<RowGroupInfo>>& written);
 
+  /// Whether CompactAll has a day to compact.
+  bool Due() const { return !DuePartitions().empty(); }
+
  private:
+  // The live files of each day holding more than max_files_per_day, by partition.
+  std::map<std::string, std::vector<std::string>> DuePartitions() const;
+
   Status CompactPartition(const std::string& partition, const std::vector<std::string>& inputs,
                           const std::map<std::string, std::vector<RowGroupInfo>>& written);
 
