@@ -32,7 +32,9 @@ std::map<std::string, std::vector<std::string>> Compactor::DuePartitions() const
 }
 
 Status Compactor::CompactAll(const std::map<std::string, std::vector<RowGroupInfo>>& written) {
-  for (const auto& [partition, files] : DuePartitions()) ADXM_RETURN_IF_ERROR(CompactPartition(partition, files, written));
+  for (const auto& [partition, files] : DuePartitions()) {
+    ADXM_RETURN_IF_ERROR(CompactPartition(partition, files, written));
+  }
   return Status::OK();
 }
 
