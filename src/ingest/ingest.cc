@@ -308,7 +308,7 @@ Result<IngestReport> Ingest(LogSource* source, Store* store, const IngestOptions
   report.days_reloaded = days.reloads();
   // Dedup is over. Before a compaction, its eventID sets (16 MB a day of 700,000 events) and
   // extraction's free memory are handed back to make room for it; with nothing to compact the
-  // run is all but over, and handing pages back would only cost time (2-4 ms at 50,000 events;
+  // run is all but over, and handing pages back would only cost time (1-4 ms at 50,000 events;
   // a server hands them back after its scheduled runs).
   Compactor compactor(warehouse.get(), &reader, options.max_files_per_day, &report);
   if (compactor.Due()) {
