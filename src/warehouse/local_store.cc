@@ -90,6 +90,36 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const fs::path& root) {
   return std::unique_ptr<LocalStore>(new LocalStore(absolute.lexically_normal()));
 }
 
+namespace {
+
+// One spelling per folder for the sync bookkeeping: "root/" (the root's key "") is "root".
+std::string FolderKey(const fs::path& dir) {
+  std::string key = dir.lexically_normal().native();
+  if (key.size() > 1 && key.back() == '/') key.pop_back();
+  return key;
+}
+
+}  // namespace
+
+void LocalStore::Changed(const fs::path& dir) {
+  MutexLock lock(&mu_);
+  ++changes_[FolderKey(dir)];
+}
+
+Status LocalStore::CreateFolders(const fs::path& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Status::OK();
+  // The parents of the folders about to be created gain an entry.
+  std::vector<fs::path> missing;
+  for (fs::path folder = dir; folder.has_relative_path() && ::stat(folder.c_str(), &st) != 0;
+       folder = folder.parent_path()) {
+    missing.push_back(folder);
+  }
+  Status status = CreateDirs(dir);
+  for (const fs::path& folder : missing) Changed(folder.parent_path());
+  return status;
+}
+
 std::string LocalStore::TempKey(const std::string& key) {
   // Hidden ('.') so no reader lists it; named so the warehouse's sweep knows it as its own.
   return JoinKey(KeyFolder(key), "." + std::string(KeyName(key)) + ".tmp-" + std::to_string(::getpid()) + "-" +
@@ -98,41 +128,43 @@ std::string LocalStore::TempKey(const std::string& key) {
 
 Result<std::unique_ptr<WritableFile>> LocalStore::NewWritableFile(const std::string& key) {
   fs::path path = Path(key);
-  ADXM_RETURN_IF_ERROR(CreateDirs(path.parent_path()));
-  return NewLocalWritableFile(path);
+  ADXM_RETURN_IF_ERROR(CreateFolders(path.parent_path()));
+  auto file = NewLocalWritableFile(path);
+  Changed(path.parent_path());  // After the change, never before (see SyncFolder).
+  return file;
 }
 
 Status LocalStore::PutIfAbsent(const std::string& key, std::string_view data) {
   fs::path path = Path(key);
-  ADXM_RETURN_IF_ERROR(CreateDirs(path.parent_path()));
+  ADXM_RETURN_IF_ERROR(CreateFolders(path.parent_path()));
   fs::path temp = Path(TempKey(key));
-  ADXM_RETURN_IF_ERROR(WriteFile(temp, data, /*sync=*/true));
-  Status status;
-  if (::link(temp.c_str(), path.c_str()) != 0) status = ErrnoStatus(path, "create");
+  Status status = WriteFile(temp, data, /*sync=*/true);
+  if (status.ok() && ::link(temp.c_str(), path.c_str()) != 0) status = ErrnoStatus(path, "create");
   ::unlink(temp.c_str());
+  Changed(path.parent_path());
   ADXM_RETURN_IF_ERROR(status);
-  return adxm::SyncDir(path.parent_path());
+  return SyncFolder(path.parent_path());
 }
 
 Status LocalStore::Put(const std::string& key, std::string_view data) {
   fs::path path = Path(key);
-  ADXM_RETURN_IF_ERROR(CreateDirs(path.parent_path()));
+  ADXM_RETURN_IF_ERROR(CreateFolders(path.parent_path()));
   fs::path temp = Path(TempKey(key));
-  ADXM_RETURN_IF_ERROR(WriteFile(temp, data, /*sync=*/true));
-  Status status = RenameFile(temp, path);
-  if (!status.ok()) {
-    ::unlink(temp.c_str());
-    return status;
-  }
-  return adxm::SyncDir(path.parent_path());
+  Status status = WriteFile(temp, data, /*sync=*/true);
+  if (status.ok()) status = RenameFile(temp, path);
+  if (!status.ok()) ::unlink(temp.c_str());
+  Changed(path.parent_path());
+  ADXM_RETURN_IF_ERROR(status);
+  return SyncFolder(path.parent_path());
 }
 
 Status LocalStore::Link(const std::string& from, const std::string& to) {
   fs::path target = Path(to);
-  ADXM_RETURN_IF_ERROR(CreateDirs(target.parent_path()));
+  ADXM_RETURN_IF_ERROR(CreateFolders(target.parent_path()));
   if (::link(Path(from).c_str(), target.c_str()) != 0) {
     return ErrnoStatus(target, "link from " + Path(from).string());
   }
+  Changed(target.parent_path());
   return Status::OK();
 }
 
@@ -184,30 +216,55 @@ Status LocalStore::List(const std::string& prefix, std::vector<StoreEntry>* out)
 Status LocalStore::Delete(const std::string& key) {
   fs::path path = Path(key);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(path, "delete");
+  Changed(path.parent_path());
   // Drop folders the delete left empty (rmdir fails harmlessly on a non-empty one).
   for (fs::path dir = path.parent_path(); dir != root_ && dir.native().size() > root_.native().size();
        dir = dir.parent_path()) {
     if (::rmdir(dir.c_str()) != 0) break;
+    Changed(dir.parent_path());
+    Changed(dir);  // Gone: a folder made again under its name starts unsynced.
   }
   return Status::OK();
 }
 
 Status LocalStore::SyncDir(const std::string& folder) {
-  fs::path path = Path(folder);
-  Status status = adxm::SyncDir(path);
+  Status status = SyncFolder(Path(folder));
   return status.code() == StatusCode::kNotFound ? Status::OK() : status;  // Removed when emptied.
+}
+
+Status LocalStore::SyncFolder(const fs::path& path) {
+  const std::string key = FolderKey(path);
+  uint64_t changes = 0;
+  {
+    MutexLock lock(&mu_);
+    changes = changes_[key];
+    auto synced = synced_.find(key);
+    if (synced != synced_.end() && synced->second == changes) return Status::OK();
+  }
+  // Changes are counted after they are made: every change counted so far happened before this
+  // fsync starts, so it covers them; one counted meanwhile (made before or during the fsync)
+  // leaves the counts unequal, and the next SyncDir fsyncs again.
+  ++folder_syncs_;
+  Status status = adxm::SyncDir(path);
+  if (status.ok()) {
+    MutexLock lock(&mu_);
+    synced_[key] = changes;
+  }
+  return status;
 }
 
 Result<std::unique_ptr<StoreLock>> LocalStore::Lock(const std::string& key, std::string_view holder) {
   fs::path path = Path(key);
-  ADXM_RETURN_IF_ERROR(CreateDirs(path.parent_path()));
-  ADXM_ASSIGN_OR_RETURN(std::unique_ptr<LockFile> lock, LockFile::Acquire(path, holder));
-  return std::unique_ptr<StoreLock>(new HeldLockFile(std::move(lock)));
+  ADXM_RETURN_IF_ERROR(CreateFolders(path.parent_path()));
+  auto lock = LockFile::Acquire(path, holder);
+  Changed(path.parent_path());
+  ADXM_RETURN_IF_ERROR(lock.status());
+  return std::unique_ptr<StoreLock>(new HeldLockFile(std::move(*lock)));
 }
 
 Result<std::unique_ptr<StoreLock>> LocalStore::Lease(const std::string& key) {
   fs::path path = Path(key);
-  ADXM_RETURN_IF_ERROR(CreateDirs(path.parent_path()));
+  ADXM_RETURN_IF_ERROR(CreateFolders(path.parent_path()));
   // Locked before it gets its name: ListLeases never sees it unheld.
   fs::path temp = Path(TempKey(key));
   int fd = OpenLocked(temp, LOCK_SH);
@@ -215,6 +272,7 @@ Result<std::unique_ptr<StoreLock>> LocalStore::Lease(const std::string& key) {
   bool linked = ::link(temp.c_str(), path.c_str()) == 0;
   int err = errno;
   ::unlink(temp.c_str());
+  Changed(path.parent_path());
   if (!linked) {
     ::close(fd);
     return ErrnoStatus(path, "lease", err);

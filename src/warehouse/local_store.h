@@ -1,7 +1,9 @@
 // LocalStore: a Store on a local directory (POSIX). Writes go straight to their key's path;
 // PutIfAbsent is temp file + fsync + link(2) (which fails if the key exists) + fsync of the
 // directory; Link is a hard link; locks and leases are flock(2)s, released by the kernel when
-// the process dies.
+// the process dies. SyncDir fsyncs a folder unless this store already fsynced it and has created
+// or removed nothing in it since (a run's later commits would otherwise fsync every unchanged
+// partition folder up to the root again); folders it has not fsynced itself are always fsynced.
 //
 // Thread-safety: as Store.
 // Example:
@@ -11,7 +13,10 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <map>
+#include <string>
 
+#include "base/thread_annotations.h"
 #include "warehouse/store.h"
 
 namespace adxm {
@@ -41,12 +46,27 @@ class LocalStore : public Store {
   /// The local path of `key`.
   std::filesystem::path Path(std::string_view key) const { return root_ / std::string(key); }
 
+  /// Folder fsyncs SyncDir has issued (the ones it skipped as unchanged are not counted).
+  uint64_t folder_syncs() const { return folder_syncs_.load(); }
+
  private:
   explicit LocalStore(std::filesystem::path root) : root_(std::move(root)) {}
   std::string TempKey(const std::string& key);
+  // Create `dir` and its missing parents; each folder that gains a subfolder is changed.
+  Status CreateFolders(const std::filesystem::path& dir);
+  // fsync the folder `path` unless nothing was created or removed in it since its last fsync.
+  Status SyncFolder(const std::filesystem::path& path);
+  // An entry of `dir` was created or removed: its next SyncDir fsyncs it.
+  void Changed(const std::filesystem::path& dir);
 
   std::filesystem::path root_;
   std::atomic<uint64_t> temp_counter_{0};
+  std::atomic<uint64_t> folder_syncs_{0};
+  Mutex mu_;
+  // Entries created or removed in a folder by this store (absolute path), and that count as of
+  // the folder's last completed fsync: equal counts, nothing to sync.
+  std::map<std::string, uint64_t> changes_ ADXM_GUARDED_BY(mu_);
+  std::map<std::string, uint64_t> synced_ ADXM_GUARDED_BY(mu_);
 };
 
 }  // namespace adxm

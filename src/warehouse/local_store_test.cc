@@ -90,6 +90,48 @@ TEST_F(LocalStoreTest, DeleteRemovesEmptiedFoldersButNotOthersOrTheRoot) {
   EXPECT_TRUE(fs::exists(store_->Path("")));
 }
 
+// A folder is fsynced when an entry was created or removed in it since this store last fsynced
+// it, and only then: a new file or link in it, a new subfolder, a folder emptied and removed.
+// Folders another store (process) synced are fsynced again.
+TEST_F(LocalStoreTest, SyncDirFsyncsOnlyFoldersChangedSinceTheirLastSync) {
+  auto synced_after = [&](std::initializer_list<const char*> folders) {
+    uint64_t before = store_->folder_syncs();
+    for (const char* folder : folders) EXPECT_TRUE(store_->SyncDir(folder).ok()) << folder;
+    return store_->folder_syncs() - before;
+  };
+  auto create = [&](const std::string& key) {
+    auto file = store_->NewWritableFile(key);
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    ASSERT_TRUE((*file)->Append("x").ok());
+    ASSERT_TRUE((*file)->Close().ok());
+  };
+  create("a/b/f1");
+  EXPECT_EQ(synced_after({"a/b", "a", ""}), 3u);
+  EXPECT_EQ(synced_after({"a/b", "a", ""}), 0u);  // Nothing changed since.
+  create("a/b/f2");
+  EXPECT_EQ(synced_after({"a/b", "a", ""}), 1u);  // Only a/b holds a new entry.
+  create("a/c/f3");
+  EXPECT_EQ(synced_after({"a/c", "a", ""}), 2u);  // a/c is new, and new in a.
+  ASSERT_TRUE(store_->Link("a/b/f1", "x/f1").ok());
+  EXPECT_EQ(synced_after({"x", ""}), 2u);  // x is new in the root.
+  EXPECT_EQ(synced_after({"x", "", "a", "a/b", "a/c"}), 0u);
+  ASSERT_TRUE(store_->Put("a/b/put", "1").ok());  // Syncs a/b itself.
+  ASSERT_TRUE(store_->PutIfAbsent("a/c/absent", "1").ok());
+  EXPECT_EQ(synced_after({"a/b", "a/c", "a"}), 0u);
+  ASSERT_TRUE(store_->Delete("x/f1").ok());  // Empties x: x is removed from the root.
+  EXPECT_FALSE(fs::exists(store_->Path("x")));
+  EXPECT_EQ(synced_after({""}), 1u);
+  create("x/f4");  // x made again: new in the root, and its entry new in it.
+  EXPECT_EQ(synced_after({"x", ""}), 2u);
+  ASSERT_TRUE(store_->Delete("a/b/f2").ok());
+  EXPECT_EQ(synced_after({"a/b", "a", ""}), 1u);
+  // Another store on the same root has synced nothing itself.
+  auto other = LocalStore::Open(dir_.path() / "root");
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  ASSERT_TRUE((*other)->SyncDir("a/b").ok());
+  EXPECT_EQ((*other)->folder_syncs(), 1u);
+}
+
 TEST_F(LocalStoreTest, SecondLockFailsNamingTheHolderAndLeasesReportWhetherHeld) {
   auto lock = store_->Lock("LOCK", "pid 1 on host");
   ASSERT_TRUE(lock.ok());
