@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <vector>
 
 #include "base/file_util.h"
 
@@ -39,6 +40,13 @@ class LocalLock : public StoreLock {
  private:
   int fd_;
 };
+
+// One spelling per folder for the sync bookkeeping: "root/" (the root's key "") is "root".
+std::string FolderKey(const fs::path& dir) {
+  std::string key = dir.lexically_normal().native();
+  if (key.size() > 1 && key.back() == '/') key.pop_back();
+  return key;
+}
 
 // Open `path` (creating it) and flock it with `operation`; -1 and errno on failure.
 int OpenLocked(const fs::path& path, int operation) {
@@ -90,23 +98,13 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const fs::path& root) {
   return std::unique_ptr<LocalStore>(new LocalStore(absolute.lexically_normal()));
 }
 
-namespace {
-
-// One spelling per folder for the sync bookkeeping: "root/" (the root's key "") is "root".
-std::string FolderKey(const fs::path& dir) {
-  std::string key = dir.lexically_normal().native();
-  if (key.size() > 1 && key.back() == '/') key.pop_back();
-  return key;
-}
-
-}  // namespace
-
 void LocalStore::Changed(const fs::path& dir) {
   MutexLock lock(&mu_);
   ++changes_[FolderKey(dir)];
 }
 
 Status LocalStore::CreateFolders(const fs::path& dir) {
+  MutexLock lock(&create_mu_);
   struct stat st {};
   if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Status::OK();
   // The parents of the folders about to be created gain an entry.
@@ -143,7 +141,7 @@ Status LocalStore::PutIfAbsent(const std::string& key, std::string_view data) {
   ::unlink(temp.c_str());
   Changed(path.parent_path());
   ADXM_RETURN_IF_ERROR(status);
-  return SyncFolder(path.parent_path());
+  return SyncFoldersUp(path.parent_path());
 }
 
 Status LocalStore::Put(const std::string& key, std::string_view data) {
@@ -155,7 +153,7 @@ Status LocalStore::Put(const std::string& key, std::string_view data) {
   if (!status.ok()) ::unlink(temp.c_str());
   Changed(path.parent_path());
   ADXM_RETURN_IF_ERROR(status);
-  return SyncFolder(path.parent_path());
+  return SyncFoldersUp(path.parent_path());
 }
 
 Status LocalStore::Link(const std::string& from, const std::string& to) {
@@ -222,7 +220,6 @@ Status LocalStore::Delete(const std::string& key) {
        dir = dir.parent_path()) {
     if (::rmdir(dir.c_str()) != 0) break;
     Changed(dir.parent_path());
-    Changed(dir);  // Gone: a folder made again under its name starts unsynced.
   }
   return Status::OK();
 }
@@ -230,6 +227,14 @@ Status LocalStore::Delete(const std::string& key) {
 Status LocalStore::SyncDir(const std::string& folder) {
   Status status = SyncFolder(Path(folder));
   return status.code() == StatusCode::kNotFound ? Status::OK() : status;  // Removed when emptied.
+}
+
+Status LocalStore::SyncFoldersUp(const fs::path& dir) {
+  // Deepest first: a folder is durable before the entry that names it in its parent.
+  for (fs::path folder = dir;; folder = folder.parent_path()) {
+    ADXM_RETURN_IF_ERROR(SyncFolder(folder));
+    if (FolderKey(folder).size() <= root_.native().size()) return Status::OK();
+  }
 }
 
 Status LocalStore::SyncFolder(const fs::path& path) {
@@ -248,7 +253,8 @@ Status LocalStore::SyncFolder(const fs::path& path) {
   Status status = adxm::SyncDir(path);
   if (status.ok()) {
     MutexLock lock(&mu_);
-    synced_[key] = changes;
+    uint64_t& synced = synced_[key];
+    synced = std::max(synced, changes);  // A slower fsync started earlier may finish last.
   }
   return status;
 }

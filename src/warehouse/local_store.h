@@ -4,6 +4,8 @@
 // the process dies. SyncDir fsyncs a folder unless this store already fsynced it and has created
 // or removed nothing in it since (a run's later commits would otherwise fsync every unchanged
 // partition folder up to the root again); folders it has not fsynced itself are always fsynced.
+// Put and PutIfAbsent sync their key's folder and the folders above it that changed (a folder
+// they created is made durable in its parent too).
 //
 // Thread-safety: as Store.
 // Example:
@@ -12,8 +14,8 @@
 
 #include <atomic>
 #include <filesystem>
-#include <memory>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "base/thread_annotations.h"
@@ -46,7 +48,8 @@ class LocalStore : public Store {
   /// The local path of `key`.
   std::filesystem::path Path(std::string_view key) const { return root_ / std::string(key); }
 
-  /// Folder fsyncs SyncDir has issued (the ones it skipped as unchanged are not counted).
+  /// Folder fsyncs issued (by SyncDir, Put and PutIfAbsent; failed ones included, the ones
+  /// skipped as unchanged not).
   uint64_t folder_syncs() const { return folder_syncs_.load(); }
 
  private:
@@ -54,6 +57,8 @@ class LocalStore : public Store {
   std::string TempKey(const std::string& key);
   // Create `dir` and its missing parents; each folder that gains a subfolder is changed.
   Status CreateFolders(const std::filesystem::path& dir);
+  // SyncFolder on `dir` and each folder above it up to the root.
+  Status SyncFoldersUp(const std::filesystem::path& dir);
   // fsync the folder `path` unless nothing was created or removed in it since its last fsync.
   Status SyncFolder(const std::filesystem::path& path);
   // An entry of `dir` was created or removed: its next SyncDir fsyncs it.
@@ -62,6 +67,9 @@ class LocalStore : public Store {
   std::filesystem::path root_;
   std::atomic<uint64_t> temp_counter_{0};
   std::atomic<uint64_t> folder_syncs_{0};
+  // Held across CreateFolders: a thread that finds a folder made by another sees its parent's
+  // change already counted.
+  Mutex create_mu_;
   Mutex mu_;
   // Entries created or removed in a folder by this store (absolute path), and that count as of
   // the folder's last completed fsync: equal counts, nothing to sync.

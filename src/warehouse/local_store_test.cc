@@ -92,7 +92,8 @@ TEST_F(LocalStoreTest, DeleteRemovesEmptiedFoldersButNotOthersOrTheRoot) {
 
 // A folder is fsynced when an entry was created or removed in it since this store last fsynced
 // it, and only then: a new file or link in it, a new subfolder, a folder emptied and removed.
-// Folders another store (process) synced are fsynced again.
+// Put and PutIfAbsent sync their folder and the changed ones above it. Folders another store
+// synced are fsynced again.
 TEST_F(LocalStoreTest, SyncDirFsyncsOnlyFoldersChangedSinceTheirLastSync) {
   auto synced_after = [&](std::initializer_list<const char*> folders) {
     uint64_t before = store_->folder_syncs();
@@ -105,23 +106,29 @@ TEST_F(LocalStoreTest, SyncDirFsyncsOnlyFoldersChangedSinceTheirLastSync) {
     ASSERT_TRUE((*file)->Append("x").ok());
     ASSERT_TRUE((*file)->Close().ok());
   };
-  create("a/b/f1");
+  ASSERT_NO_FATAL_FAILURE(create("a/b/f1"));
   EXPECT_EQ(synced_after({"a/b", "a", ""}), 3u);
   EXPECT_EQ(synced_after({"a/b", "a", ""}), 0u);  // Nothing changed since.
-  create("a/b/f2");
+  ASSERT_NO_FATAL_FAILURE(create("a/b/f2"));
   EXPECT_EQ(synced_after({"a/b", "a", ""}), 1u);  // Only a/b holds a new entry.
-  create("a/c/f3");
+  ASSERT_NO_FATAL_FAILURE(create("a/c/f3"));
   EXPECT_EQ(synced_after({"a/c", "a", ""}), 2u);  // a/c is new, and new in a.
   ASSERT_TRUE(store_->Link("a/b/f1", "x/f1").ok());
   EXPECT_EQ(synced_after({"x", ""}), 2u);  // x is new in the root.
   EXPECT_EQ(synced_after({"x", "", "a", "a/b", "a/c"}), 0u);
-  ASSERT_TRUE(store_->Put("a/b/put", "1").ok());  // Syncs a/b itself.
+  uint64_t before = store_->folder_syncs();
+  ASSERT_TRUE(store_->Put("a/b/put", "1").ok());  // Syncs a/b itself, nothing above changed.
   ASSERT_TRUE(store_->PutIfAbsent("a/c/absent", "1").ok());
-  EXPECT_EQ(synced_after({"a/b", "a/c", "a"}), 0u);
+  EXPECT_EQ(store_->folder_syncs() - before, 2u);
+  EXPECT_EQ(synced_after({"a/b", "a/c", "a", ""}), 0u);
+  before = store_->folder_syncs();
+  ASSERT_TRUE(store_->PutIfAbsent("n/m/p", "1").ok());  // n/m new in n, n new in the root.
+  EXPECT_EQ(store_->folder_syncs() - before, 3u);
+  EXPECT_EQ(synced_after({"n/m", "n", ""}), 0u);
   ASSERT_TRUE(store_->Delete("x/f1").ok());  // Empties x: x is removed from the root.
   EXPECT_FALSE(fs::exists(store_->Path("x")));
   EXPECT_EQ(synced_after({""}), 1u);
-  create("x/f4");  // x made again: new in the root, and its entry new in it.
+  ASSERT_NO_FATAL_FAILURE(create("x/f4"));  // x made again: new in the root, and its entry new in it.
   EXPECT_EQ(synced_after({"x", ""}), 2u);
   ASSERT_TRUE(store_->Delete("a/b/f2").ok());
   EXPECT_EQ(synced_after({"a/b", "a", ""}), 1u);

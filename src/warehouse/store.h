@@ -88,8 +88,9 @@ class Store {
   /// Delete `key`; a missing key is not an error. Empty parent folders are removed (locally).
   virtual Status Delete(const std::string& key) = 0;
 
-  /// Make creations and deletions of objects directly under `folder` durable (local: fsync of
-  /// the directory; object stores: nothing to do).
+  /// Make creations and deletions of objects directly under `folder` made through this store
+  /// durable (local: fsync of the directory, skipped when this store made none since its last
+  /// one; object stores: nothing to do).
   virtual Status SyncDir(const std::string& folder) = 0;
 
   /// Take the exclusive writer lock `key`, recording `holder`; Unavailable names the holder.
