@@ -140,6 +140,11 @@ Status LocalStore::PutIfAbsent(const std::string& key, std::string_view data) {
   if (status.ok() && ::link(temp.c_str(), path.c_str()) != 0) status = ErrnoStatus(path, "create");
   ::unlink(temp.c_str());
   Changed(path.parent_path());
+  if (status.code() == StatusCode::kAlreadyExists) {
+    // Made by an earlier run that may have died before syncing its folder: the caller may build
+    // on it (a checkpoint naming an index part), so its entry is made durable all the same.
+    ADXM_RETURN_IF_ERROR(SyncFoldersUp(path.parent_path()));
+  }
   ADXM_RETURN_IF_ERROR(status);
   return SyncFoldersUp(path.parent_path());
 }
@@ -215,7 +220,9 @@ Status LocalStore::Delete(const std::string& key) {
   fs::path path = Path(key);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(path, "delete");
   Changed(path.parent_path());
-  // Drop folders the delete left empty (rmdir fails harmlessly on a non-empty one).
+  // Drop folders the delete left empty (rmdir fails harmlessly on a non-empty one). Under the
+  // creation lock: a folder CreateFolders found present is not removed before its file is made.
+  MutexLock lock(&create_mu_);
   for (fs::path dir = path.parent_path(); dir != root_ && dir.native().size() > root_.native().size();
        dir = dir.parent_path()) {
     if (::rmdir(dir.c_str()) != 0) break;
@@ -265,6 +272,12 @@ Result<std::unique_ptr<StoreLock>> LocalStore::Lock(const std::string& key, std:
   auto lock = LockFile::Acquire(path, holder);
   Changed(path.parent_path());
   ADXM_RETURN_IF_ERROR(lock.status());
+  {
+    // Others may have changed any folder while nobody here held the lock (a run of another
+    // process that died): no folder counts as synced until this store fsyncs it again.
+    MutexLock guard(&mu_);
+    synced_.clear();
+  }
   return std::unique_ptr<StoreLock>(new HeldLockFile(std::move(*lock)));
 }
 

@@ -116,6 +116,8 @@ TEST_F(LocalStoreTest, SyncDirFsyncsOnlyFoldersChangedSinceTheirLastSync) {
   ASSERT_TRUE(store_->Link("a/b/f1", "x/f1").ok());
   EXPECT_EQ(synced_after({"x", ""}), 2u);  // x is new in the root.
   EXPECT_EQ(synced_after({"x", "", "a", "a/b", "a/c"}), 0u);
+  ASSERT_TRUE(store_->Link("a/b/f1", "a/c/l1").ok());  // A new entry in a folder that exists.
+  EXPECT_EQ(synced_after({"a/c", "a", ""}), 1u);
   uint64_t before = store_->folder_syncs();
   ASSERT_TRUE(store_->Put("a/b/put", "1").ok());  // Syncs a/b itself, nothing above changed.
   ASSERT_TRUE(store_->PutIfAbsent("a/c/absent", "1").ok());
@@ -132,6 +134,17 @@ TEST_F(LocalStoreTest, SyncDirFsyncsOnlyFoldersChangedSinceTheirLastSync) {
   EXPECT_EQ(synced_after({"x", ""}), 2u);
   ASSERT_TRUE(store_->Delete("a/b/f2").ok());
   EXPECT_EQ(synced_after({"a/b", "a", ""}), 1u);
+  // A file an earlier run left without syncing its folder: PutIfAbsent finds it and syncs it.
+  ASSERT_TRUE(WriteFile(store_->Path("n/m/left"), "1", /*sync=*/false).ok());
+  before = store_->folder_syncs();
+  EXPECT_EQ(store_->PutIfAbsent("n/m/left", "2").code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->folder_syncs() - before, 1u);
+  EXPECT_EQ(synced_after({"n/m", "n", ""}), 0u);
+  // Taking the lock forgets what was synced: others may have changed any folder meanwhile.
+  EXPECT_EQ(synced_after({"a/b", "a"}), 0u);
+  auto lock = store_->Lock("LOCK", "test");
+  ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  EXPECT_EQ(synced_after({"a/b", "a"}), 2u);
   // Another store on the same root has synced nothing itself.
   auto other = LocalStore::Open(dir_.path() / "root");
   ASSERT_TRUE(other.ok()) << other.status().ToString();
