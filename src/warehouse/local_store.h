@@ -3,9 +3,10 @@
 // directory; Link is a hard link; locks and leases are flock(2)s, released by the kernel when
 // the process dies. SyncDir fsyncs a folder unless this store already fsynced it and has created
 // or removed nothing in it since (a run's later commits would otherwise fsync every unchanged
-// partition folder up to the root again); folders it has not fsynced itself are always fsynced.
-// Put and PutIfAbsent sync their key's folder and the folders above it that changed (a folder
-// they created is made durable in its parent too).
+// partition folder up to the root again); folders it has not fsynced itself since its last Lock
+// are always fsynced. Put and PutIfAbsent sync their key's folder and the folders above it that
+// changed (a folder they created is made durable in its parent too); PutIfAbsent does so also
+// when it finds the key already there (left by a process that died before syncing it).
 //
 // Thread-safety: as Store.
 // Example:
