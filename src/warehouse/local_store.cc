@@ -16,6 +16,9 @@
 namespace adxm {
 namespace {
 
+// Times Lease makes its folder again when a concurrent release removed it (see Lease).
+constexpr int kLeaseAttempts = 10;
+
 Status ErrnoStatus(const fs::path& path, std::string_view op, int err = errno) {
   std::string msg = path.string() + ": " + std::string(op) + " failed: " + std::strerror(err);
   if (err == ENOENT) return Status::NotFound(std::move(msg));
@@ -221,7 +224,9 @@ Status LocalStore::Delete(const std::string& key) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(path, "delete");
   Changed(path.parent_path());
   // Drop folders the delete left empty (rmdir fails harmlessly on a non-empty one). Under the
-  // creation lock: a folder CreateFolders found present is not removed before its file is made.
+  // creation lock, so CreateFolders counts its parents' changes right: a folder is not removed
+  // between its stat and mkdir there. It may still be removed before the caller's file is made
+  // in it (or by another process): Lease makes it again.
   MutexLock lock(&create_mu_);
   for (fs::path dir = path.parent_path(); dir != root_ && dir.native().size() > root_.native().size();
        dir = dir.parent_path()) {
@@ -247,9 +252,11 @@ Status LocalStore::SyncFoldersUp(const fs::path& dir) {
 Status LocalStore::SyncFolder(const fs::path& path) {
   const std::string key = FolderKey(path);
   uint64_t changes = 0;
+  uint64_t epoch = 0;
   {
     MutexLock lock(&mu_);
     changes = changes_[key];
+    epoch = epoch_;
     auto synced = synced_.find(key);
     if (synced != synced_.end() && synced->second == changes) return Status::OK();
   }
@@ -260,8 +267,10 @@ Status LocalStore::SyncFolder(const fs::path& path) {
   Status status = adxm::SyncDir(path);
   if (status.ok()) {
     MutexLock lock(&mu_);
-    uint64_t& synced = synced_[key];
-    synced = std::max(synced, changes);  // A slower fsync started earlier may finish last.
+    if (epoch == epoch_) {  // Not when Lock forgot every sync meanwhile.
+      uint64_t& synced = synced_[key];
+      synced = std::max(synced, changes);  // A slower fsync started earlier may finish last.
+    }
   }
   return status;
 }
@@ -277,16 +286,23 @@ Result<std::unique_ptr<StoreLock>> LocalStore::Lock(const std::string& key, std:
     // process that died): no folder counts as synced until this store fsyncs it again.
     MutexLock guard(&mu_);
     synced_.clear();
+    ++epoch_;
   }
   return std::unique_ptr<StoreLock>(new HeldLockFile(std::move(*lock)));
 }
 
 Result<std::unique_ptr<StoreLock>> LocalStore::Lease(const std::string& key) {
   fs::path path = Path(key);
-  ADXM_RETURN_IF_ERROR(CreateFolders(path.parent_path()));
   // Locked before it gets its name: ListLeases never sees it unheld.
   fs::path temp = Path(TempKey(key));
-  int fd = OpenLocked(temp, LOCK_SH);
+  int fd = -1;
+  for (int attempt = 1;; ++attempt) {
+    ADXM_RETURN_IF_ERROR(CreateFolders(path.parent_path()));
+    fd = OpenLocked(temp, LOCK_SH);
+    // A released lease's Delete (here or in another process) may have emptied and removed the
+    // folder since it was made or found: make it again. Once the temp file is in it, it stays.
+    if (fd >= 0 || errno != ENOENT || attempt == kLeaseAttempts) break;
+  }
   if (fd < 0) return ErrnoStatus(path, "lease");
   bool linked = ::link(temp.c_str(), path.c_str()) == 0;
   int err = errno;

@@ -76,6 +76,8 @@ class LocalStore : public Store {
   // the folder's last completed fsync: equal counts, nothing to sync.
   std::map<std::string, uint64_t> changes_ ADXM_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> synced_ ADXM_GUARDED_BY(mu_);
+  // Bumped when Lock forgets synced_: an fsync that started before does not record itself.
+  uint64_t epoch_ ADXM_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace adxm

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "base/file_util.h"
 #include "test_util.h"
@@ -172,6 +175,35 @@ TEST_F(LocalStoreTest, SecondLockFailsNamingTheHolderAndLeasesReportWhetherHeld)
   EXPECT_FALSE(leases[0].held);
   EXPECT_EQ(leases[1].key, "leases/7-1");
   EXPECT_TRUE(leases[1].held);
+}
+
+TEST_F(LocalStoreTest, LeaseSucceedsWhileReleasedLeasesEmptyAndRemoveItsFolder) {
+  // Readers take and drop leases side by side; dropping the last one removes the folder, which
+  // another reader's Lease may just have made or found.
+  constexpr int kRounds = 3000;
+  std::atomic<int> failures{0};
+  std::string first_failure;
+  std::mutex failure_mu;
+  auto reader = [&](int id) {
+    for (int i = 0; i < kRounds; ++i) {
+      std::string key = "leases/" + std::to_string(id) + "-" + std::to_string(i);
+      auto lease = store_->Lease(key);
+      if (!lease.ok()) {
+        if (failures.fetch_add(1) == 0) {
+          std::lock_guard<std::mutex> guard(failure_mu);
+          first_failure = lease.status().ToString();
+        }
+        continue;
+      }
+      lease->reset();
+      EXPECT_TRUE(store_->Delete(key).ok()) << key;
+    }
+  };
+  std::thread a(reader, 1), b(reader, 2);
+  a.join();
+  b.join();
+  EXPECT_EQ(failures.load(), 0) << first_failure;
+  EXPECT_FALSE(fs::exists(store_->Path("leases")));  // The last release removed it.
 }
 
 TEST_F(LocalStoreTest, OpenRefusesAFile) {
