@@ -419,6 +419,8 @@ const AccessPointRef* Extractor::Impl::QualifyingAccessPoint() const {
 Status Extractor::Impl::AppendRow(const AccessPointRef& access_point, RowBatch* out) {
   const RecordFields& fields = record_parser_.fields();
   if (!fields.text[kEventId]) return Status::InvalidArgument("qualifying record has no eventID");
+  // An empty one would make every such record a duplicate of the first.
+  if (fields.text[kEventId]->empty()) return Status::InvalidArgument("qualifying record has an empty eventID");
   if (!fields.text[kEventTime]) return Status::InvalidArgument("qualifying record has no eventTime");
   std::optional<int64_t> event_time = ParseEventTime(*fields.text[kEventTime]);
   if (!event_time) {

@@ -120,6 +120,20 @@ TEST(ExtractorErrorsTest, NamesTheFieldOfAWrongTypeInAQualifyingRecord) {
             R"(field "tlsDetails.tlsVersion": expected string, got number)");
 }
 
+// A byte count below zero is malformed in every spelling, not stored.
+TEST(ExtractorErrorsTest, TreatsANegativeByteCountAsMalformed) {
+  for (const char* spelling : {"-5", "-5.0", R"("-5")"}) {
+    EXPECT_EQ(RecordError(R"("bytesTransferredOut":1024)", std::string(R"("bytesTransferredOut":)") + spelling),
+              R"(field "additionalEventData.bytesTransferredOut": expected integer of 0 or more, got -5)")
+        << spelling;
+  }
+  EXPECT_EQ(RecordError(R"("bytesTransferredIn":0)", R"("bytesTransferredIn":-1)"),
+            R"(field "additionalEventData.bytesTransferredIn": expected integer of 0 or more, got -1)");
+  RowBatch batch;  // Zero stays a count.
+  EXPECT_TRUE(Extract(Log({Replace(kRecord, R"("bytesTransferredOut":1024)", R"("bytesTransferredOut":0)")}), &batch).ok());
+  EXPECT_EQ(batch.num_rows(), 1u);
+}
+
 // Clear messages: a byte count too large for 64 bits is not "fractional".
 TEST(ExtractorErrorsTest, SaysAByteCountIsOutOfRangeRatherThanFractional) {
   EXPECT_EQ(RecordError(R"("bytesTransferredOut":1024)", R"("bytesTransferredOut":9223372036854775808)"),
@@ -203,6 +217,7 @@ TEST(ExtractorErrorsTest, IgnoresTheTypeOfFieldsItDoesNotRead) {
 
 TEST(ExtractorErrorsTest, RequiresEventIdAndEventTimeOnlyInQualifyingRecords) {
   EXPECT_EQ(RecordError(R"("eventID":"ev-1",)", ""), "qualifying record has no eventID");
+  EXPECT_EQ(RecordError(R"("eventID":"ev-1")", R"("eventID":"")"), "qualifying record has an empty eventID");
   EXPECT_EQ(RecordError(R"("eventTime":"2023-05-01T12:00:00Z",)", ""), "qualifying record has no eventTime");
   std::string write = Replace(Replace(kRecord, R"("readOnly":true)", R"("readOnly":false)"), R"("eventID":"ev-1",)", "");
   EXPECT_TRUE(Skipped(R"("eventID":"ev-1",)", R"("readOnly":false,)"));

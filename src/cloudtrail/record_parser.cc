@@ -195,11 +195,17 @@ Status ReadIntegralNumber(od::value& value, const FieldPath& path, int64_t* out)
   return Status::OK();
 }
 
+// Counts (bytes, list-type) are never negative: a negative one is an error, not a value.
+Status NegativeCount(const FieldPath& path, int64_t count) {
+  return WrongType(path, "integer of 0 or more", std::to_string(count));
+}
+
 // Read an integer written as a JSON integer, an integral float or a decimal string.
 Status ReadCount(od::value value, const FieldPath& path, std::optional<int64_t>* out) {
   // Fast path: a JSON integer. A failed get_int64 leaves the value unread.
   int64_t integer = 0;
   if (value.get_int64().get(integer) == simdjson::SUCCESS) {
+    if (integer < 0) return NegativeCount(path, integer);
     *out = integer;
     return Status::OK();
   }
@@ -215,6 +221,7 @@ Status ReadCount(od::value value, const FieldPath& path, std::optional<int64_t>*
   } else {
     return WrongType(path, "integer", JsonTypeName(type));
   }
+  if (integer < 0) return NegativeCount(path, integer);
   *out = integer;
   return Status::OK();
 }

@@ -70,7 +70,11 @@ class ProgressLine {
 // lookback, in folder trees the warehouse already knows.
 ListScope RecentScope(Manifest& manifest, int lookback_days) {
   ListScope scope;
-  const std::string newest = manifest.NewestLogDay();  // "YYYYMMDD"
+  // CloudTrail names a folder by its delivery day in UTC: none is later than tomorrow.
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const CivilDate tomorrow = CivilFromDays(std::chrono::duration_cast<std::chrono::days>(now).count() + 1);
+  const std::string newest =  // "YYYYMMDD"
+      manifest.NewestLogDay(fmt::format("{:04d}{:02d}{:02d}", tomorrow.year, tomorrow.month, tomorrow.day));
   if (newest.empty()) return scope;
   const int64_t day = DaysFromCivil(std::stoi(newest.substr(0, 4)), static_cast<unsigned>(std::stoi(newest.substr(4, 2))),
                                     static_cast<unsigned>(std::stoi(newest.substr(6, 2)))) -

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <nlohmann/json.hpp>
 
+#include "base/civil_time.h"
 #include "base/parallel.h"
 #include "warehouse/json_text.h"
 #include "warehouse/layout.h"
@@ -432,10 +433,17 @@ Status Manifest::Commit(const CommitRecord& record) {
   return Status::OK();
 }
 
-std::string Manifest::NewestLogDay() const {
+std::string Manifest::NewestLogDay(std::string_view not_after) const {
   std::string newest;
   const auto consider = [&](const std::string& part) {
-    if (part.size() == 8 && part.find_first_not_of("0123456789") == std::string::npos && part > newest) newest = part;
+    if (part.size() != 8 || part.find_first_not_of("0123456789") != std::string::npos) return;
+    if (part <= newest || part > not_after) return;
+    const int year = std::stoi(part.substr(0, 4));
+    const auto month = static_cast<unsigned>(std::stoi(part.substr(4, 2)));
+    const auto day = static_cast<unsigned>(std::stoi(part.substr(6, 2)));
+    const CivilDate date = CivilFromDays(DaysFromCivil(year, month, day));
+    if (month < 1 || month > 12 || date.year != year || date.month != month || date.day != day) return;
+    newest = part;
   };
   for (const auto& [part, entry] : parts_) consider(part);
   for (const auto& [key, object] : tail_) consider(ObjectIndexPart(key));

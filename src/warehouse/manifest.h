@@ -121,8 +121,11 @@ class Manifest {
   const std::string& torn_tail() const { return torn_key_; }
 
   /// The newest log day ("YYYYMMDD", from the objects' "/YYYY/MM/DD/" folders) of any processed
-  /// object, or "" when none came from a dated folder. Reads nothing.
-  std::string NewestLogDay() const;
+  /// object, no later than `not_after` ("YYYYMMDD"), or "" when none came from a dated folder.
+  /// Folders that are no calendar date (2024/13/45) or later than `not_after` (a stray object in
+  /// a future day's folder) do not count: a listing from them would leave out late deliveries
+  /// into the real recent days. Reads nothing.
+  std::string NewestLogDay(std::string_view not_after) const;
 
   /// For each of `keys`, the processed object of that key, if any. Reads index parts one at a time.
   Status LookupObjects(const std::vector<std::string>& keys, std::vector<std::optional<IndexedObject>>* found);

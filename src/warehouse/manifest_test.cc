@@ -228,6 +228,25 @@ TEST_F(ManifestTest, LookupOfManyKeysOfOnePartFindsEveryOne) {
   }
 }
 
+TEST_F(ManifestTest, NewestLogDayIgnoresFoldersThatAreNoDateOrLaterThanTheBound) {
+  auto manifest = *Manifest::Open(store_.get());
+  EXPECT_EQ(manifest->NewestLogDay("20241231"), "");
+  const std::string folder = "AWSLogs/1/CloudTrail/us-east-1/";
+  CommitRecord record{1, 10, {}, {}, {}, {}, {}};
+  for (const char* day : {"2024/03/01", "2024/02/29", "2024/13/45", "2023/02/29", "2024/04/31", "2030/01/01",
+                          "2024/00/10"}) {
+    record.objects.push_back({folder + day + "/o.json.gz", 1, "v", 1, 1, 0});
+  }
+  ASSERT_TRUE(manifest->Commit(record).ok());
+  EXPECT_EQ(manifest->NewestLogDay("20241231"), "20240301");  // Not 2030, 2024/13/45, 2024/04/31.
+  EXPECT_EQ(manifest->NewestLogDay("20240229"), "20240229");  // The bound itself counts.
+  EXPECT_EQ(manifest->NewestLogDay("20300101"), "20300101");
+  ASSERT_TRUE(manifest->Checkpoint().ok());  // Now from the index parts, not the tail.
+  auto reopened = *Manifest::Open(store_.get());
+  EXPECT_EQ(reopened->NewestLogDay("20241231"), "20240301");
+  EXPECT_EQ(reopened->NewestLogDay("20240101"), "");
+}
+
 TEST_F(ManifestTest, DamagedNewestCheckpointFallsBackToThePreviousOne) {
   ManifestOptions options;
   options.checkpoint_commits = 3;
