@@ -1,6 +1,10 @@
 #include "query/query_engine.h"
 
+#include <stdlib.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -79,9 +83,12 @@ std::string ViewsSql(const std::string& source_sql) {
 // After this the connection can open exactly the live data files and nothing else, loads no
 // extension, and no setting (these included) can be changed again. allowed_paths rather than
 // allowed_directories: a directory grant also permits writes there, and DuckDB creates an EXPORT
-// DATABASE target directory while merely preparing the statement.
-std::string LockDownSql(const std::vector<std::string>& paths) {
-  std::string sql = "SET autoinstall_known_extensions = false; SET autoload_known_extensions = false; ";
+// DATABASE target directory while merely preparing the statement. DuckDB grants its temporary
+// directory as well (by default ".tmp/" of the working directory, whatever a user keeps there):
+// it is `spill_dir`, a private folder of this engine's own.
+std::string LockDownSql(const std::vector<std::string>& paths, const fs::path& spill_dir) {
+  std::string sql = "SET temp_directory = " + SqlQuote(spill_dir.string()) +
+                    "; SET autoinstall_known_extensions = false; SET autoload_known_extensions = false; ";
   if (!paths.empty()) sql += "SET allowed_paths = " + QuotedList(paths) + "; ";
   return sql + "SET enable_external_access = false; SET lock_configuration = true;";
 }
@@ -202,9 +209,26 @@ Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(const fs::path& warehouse
   ADXM_ASSIGN_OR_RETURN(auto connection, database->Connect());
   Status views = connection->Execute(ViewsSql(DataSourceSql(paths)));
   if (!views.ok()) return views.WithContext("warehouse " + root + ": create views");
-  ADXM_RETURN_IF_ERROR(connection->Execute(LockDownSql(paths)));
-  return std::unique_ptr<QueryEngine>(new QueryEngine(std::move(store), std::move(snapshot), std::move(database),
-                                                      std::move(connection), paths.size(), options));
+  ADXM_ASSIGN_OR_RETURN(SpillDir spill_dir, SpillDir::Make());
+  ADXM_RETURN_IF_ERROR(connection->Execute(LockDownSql(paths, spill_dir.path())));
+  return std::unique_ptr<QueryEngine>(new QueryEngine(std::move(spill_dir), std::move(store), std::move(snapshot),
+                                                      std::move(database), std::move(connection), paths.size(),
+                                                      options));
+}
+
+Result<QueryEngine::SpillDir> QueryEngine::SpillDir::Make() {
+  std::string pattern = (fs::temp_directory_path() / "adxmetrics-query-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    return Status::IoError(pattern + ": cannot create the query's temporary folder: " + std::strerror(errno));
+  }
+  SpillDir dir;
+  dir.path_ = pattern;
+  return dir;
+}
+
+QueryEngine::SpillDir::~SpillDir() {
+  std::error_code ignored;
+  if (!path_.empty()) fs::remove_all(path_, ignored);
 }
 
 Result<QueryTable> QueryEngine::Guarded(const std::function<Result<QueryTable>()>& run) {

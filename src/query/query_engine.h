@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/status.h"
 #include "db/duckdb.h"
@@ -65,9 +66,26 @@ class QueryEngine {
   size_t file_count() const { return file_count_; }
 
  private:
-  QueryEngine(std::unique_ptr<Store> store, std::unique_ptr<Snapshot> snapshot, std::unique_ptr<Database> database,
-              std::unique_ptr<Connection> connection, size_t file_count, QueryEngineOptions options)
-      : store_(std::move(store)),
+  // A private folder for DuckDB's temporary files (spilled sorts and joins), removed with the
+  // engine: the only folder the locked-down connection may read besides the data files.
+  class SpillDir {
+   public:
+    static Result<SpillDir> Make();
+    SpillDir() = default;
+    SpillDir(SpillDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+    SpillDir& operator=(SpillDir&&) = delete;
+    ~SpillDir();
+    const std::filesystem::path& path() const { return path_; }
+
+   private:
+    std::filesystem::path path_;
+  };
+
+  QueryEngine(SpillDir spill_dir, std::unique_ptr<Store> store, std::unique_ptr<Snapshot> snapshot,
+              std::unique_ptr<Database> database, std::unique_ptr<Connection> connection, size_t file_count,
+              QueryEngineOptions options)
+      : spill_dir_(std::move(spill_dir)),
+        store_(std::move(store)),
         snapshot_(std::move(snapshot)),
         database_(std::move(database)),
         connection_(std::move(connection)),
@@ -77,6 +95,7 @@ class QueryEngine {
   // Run `run` under the timeout and translate resource errors into messages naming our options.
   Result<QueryTable> Guarded(const std::function<Result<QueryTable>()>& run);
 
+  SpillDir spill_dir_;                  // Outlives the database.
   std::unique_ptr<Store> store_;        // Outlives the snapshot.
   std::unique_ptr<Snapshot> snapshot_;  // Holds the lease on the files the views read.
   std::unique_ptr<Database> database_;  // Declared first: outlives the connection.

@@ -231,6 +231,31 @@ TEST_F(QueryEngineTest, FilesOutsideTheTableDirectoryCannotBeRead) {
             std::vector<std::string>{"falsetrue"});
 }
 
+// DuckDB also grants its temporary folder, by default ".tmp/" of the working directory: whatever
+// a user keeps there (or links there) must stay unreadable. The engine's own folder goes with it.
+TEST_F(QueryEngineTest, TheWorkingDirectorysTmpFolderCannotBeReadAndTheSpillFolderIsPrivate) {
+  fs::path work = scratch_.path() / "work";
+  fs::create_directories(work / ".tmp");
+  ASSERT_TRUE(WriteFile(work / ".tmp" / "secret.txt", "secret", false).ok());
+  fs::create_symlink(Format1Layout(scratch_.path()).manifest_path(), work / ".tmp" / "link");
+  const fs::path before = fs::current_path();
+  fs::current_path(work);
+  for (const char* sql : {"SELECT content FROM read_text('.tmp/secret.txt')", "SELECT content FROM read_text('.tmp/link')",
+                          "SELECT * FROM glob('.tmp/*')"}) {
+    auto result = engine_->Run(sql);
+    EXPECT_TRUE(!result.ok() || result->rows.empty()) << sql;
+  }
+  fs::current_path(before);
+  std::vector<std::string> spill = Values("SELECT current_setting('temp_directory')");
+  ASSERT_EQ(spill.size(), 1u);
+  EXPECT_EQ(fs::path(spill[0]).parent_path(), fs::temp_directory_path());
+  EXPECT_EQ(Values("SELECT current_setting('allowed_directories')::VARCHAR"),
+            std::vector<std::string>{"[" + spill[0] + "/]"});
+  EXPECT_EQ(fs::status(spill[0]).permissions() & fs::perms::all, fs::perms::owner_all);
+  engine_.reset();
+  EXPECT_FALSE(fs::exists(spill[0]));
+}
+
 TEST_F(QueryEngineTest, RunPreparedBindsParametersAndRefusesWrites) {
   auto statement = engine_->connection()->Prepare("SELECT count(*) FROM adx_for_s3_metrics WHERE eventName = $1");
   ASSERT_TRUE(statement.ok());
