@@ -431,6 +431,33 @@ TEST_F(ServeIntegrationTest, AnswersAreBounded) {
   EXPECT_EQ(sql_api.Handle({"GET", "/api/sql", {{"q", "SELECT * FROM read_text('/etc/passwd')"}}}).status, 400);
 }
 
+// Before its first ingest (serve --ingest-from) a warehouse has no data: a period with one bound
+// is that day alone, not one from the epoch (a series of ~3 million days, a previous period in
+// year -6060); none given is today.
+TEST(ServeEmptyWarehouseTest, APeriodWithOneBoundIsThatDay) {
+  ScratchDir scratch;
+  fs::create_directories(scratch.path() / "_adxmetrics");  // As an ingest of nothing leaves it.
+  RunnerPool pool(RunnerPoolOptions{scratch.path(), {}, {}, 1});
+  ASSERT_TRUE(pool.Refresh().ok());
+  Api api(&pool, nullptr, ApiOptions{});
+  auto get = [&](const std::string& path, std::vector<std::pair<std::string, std::string>> params) {
+    ApiResponse response = api.Handle({"GET", path, std::move(params)});
+    EXPECT_EQ(response.status, 200) << path << ": " << response.body.substr(0, 300);
+    EXPECT_LT(response.body.size(), 20000u) << path;
+    return Json::parse(response.body);
+  };
+  Json kpis = get("/api/kpis", {{"to", "9999-12-31"}});
+  EXPECT_EQ(kpis["period"]["from"], "9999-12-31") << kpis.dump();
+  EXPECT_EQ(kpis["previous"]["from"], "9999-12-30") << kpis.dump();
+  kpis = get("/api/kpis", {{"from", "2023-05-01"}});
+  EXPECT_EQ(kpis["period"]["to"], "2023-05-01") << kpis.dump();
+  get("/api/timeseries", {{"to", "9999-12-31"}, {"by", "day"}});
+  Json summary = get("/api/report/summary", {{"to", "9999-12-31"}, {"by", "day"}});
+  EXPECT_LE(summary["rows"].size(), 1u) << summary.dump().substr(0, 300);
+  kpis = get("/api/kpis", {});
+  EXPECT_NE(kpis["period"]["from"], "1970-01-01") << kpis.dump();
+}
+
 TEST(ServeHostTest, OnlyLoopbackAddressesAreLoopback) {
   for (const char* host : {"127.0.0.1", "127.1.2.3", "localhost", "::1"}) EXPECT_TRUE(IsLoopbackAddress(host)) << host;
   for (const char* host : {"127.evil.example", "127.0.0.1.nip.io", "0.0.0.0", "10.0.0.1", "", "0x7f.1", "localhost.",

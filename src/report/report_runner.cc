@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "base/civil_time.h"
 #include "db/duckdb_api.h"
 
@@ -134,15 +136,15 @@ Result<std::unique_ptr<ReportRunner>> ReportRunner::Open(const std::filesystem::
   return std::unique_ptr<ReportRunner>(new ReportRunner(std::move(engine)));
 }
 
-Result<Period> ReportRunner::DataBounds() {
+Result<std::optional<Period>> ReportRunner::DataBounds() {
   ADXM_ASSIGN_OR_RETURN(QueryTable table,
                         engine_->Run("SELECT min(year || '-' || month || '-' || day), "
                                      "max(year || '-' || month || '-' || day) FROM adx_for_s3_metrics"));
   const auto& row = table.rows.at(0);
-  if (!row[0] || !row[1]) return Period{0, 0};  // No data: an empty period at the epoch.
+  if (!row[0] || !row[1]) return std::optional<Period>();
   ADXM_ASSIGN_OR_RETURN(int64_t first, ParseDay(*row[0], "first day with data"));
   ADXM_ASSIGN_OR_RETURN(int64_t last, ParseDay(*row[1], "last day with data"));
-  return Period{first, last};
+  return std::optional<Period>(Period{first, last});
 }
 
 Result<Period> ReportRunner::ResolvePeriod(const ReportParams& params) {
@@ -156,9 +158,15 @@ Result<Period> ReportRunner::ResolvePeriod(const ReportParams& params) {
     ADXM_ASSIGN_OR_RETURN(to, ParseDay(params.to, "--to"));
   }
   if (!from || !to) {
-    ADXM_ASSIGN_OR_RETURN(Period bounds, DataBounds());
-    if (!from) from = to ? std::min(*to, bounds.from_day) : bounds.from_day;
-    if (!to) to = std::max(*from, bounds.to_day);
+    ADXM_ASSIGN_OR_RETURN(std::optional<Period> bounds, DataBounds());
+    if (!bounds) {  // No data: the one bound given is the period, else today (UTC).
+      const auto now = std::chrono::system_clock::now().time_since_epoch();
+      const int64_t today = std::chrono::duration_cast<std::chrono::days>(now).count();
+      if (!from) from = to.value_or(today);
+      if (!to) to = from;
+    }
+    if (!from) from = to ? std::min(*to, bounds->from_day) : bounds->from_day;
+    if (!to) to = std::max(*from, bounds->to_day);
   }
   if (*from > *to) {
     return Status::InvalidArgument("--from " + FormatDay(*from) + " is after --to " + FormatDay(*to));

@@ -102,7 +102,8 @@ class ReportRunner {
 
  private:
   explicit ReportRunner(std::unique_ptr<QueryEngine> engine) : engine_(std::move(engine)) {}
-  Result<Period> DataBounds();
+  /// The first and last day with data; nullopt when there is none.
+  Result<std::optional<Period>> DataBounds();
   /// The access point ARNs of `dataset` (comma-separated; the name itself when it is not mapped).
   Result<std::string> AccessPointsOf(const std::string& dataset);
 

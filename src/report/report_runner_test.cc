@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <set>
 
@@ -54,6 +55,30 @@ TEST_F(ReportRunnerTest, ParametersAreValuesNotSql) {
   EXPECT_TRUE(result->table.rows.empty());
   auto still_there = runner_->engine()->Run("SELECT count(*) FROM adxm_subscriber_map");
   EXPECT_TRUE(still_there.ok()) << still_there.status().ToString();
+}
+
+// With no data yet, a missing bound is the other one, or today (UTC): never a period at the epoch
+// nor one stretching from it to a given day.
+TEST_F(ReportRunnerTest, PeriodOfAnEmptyWarehouseIsTheBoundGivenOrToday) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const int64_t today = std::chrono::duration_cast<std::chrono::days>(now).count();
+  auto period = runner_->ResolvePeriod({});
+  ASSERT_TRUE(period.ok()) << period.status().ToString();
+  // The day may turn between the two clock reads.
+  EXPECT_TRUE(period->from_day == today || period->from_day == today + 1) << FormatDay(period->from_day);
+  EXPECT_EQ(period->to_day, period->from_day);
+  ReportParams params;
+  params.to = "2023-05-01";
+  period = runner_->ResolvePeriod(params);
+  ASSERT_TRUE(period.ok());
+  EXPECT_EQ(FormatDay(period->from_day), "2023-05-01");
+  EXPECT_EQ(FormatDay(period->to_day), "2023-05-01");
+  params = {};
+  params.from = "2023-05-01";
+  period = runner_->ResolvePeriod(params);
+  ASSERT_TRUE(period.ok());
+  EXPECT_EQ(FormatDay(period->from_day), "2023-05-01");
+  EXPECT_EQ(FormatDay(period->to_day), "2023-05-01");
 }
 
 TEST_F(ReportRunnerTest, PeriodFromOptions) {

@@ -157,7 +157,18 @@ struct Server::Impl {
         return;
       }
       if (options.token.empty()) return SendJsonError(res, 400, "this server needs no token");
-      std::string token = req.get_param_value("token");
+      // From the form body only: a token in the URL ends up in logs and histories.
+      httplib::Params query;
+      if (size_t mark = req.target.find('?'); mark != std::string::npos) {
+        httplib::detail::parse_query_text(req.target.substr(mark + 1), query);
+      }
+      if (query.count("token") > 0) {
+        return SendJsonError(res, 400, "send the token as the form field 'token' in the request body, not in the URL");
+      }
+      httplib::Params form;
+      httplib::detail::parse_query_text(req.body, form);
+      auto field = form.find("token");
+      std::string token = field == form.end() ? std::string() : field->second;
       if (!ConstantTimeEquals(token, options.token)) return SendJsonError(res, 401, "wrong token");
       res.set_header("Set-Cookie", std::string(kCookie) + "=" + NewSession() + "; HttpOnly; SameSite=Strict; Path=/");
       res.status = 204;

@@ -95,6 +95,10 @@ test('with --token every API request needs it, by header or by the login cookie'
     const login = (token) => fetch(`${server.url}/api/login`, {method: 'POST',
       headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: new URLSearchParams({token})});
     assert.equal((await login('wrong')).status, 401);
+    // Never from the URL (logs, histories), even when right.
+    const inUrl = await fetch(`${server.url}/api/login?token=${TOKEN}`, {method: 'POST'});
+    assert.equal(inUrl.status, 400, 'a token in the URL is refused');
+    assert.ok(!(inUrl.headers.get('set-cookie') || '').includes('adxm_session='), 'no session from a URL token');
     const response = await login(TOKEN);
     assert.equal(response.status, 204);
     const cookie = response.headers.get('set-cookie');
