@@ -120,6 +120,30 @@ TEST(ExtractorErrorsTest, NamesTheFieldOfAWrongTypeInAQualifyingRecord) {
             R"(field "tlsDetails.tlsVersion": expected string, got number)");
 }
 
+// simdjson refuses to unescape an unpaired surrogate or an unknown escape: that record is
+// malformed, with its whole raw JSON, and the object's other records land.
+TEST(ExtractorErrorsTest, AStringWithAnInvalidEscapeSpoilsItsRecordNotTheObject) {
+  const std::string reason = " a string with an invalid escape (e.g. an unpaired UTF-16 surrogate)";
+  EXPECT_EQ(RecordError(R"("userAgent":"[aws-sdk-java/1.12.400]")", R"("userAgent":"[aws\ud800-sdk]")"),
+            R"(field "userAgent":)" + reason);
+  EXPECT_EQ(RecordError(R"("userAgent":"[aws-sdk-java/1.12.400]")", R"("userAgent":"[aws\udc00\ud800]")"),
+            R"(field "userAgent":)" + reason);
+  EXPECT_EQ(RecordError(R"("bytesTransferredOut":1024)", R"("bytesTransferredOut":"1\ud8002")"),
+            R"(field "additionalEventData.bytesTransferredOut":)" + reason);
+  EXPECT_EQ(RecordError(R"("readOnly":true)", R"("readOnly":true,"managementEvent":"f\ud800")"),
+            R"(field "managementEvent":)" + reason);
+  std::string bad = Replace(kRecord, R"("userAgent":"[aws-sdk-java/1.12.400]")", R"("userAgent":"\ud800")");
+  RowBatch rows;
+  std::vector<MalformedRecord> malformed = MalformedOf(Log({bad, kRecord}), {}, &rows);
+  EXPECT_EQ(rows.num_rows(), 1u);
+  ASSERT_EQ(malformed.size(), 1u);
+  EXPECT_EQ(malformed[0].raw_json, bad);
+  // A surrogate pair is a character, not an error.
+  RowBatch pair;
+  EXPECT_TRUE(MalformedOf(Log({Replace(kRecord, "[aws-sdk-java/1.12.400]", R"(\ud83d\ude00)")}), {}, &pair).empty());
+  EXPECT_EQ(pair.num_rows(), 1u);
+}
+
 // A byte count below zero is malformed in every spelling, not stored.
 TEST(ExtractorErrorsTest, TreatsANegativeByteCountAsMalformed) {
   for (const char* spelling : {"-5", "-5.0", R"("-5")"}) {

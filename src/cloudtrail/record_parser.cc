@@ -38,6 +38,14 @@ Status WrongType(const FieldPath& path, std::string_view expected, std::string_v
                                  std::string(expected) + ", got " + std::string(got));
 }
 
+// A string that fails to unescape (an unpaired surrogate such as \ud800, an unknown escape) spoils
+// its record, not the log object: simdjson has consumed the value, so the record reads on.
+Status StringError(const FieldPath& path, simdjson::error_code error) {
+  if (error != simdjson::STRING_ERROR) return InvalidJson(error);
+  return Status::InvalidArgument("field \"" + path.ToString() +
+                                 "\": a string with an invalid escape (e.g. an unpaired UTF-16 surrogate)");
+}
+
 // Keep a shape problem (InvalidArgument) in `fields->problem` if it is the first, and carry on;
 // pass other errors (broken JSON) up.
 Status Defer(Status status, RecordFields* fields) {
@@ -156,7 +164,7 @@ Status ReadText(od::value value, const FieldPath& path, std::optional<std::strin
     *out = text;
     return Status::OK();
   }
-  if (error != simdjson::INCORRECT_TYPE) return InvalidJson(error);
+  if (error != simdjson::INCORRECT_TYPE) return StringError(path, error);
   json_type type{};
   ADXM_RETURN_IF_ERROR(GetType(value, &type));
   if (type == json_type::null) return Status::OK();
@@ -216,7 +224,7 @@ Status ReadCount(od::value value, const FieldPath& path, std::optional<int64_t>*
     ADXM_RETURN_IF_ERROR(ReadIntegralNumber(value, path, &integer));
   } else if (type == json_type::string) {
     std::string_view text;
-    if (auto error = value.get_string().get(text)) return InvalidJson(error);
+    if (auto error = value.get_string().get(text)) return StringError(path, error);
     if (!ParseIntegerText(text, &integer)) return WrongType(path, "integer", Quoted(text) + " (not an integer of 64 bits)");
   } else {
     return WrongType(path, "integer", JsonTypeName(type));
@@ -245,7 +253,7 @@ Status ReadFlag(od::value value, const FieldPath& path, std::optional<bool>* out
   }
   if (type != json_type::string) return WrongType(path, "boolean", JsonTypeName(type));
   std::string_view text;
-  if (auto error = value.get_string().get(text)) return InvalidJson(error);
+  if (auto error = value.get_string().get(text)) return StringError(path, error);
   if (text != "true" && text != "false") return WrongType(path, "boolean", Quoted(text));
   *out = text == "true";
   return Status::OK();

@@ -218,6 +218,14 @@ Status ReportRunner::BuildRollup() {
 
 Result<ReportResult> ReportRunner::Run(const Report& report, const ReportParams& params) {
   ADXM_ASSIGN_OR_RETURN(Period period, ResolvePeriod(params));
+  if (!params.dataset.empty() && !params.dataset.starts_with("arn:")) {
+    // A misspelt name would otherwise match nothing: an empty report that looks like no usage.
+    ADXM_ASSIGN_OR_RETURN(std::string access_points, AccessPointsOf(params.dataset));
+    if (access_points == params.dataset) {
+      return Status::InvalidArgument("data set '" + params.dataset +
+                                     "' is neither a name in the data-set mapping (--datasets) nor an access point ARN");
+    }
+  }
   auto table = RunSql(has_rollup_ && !report.rollup_sql.empty() ? report.rollup_sql : report.sql, params, period);
   // The options were checked above, so a failure here is the report's or the dataset's, not a usage
   // error; a limit (timeout, memory) stays Unavailable.

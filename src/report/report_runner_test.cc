@@ -49,7 +49,7 @@ TEST_F(ReportRunnerTest, EveryReportReturnsItsDeclaredColumns) {
 TEST_F(ReportRunnerTest, ParametersAreValuesNotSql) {
   ReportParams params;
   params.subscriber = "' OR 1=1 --";
-  params.dataset = "x'); DROP TABLE adxm_subscriber_map; --";
+  params.dataset = "arn:aws:s3:x'); DROP TABLE adxm_subscriber_map; --";
   auto result = runner_->Run(*FindReport("subscribers"), params);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_TRUE(result->table.rows.empty());
@@ -79,6 +79,17 @@ TEST_F(ReportRunnerTest, PeriodOfAnEmptyWarehouseIsTheBoundGivenOrToday) {
   ASSERT_TRUE(period.ok());
   EXPECT_EQ(FormatDay(period->from_day), "2023-05-01");
   EXPECT_EQ(FormatDay(period->to_day), "2023-05-01");
+}
+
+TEST_F(ReportRunnerTest, ADataSetThatIsNeitherMappedNorAnArnIsAnError) {
+  ReportParams params;
+  params.dataset = "Nope";
+  auto result = runner_->Run(*FindReport("summary"), params);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(result.status().message().find("data set 'Nope' is neither"), std::string::npos) << result.status().message();
+  params.dataset = "arn:aws:s3:us-east-1:123456789012:accesspoint/none";  // Any ARN: maybe no usage yet.
+  EXPECT_TRUE(runner_->Run(*FindReport("summary"), params).ok());
 }
 
 TEST_F(ReportRunnerTest, PeriodFromOptions) {
