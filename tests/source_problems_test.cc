@@ -93,7 +93,10 @@ TEST(SourceProblemsIntegrationTest, NamesEachUnreadableEntryFollowsLinksAndExits
   std::string line = run.out.substr(long_line, run.out.find('\n', long_line) - long_line);
   EXPECT_TRUE(line.ends_with(": File name too long")) << line;
   EXPECT_GE(line.size(), static_cast<size_t>(PATH_MAX) - bucket.string().size());
-  EXPECT_EQ(run.out.find("notes.txt"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\nnot read: 2 objects are neither event logs (*.json.gz) nor CloudTrail digest or insight "
+                         "files: ground_truth.json, notes.txt\n"),
+            std::string::npos)
+      << run.out;
   EXPECT_NE(run.out.find(" 3 rejected"), std::string::npos) << run.out;
   // Every event of the bucket and of the linked folder lands, once (the loop adds nothing).
   EXPECT_EQ(CountRows(scratch.path() / "wh"), expected);
@@ -101,6 +104,34 @@ TEST(SourceProblemsIntegrationTest, NamesEachUnreadableEntryFollowsLinksAndExits
   // Cleanup needs the long chain gone by a tool that handles paths past PATH_MAX.
   ASSERT_EQ(::chmod((bucket / locked).c_str(), 0755), 0);
   EXPECT_EQ(RunCommand({"rm", "-rf", (bucket / std::string(kDay) / std::string(200, 'd')).string()}).exit_code, 0);
+}
+
+// Files that are no event log are not read, but never silently: the ones that are not CloudTrail's
+// own digest or insight files either are counted and the first few named.
+TEST(SourceProblemsIntegrationTest, NamesFilesThatAreNeitherLogsNorDigests) {
+  ScratchDir scratch;
+  fs::path bucket = scratch.path() / "bucket";
+  GenerateBucket(bucket, {"--seed", "7", "--start", "2023-05-21", "--days", "1", "--events-per-day", "60"});
+  std::vector<std::string> keys = LogKeys(bucket);
+  ASSERT_FALSE(keys.empty());
+  const std::string day(kDay);
+  // Sorted as the listing names them; the last two are past the five named.
+  const std::vector<std::string> odd = {day + "a.json", day + "b.JSON.GZ", day + "c.json.gz.tmp", day + "d.txt",
+                                        day + "e.gz", day + "f.json", day + "g.json"};
+  for (const std::string& key : odd) fs::copy_file(bucket / keys[0], bucket / key);
+  const std::string digest = "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2023/05/21/"
+                             "111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20230521T010000Z.json.gz";
+  ASSERT_TRUE(CreateDirs((bucket / digest).parent_path()).ok());
+  fs::copy_file(bucket / keys[0], bucket / digest);
+  CommandResult run = RunCommand({CliPath(), "ingest", "--source", bucket.string(), "--warehouse",
+                                  (scratch.path() / "wh").string()});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  // The generator's ground_truth.json is the eighth; listed after AWSLogs/.
+  std::string named = "\nnot read: 8 objects are neither event logs (*.json.gz) nor CloudTrail digest or insight files: ";
+  for (size_t index = 0; index < 5; ++index) named += (index ? ", " : "") + odd[index];
+  EXPECT_NE(run.out.find(named + " and 3 more\n"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("CloudTrail-Digest"), std::string::npos) << run.out;
+  EXPECT_EQ(CountRows(scratch.path() / "wh"), LoadGroundTruth(bucket)["qualifying_events"].get<int64_t>());
 }
 
 TEST(SourceProblemsIntegrationTest, AnUnreadableRootFailsTheRun) {

@@ -66,14 +66,15 @@ bool DeliveredBefore(std::string_view a, std::string_view b) {
   return a < b;
 }
 
+bool IsTrailCompanionKey(std::string_view key) {
+  // A quick pre-check: a digest or insight folder's name contains "CloudTrail-".
+  return key.find("CloudTrail-") != std::string_view::npos &&
+         (HasFolder(key, "CloudTrail-Digest") || HasFolder(key, "CloudTrail-Insight"));
+}
+
 LogKeyInfo ClassifyLogKey(std::string_view key) {
   LogKeyInfo info;
-  if (!key.ends_with(kLogSuffix)) return info;
-  // A quick pre-check: a digest or insight folder's name contains "CloudTrail-".
-  if (key.find("CloudTrail-") != std::string_view::npos &&
-      (HasFolder(key, "CloudTrail-Digest") || HasFolder(key, "CloudTrail-Insight"))) {
-    return info;
-  }
+  if (!key.ends_with(kLogSuffix) || IsTrailCompanionKey(key)) return info;
   info.is_log = true;
   info.region = RegionFromPath(key);
   if (info.region.empty()) info.region = RegionFromFileName(FileName(key));

@@ -28,6 +28,10 @@ struct LogKeyInfo {
 /// one in a `<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<16 chars>.json.gz` file name.
 LogKeyInfo ClassifyLogKey(std::string_view key);
 
+/// True for a key in a `CloudTrail-Digest/` or `CloudTrail-Insight/` folder: a file CloudTrail
+/// writes beside its event logs, expected in a trail's bucket and not read.
+bool IsTrailCompanionKey(std::string_view key);
+
 /// Order log keys by delivery time, then key: objects delivered together hold events of the
 /// same hours whatever their region, so ingesting in this order keeps each day's rows together.
 /// Keys without a delivery stamp come first, in key order.

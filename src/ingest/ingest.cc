@@ -108,6 +108,12 @@ Status PlanObjects(LogSource* source, Manifest& manifest, const IngestOptions& o
       report->rejected.push_back({object.key, object.problem, 0});  // An entry that may hold logs, unread.
     } else if (!ClassifyLogKey(object.key).is_log || !object.problem.empty()) {
       ++report->objects_ignored;
+      if (!IsTrailCompanionKey(object.key)) {
+        ++report->objects_unrecognized;
+        if (report->unrecognized_keys.size() < IngestReport::kMaxNamedIgnored) {
+          report->unrecognized_keys.push_back(object.key);
+        }
+      }
     } else if (!simdjson::validate_utf8(object.key.data(), object.key.size())) {
       // The manifest cannot record it (S3 keys are UTF-8; a local file name may not be).
       report->rejected.push_back({object.key, "key is not valid UTF-8", 0});
@@ -343,6 +349,15 @@ std::string FormatIngestReport(const IngestReport& report) {
       report.objects_listed, report.events_read, report.events_qualifying - report.duplicates_dropped,
       report.duplicates_dropped, report.rejected_records.size(), report.rows_written, report.files_written, report.commits,
       report.days_compacted);
+  if (report.objects_unrecognized > 0) {
+    std::string names;
+    for (const std::string& key : report.unrecognized_keys) names += (names.empty() ? "" : ", ") + PrintableText(key);
+    if (report.objects_unrecognized > report.unrecognized_keys.size()) {
+      names += fmt::format(" and {} more", report.objects_unrecognized - report.unrecognized_keys.size());
+    }
+    out += fmt::format("\nnot read: {} objects are neither event logs (*.json.gz) nor CloudTrail digest or insight "
+                       "files: {}", report.objects_unrecognized, names);
+  }
   if (report.days_reloaded > 0) {
     out += fmt::format("\ndedup:   {} day eventID sets reloaded (see --max-loaded-days, --max-loaded-id-bytes)", report.days_reloaded);
   }

@@ -79,6 +79,11 @@ struct RejectedRecord {
 struct IngestReport {
   uint64_t objects_listed = 0;     // Everything the source listed.
   uint64_t objects_ignored = 0;    // Not log objects (digests, other files).
+  // Of those, the ones that are no CloudTrail digest or insight file either (an uncompressed
+  // .json, a misnamed or temporary file): counted and the first kMaxNamedIgnored named.
+  uint64_t objects_unrecognized = 0;
+  std::vector<std::string> unrecognized_keys;
+  static constexpr size_t kMaxNamedIgnored = 5;
   uint64_t objects_skipped = 0;    // Already in the manifest.
   uint64_t objects_changed = 0;    // In the manifest with another size or version: reprocessed.
   uint64_t objects_quarantined = 0;  // Rejected max_attempts times before and unchanged: skipped.
