@@ -456,6 +456,12 @@ TEST(ServeEmptyWarehouseTest, APeriodWithOneBoundIsThatDay) {
   EXPECT_LE(summary["rows"].size(), 1u) << summary.dump().substr(0, 300);
   kpis = get("/api/kpis", {});
   EXPECT_NE(kpis["period"]["from"], "1970-01-01") << kpis.dump();
+  // A data set that is neither mapped nor an ARN is a mistake, on every endpoint that filters.
+  for (const char* path : {"/api/kpis", "/api/timeseries", "/api/events", "/api/report/summary"}) {
+    ApiResponse response = api.Handle({"GET", path, {{"dataset", "Nope"}}});
+    EXPECT_EQ(response.status, 400) << path << ": " << response.body.substr(0, 300);
+    EXPECT_NE(response.body.find("data set 'Nope' is neither"), std::string::npos) << path << ": " << response.body;
+  }
 }
 
 TEST(ServeHostTest, OnlyLoopbackAddressesAreLoopback) {

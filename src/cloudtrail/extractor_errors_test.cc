@@ -138,6 +138,15 @@ TEST(ExtractorErrorsTest, AStringWithAnInvalidEscapeSpoilsItsRecordNotTheObject)
   EXPECT_EQ(rows.num_rows(), 1u);
   ASSERT_EQ(malformed.size(), 1u);
   EXPECT_EQ(malformed[0].raw_json, bad);
+  // In a key too, at any depth, whether or not adxmetrics reads that key.
+  EXPECT_EQ(RecordError(R"("readOnly":true)", R"("readOnly":true,"k\ud800":1)"),
+            "a key with an invalid escape (e.g. an unpaired UTF-16 surrogate) in the record");
+  EXPECT_EQ(RecordError(R"("bucketName":"provider-bucket")", R"("x\ud800y":[1,{"a":2}],"bucketName":"provider-bucket")"),
+            R"(a key with an invalid escape (e.g. an unpaired UTF-16 surrogate) in field "requestParameters")");
+  EXPECT_EQ(RecordError(R"({"type":"AWS::S3::Object",)", R"({"type\ud800":"AWS::S3::Object",)"),
+            R"(a key with an invalid escape (e.g. an unpaired UTF-16 surrogate) in field "resources[0]")");
+  // A record that does not qualify is skipped whatever its keys.
+  EXPECT_TRUE(Skipped(R"("readOnly":true)", R"("readOnly":false,"k\ud800":{"z":1})"));
   // A surrogate pair is a character, not an error.
   RowBatch pair;
   EXPECT_TRUE(MalformedOf(Log({Replace(kRecord, "[aws-sdk-java/1.12.400]", R"(\ud83d\ude00)")}), {}, &pair).empty());
@@ -153,6 +162,11 @@ TEST(ExtractorErrorsTest, TreatsANegativeByteCountAsMalformed) {
   }
   EXPECT_EQ(RecordError(R"("bytesTransferredIn":0)", R"("bytesTransferredIn":-1)"),
             R"(field "additionalEventData.bytesTransferredIn": expected integer of 0 or more, got -1)");
+  // list-type is no byte count: its number is kept as written.
+  RowBatch list;
+  EXPECT_TRUE(MalformedOf(Log({Replace(kRecord, R"("bucketName":"provider-bucket")",
+                                       R"("bucketName":"provider-bucket","list-type":-1)")}), {}, &list).empty());
+  EXPECT_EQ(list.num_rows(), 1u);
   RowBatch batch;  // Zero stays a count.
   EXPECT_TRUE(Extract(Log({Replace(kRecord, R"("bytesTransferredOut":1024)", R"("bytesTransferredOut":0)")}), &batch).ok());
   EXPECT_EQ(batch.num_rows(), 1u);

@@ -203,17 +203,11 @@ Status ReadIntegralNumber(od::value& value, const FieldPath& path, int64_t* out)
   return Status::OK();
 }
 
-// Counts (bytes, list-type) are never negative: a negative one is an error, not a value.
-Status NegativeCount(const FieldPath& path, int64_t count) {
-  return WrongType(path, "integer of 0 or more", std::to_string(count));
-}
-
 // Read an integer written as a JSON integer, an integral float or a decimal string.
 Status ReadCount(od::value value, const FieldPath& path, std::optional<int64_t>* out) {
   // Fast path: a JSON integer. A failed get_int64 leaves the value unread.
   int64_t integer = 0;
   if (value.get_int64().get(integer) == simdjson::SUCCESS) {
-    if (integer < 0) return NegativeCount(path, integer);
     *out = integer;
     return Status::OK();
   }
@@ -229,7 +223,6 @@ Status ReadCount(od::value value, const FieldPath& path, std::optional<int64_t>*
   } else {
     return WrongType(path, "integer", JsonTypeName(type));
   }
-  if (integer < 0) return NegativeCount(path, integer);
   *out = integer;
   return Status::OK();
 }
@@ -409,23 +402,36 @@ bool ReadRawKey(const char* begin, Key* key) {
 
 // Return the key of `field`: the bytes as written when it has no escape (the usual case; no
 // copy, no call into simdjson), else the unescaped key.
-Status FieldKey(od::field& field, Key* key) {
+// A key that fails to unescape is a shape problem of the record (InvalidArgument), as a value is
+// (StringError): the key has been consumed, so the object's iteration skips its value.
+Status FieldKey(od::field& field, const FieldPath& path, Key* key) {
   if (ReadRawKey(field.key().raw(), key)) return Status::OK();
-  if (auto error = field.unescaped_key().get(key->text)) return InvalidJson(error);
+  if (auto error = field.unescaped_key().get(key->text)) {
+    if (error != simdjson::STRING_ERROR) return InvalidJson(error);
+    const std::string where = path.ToString();
+    return Status::InvalidArgument("a key with an invalid escape (e.g. an unpaired UTF-16 surrogate) in " +
+                                   (where.empty() ? std::string("the record") : "field \"" + where + "\""));
+  }
   key->prefix = KeyPrefix(key->text);
   return Status::OK();
 }
 
-// Call `visit(key, value)` for each field of `object`; fields it does not read are skipped
-// unread.
+// Call `visit(key, value)` for each field of `object` (named `path`); fields it does not read are
+// skipped unread, as are those whose key is spoilt (kept in `fields->problem`).
 template <typename Visit>
-Status ForEachField(od::object& object, Visit visit) {
+Status ForEachField(od::object& object, const FieldPath& path, RecordFields* fields, Visit visit) {
   for (auto field_result : object) {
     if (auto error = field_result.error()) return InvalidJson(error);
     // Used in place: moving it out costs a store-forwarding stall on every field.
     od::field& field = field_result.value_unsafe();
     Key key;
-    if (!ReadRawKey(field.key().raw(), &key)) ADXM_RETURN_IF_ERROR(FieldKey(field, &key));
+    if (!ReadRawKey(field.key().raw(), &key)) {
+      Status status = FieldKey(field, path, &key);
+      if (!status.ok()) {
+        ADXM_RETURN_IF_ERROR(Defer(std::move(status), fields));
+        continue;
+      }
+    }
     ADXM_RETURN_IF_ERROR(visit(key, field.value()));
   }
   return Status::OK();
@@ -470,7 +476,7 @@ Status ReadResource(od::value value, const FieldPath& path, RecordFields* fields
   std::optional<std::string_view> type;
   AccessPointRef access_point;
   unsigned seen = 0;  // Bit per key read: type, ARN, accountId.
-  ADXM_RETURN_IF_ERROR(ForEachField(object, [&](const Key& field_key, od::value child) {
+  ADXM_RETURN_IF_ERROR(ForEachField(object, path, fields, [&](const Key& field_key, od::value child) {
     std::string_view key = field_key.text;
     FieldPath child_path{path.parent, path.index, key};
     std::optional<std::string_view>* target = key == "type"        ? &type
@@ -505,8 +511,16 @@ Status ReadField(const FieldSpec& spec, od::value value, const FieldPath& path, 
   switch (spec.kind) {
     case FieldKind::kText:
       return ReadText(value, path, &fields->text[spec.slot]);
-    case FieldKind::kCount:
-      return ReadCount(value, path, &fields->count[spec.slot]);
+    case FieldKind::kCount: {
+      std::optional<int64_t>& count = fields->count[spec.slot];
+      ADXM_RETURN_IF_ERROR(ReadCount(value, path, &count));
+      if (count && *count < 0) {  // Bytes are never negative: an error, not a value.
+        Status negative = WrongType(path, "integer of 0 or more", std::to_string(*count));
+        count.reset();
+        return negative;
+      }
+      return Status::OK();
+    }
     case FieldKind::kFlag:
       return ReadFlag(value, path, &fields->flags[spec.slot]);
     case FieldKind::kListType:
@@ -528,7 +542,7 @@ Status ReadField(const FieldSpec& spec, od::value value, const FieldPath& path, 
 Status ReadFields(od::object& object, const FieldPath& path, const FieldTable& table,
                   RecordFields* fields) {
   uint64_t seen = 0;  // Bit per spec of `table` already read in this object.
-  return ForEachField(object, [&](const Key& key, od::value child) {
+  return ForEachField(object, path, fields, [&](const Key& key, od::value child) {
     const FieldSpec* spec = table.Find(key);
     if (spec == nullptr) return Status::OK();  // Unknown fields are skipped unread.
     FieldPath child_path{path.parent, kNoIndex, key.text};

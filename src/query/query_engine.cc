@@ -85,8 +85,9 @@ std::string ViewsSql(const std::string& source_sql) {
 // allowed_directories: a directory grant also permits writes there, and DuckDB creates an EXPORT
 // DATABASE target directory while merely preparing the statement. DuckDB grants its temporary
 // directory as well (by default ".tmp/" of the working directory, whatever a user keeps there):
-// it is `spill_dir`, a private folder of this engine's own.
+// it is `spill_dir`, a private folder of this engine's own in $TMPDIR (or /tmp).
 std::string LockDownSql(const std::vector<std::string>& paths, const fs::path& spill_dir) {
+  // An empty spill_dir (none could be made) is no temporary directory at all: nothing spills.
   std::string sql = "SET temp_directory = " + SqlQuote(spill_dir.string()) +
                     "; SET autoinstall_known_extensions = false; SET autoload_known_extensions = false; ";
   if (!paths.empty()) sql += "SET allowed_paths = " + QuotedList(paths) + "; ";
@@ -209,20 +210,20 @@ Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(const fs::path& warehouse
   ADXM_ASSIGN_OR_RETURN(auto connection, database->Connect());
   Status views = connection->Execute(ViewsSql(DataSourceSql(paths)));
   if (!views.ok()) return views.WithContext("warehouse " + root + ": create views");
-  ADXM_ASSIGN_OR_RETURN(SpillDir spill_dir, SpillDir::Make());
+  SpillDir spill_dir = SpillDir::Make();
   ADXM_RETURN_IF_ERROR(connection->Execute(LockDownSql(paths, spill_dir.path())));
   return std::unique_ptr<QueryEngine>(new QueryEngine(std::move(spill_dir), std::move(store), std::move(snapshot),
                                                       std::move(database), std::move(connection), paths.size(),
                                                       options));
 }
 
-Result<QueryEngine::SpillDir> QueryEngine::SpillDir::Make() {
-  std::string pattern = (fs::temp_directory_path() / "adxmetrics-query-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    return Status::IoError(pattern + ": cannot create the query's temporary folder: " + std::strerror(errno));
-  }
+QueryEngine::SpillDir QueryEngine::SpillDir::Make() {
+  std::error_code error;
+  fs::path base = fs::temp_directory_path(error);  // $TMPDIR, else /tmp.
+  if (error) base = "/tmp";
+  std::string pattern = (base / "adxmetrics-query-XXXXXX").string();
   SpillDir dir;
-  dir.path_ = pattern;
+  if (::mkdtemp(pattern.data()) != nullptr) dir.path_ = pattern;  // Else no spilling, as before.
   return dir;
 }
 

@@ -70,7 +70,8 @@ class QueryEngine {
   // engine: the only folder the locked-down connection may read besides the data files.
   class SpillDir {
    public:
-    static Result<SpillDir> Make();
+    /// A new folder in $TMPDIR (or /tmp); an empty path when none can be made.
+    static SpillDir Make();
     SpillDir() = default;
     SpillDir(SpillDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
     SpillDir& operator=(SpillDir&&) = delete;

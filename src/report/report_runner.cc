@@ -149,6 +149,14 @@ Result<std::optional<Period>> ReportRunner::DataBounds() {
 
 Result<Period> ReportRunner::ResolvePeriod(const ReportParams& params) {
   ADXM_RETURN_IF_ERROR(CheckParams(params));
+  if (!params.dataset.empty() && !params.dataset.starts_with("arn:")) {
+    // A misspelt name would otherwise match nothing: an empty answer that looks like no usage.
+    ADXM_ASSIGN_OR_RETURN(std::string access_points, AccessPointsOf(params.dataset));
+    if (access_points == params.dataset) {
+      return Status::InvalidArgument("data set '" + params.dataset +
+                                     "' is neither a name in the data-set mapping (--datasets) nor an access point ARN");
+    }
+  }
   if (!params.month.empty()) return ParseMonth(params.month);
   std::optional<int64_t> from, to;
   if (!params.from.empty()) {
@@ -218,14 +226,6 @@ Status ReportRunner::BuildRollup() {
 
 Result<ReportResult> ReportRunner::Run(const Report& report, const ReportParams& params) {
   ADXM_ASSIGN_OR_RETURN(Period period, ResolvePeriod(params));
-  if (!params.dataset.empty() && !params.dataset.starts_with("arn:")) {
-    // A misspelt name would otherwise match nothing: an empty report that looks like no usage.
-    ADXM_ASSIGN_OR_RETURN(std::string access_points, AccessPointsOf(params.dataset));
-    if (access_points == params.dataset) {
-      return Status::InvalidArgument("data set '" + params.dataset +
-                                     "' is neither a name in the data-set mapping (--datasets) nor an access point ARN");
-    }
-  }
   auto table = RunSql(has_rollup_ && !report.rollup_sql.empty() ? report.rollup_sql : report.sql, params, period);
   // The options were checked above, so a failure here is the report's or the dataset's, not a usage
   // error; a limit (timeout, memory) stays Unavailable.

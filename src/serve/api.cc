@@ -251,8 +251,8 @@ Result<QueryTable> Checked(Result<QueryTable> result) {
 }
 
 /// The common filters of every data endpoint. A missing from/to is the snapshot's first/last day
-/// with data (as ReportRunner::ResolvePeriod would find, without a query); with no data, the
-/// other bound (neither given: today, by ResolvePeriod).
+/// with data (as ReportRunner::ResolvePeriod would find, without a query); with no data (or no
+/// snapshot at hand), ResolvePeriod's own: the other bound, or today.
 Result<ReportParams> CommonParams(const Params& params, const SnapshotInfo& snapshot) {
   ReportParams out;
   ADXM_ASSIGN_OR_RETURN(out.from, params.Text("from", 10));
@@ -260,9 +260,6 @@ Result<ReportParams> CommonParams(const Params& params, const SnapshotInfo& snap
   if (!snapshot.first_day.empty()) {
     if (out.from.empty()) out.from = out.to.empty() ? snapshot.first_day : std::min(out.to, snapshot.first_day);
     if (out.to.empty()) out.to = std::max(out.from, snapshot.last_day);
-  } else if (out.from.empty() != out.to.empty()) {  // No data: the one bound given is the period.
-    if (out.from.empty()) out.from = out.to;
-    if (out.to.empty()) out.to = out.from;
   }
   if (!out.from.empty() && !out.to.empty()) {
     ADXM_ASSIGN_OR_RETURN(int64_t from, ParseDay(out.from, "from"));
