@@ -319,9 +319,12 @@ TEST_F(ServeIntegrationTest, BadParametersAreNamedAndInjectionIsHarmless) {
                              "1); SELECT * FROM read_csv('/etc/passwd')--", "\" OR \"\"=\"", "%27%20OR%201=1"}) {
     SCOPED_TRACE(attack);
     for (const char* name : {"subscriber", "dataset"}) {
-      Json kpis = Get("/api/kpis", {{name, attack}});
+      // A data set is a mapped name or an ARN: the attack as an ARN reaches the SQL as a value.
+      std::string value = std::string(name) == "dataset" ? "arn:" + std::string(attack) : attack;
+      Json kpis = Get("/api/kpis", {{name, value}});
       EXPECT_EQ(kpis["tiles"]["requests"]["value"], 0);  // A value nobody has: nothing matches.
     }
+    Get("/api/kpis", {{"dataset", attack}}, 400);  // Neither a mapped name nor an ARN.
     for (const char* name : {"event_name", "error_code", "object_key", "prefix", "client", "access_point_arn"}) {
       EXPECT_EQ(Get("/api/events", {{name, attack}})["total"], 0) << name;
     }
